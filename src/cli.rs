@@ -1,0 +1,92 @@
+//! The command line as clap sees it: raw flags only. Defaults that depend on the project, saved
+//! answers and prompts are folded in later, by `resolve`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "insforge-integrate",
+    version,
+    about = "Wire a third-party auth provider into an InsForge app: client utility, routes, env files and an RLS migration.",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Detect the app's auth provider and framework, then add the InsForge integration.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// The app's folder (the one with package.json).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// The auth provider, when detection finds none or several.
+    #[arg(long, value_name = "PROVIDER")]
+    pub provider: Option<String>,
+
+    /// A table to create with an owner column and row-level security (repeatable).
+    #[arg(long = "table", value_name = "NAME")]
+    pub tables: Vec<String>,
+
+    /// The InsForge project URL, written to .env.local.
+    #[arg(long, value_name = "URL")]
+    pub insforge_url: Option<String>,
+
+    /// The InsForge anon key, written to .env.local.
+    #[arg(long, value_name = "KEY")]
+    pub anon_key: Option<String>,
+
+    /// Read the InsForge JWT secret from standard input (it is never taken as a flag value; the
+    /// INSFORGE_JWT_SECRET environment variable works too).
+    #[arg(long)]
+    pub jwt_secret_stdin: bool,
+
+    /// What to do with an existing file that would change. Default: ask on a terminal, skip
+    /// otherwise.
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub on_conflict: Option<ConflictPolicy>,
+
+    /// Show what would change and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Write nothing; exit 1 when any file would change.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
+
+    /// Accept detected and default answers without asking.
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConflictPolicy {
+    /// Ask for each file (needs a terminal).
+    Ask,
+    /// Keep the existing file.
+    Skip,
+    /// Replace the existing file.
+    Overwrite,
+    /// Stop before writing anything.
+    Fail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

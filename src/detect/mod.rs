@@ -1,0 +1,485 @@
+//! Detection: read a few files of the user's app and record what they say, each fact with the
+//! evidence that shows where it came from. Nothing here prompts or writes.
+
+pub mod lockfile;
+pub mod package_json;
+pub mod tsconfig;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use semver::Version;
+
+use crate::dotenv;
+use crate::error::Error;
+use crate::provider::{self, Provider};
+use lockfile::{Lockfile, PackageManager};
+use package_json::PackageJson;
+use tsconfig::Alias;
+
+/// A detected value and the evidence for it, e.g. `package.json: "next": "^16.0.1"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact<T> {
+    pub value: T,
+    pub evidence: String,
+}
+
+/// Everything detection learned about the app.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub root: PathBuf,
+    pub package_json: PackageJson,
+    /// Providers with evidence, strongest first: package evidence beats env-var evidence.
+    pub providers: Vec<Fact<&'static Provider>>,
+    pub next: Fact<Version>,
+    /// `app` or `src/app`.
+    pub app_dir: PathBuf,
+    pub src_dir: bool,
+    pub typescript: Fact<bool>,
+    pub aliases: Vec<Alias>,
+    pub package_manager: Fact<PackageManager>,
+    /// Versions of the packages templates branch on (`@insforge/sdk`, provider SDKs, `next`).
+    pub versions: BTreeMap<String, Fact<Version>>,
+    /// Keys defined in the app's `.env*` files, with the file and value of the first definition.
+    pub env: BTreeMap<String, (String, String)>,
+    /// Existing `middleware.*` / `proxy.*` files, relative to the root.
+    pub interceptors: Vec<PathBuf>,
+}
+
+impl Project {
+    /// The folder generated app code goes in: `src` in a src/ layout, else the root.
+    pub fn source_root(&self) -> PathBuf {
+        if self.src_dir {
+            PathBuf::from("src")
+        } else {
+            PathBuf::new()
+        }
+    }
+
+    /// The lines shown to the user, `label: value (evidence)`.
+    pub fn facts(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        match self.providers.as_slice() {
+            [] => out.push(("provider".into(), "none detected".into())),
+            [one] => out.push((
+                "provider".into(),
+                format!("{} ({})", one.value.name, one.evidence),
+            )),
+            many => out.push((
+                "provider".into(),
+                format!(
+                    "several candidates: {}",
+                    many.iter()
+                        .map(|p| format!("{} ({})", p.value.name, p.evidence))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            )),
+        }
+        out.push((
+            "framework".into(),
+            format!(
+                "Next.js {} App Router ({}; {}/)",
+                self.next.value,
+                self.next.evidence,
+                self.app_dir.display()
+            ),
+        ));
+        out.push((
+            "layout".into(),
+            if self.src_dir {
+                "src/ (src/app exists)"
+            } else {
+                "root (app/ at the root)"
+            }
+            .into(),
+        ));
+        out.push((
+            "language".into(),
+            format!(
+                "{} ({})",
+                if self.typescript.value {
+                    "TypeScript"
+                } else {
+                    "JavaScript"
+                },
+                self.typescript.evidence
+            ),
+        ));
+        out.push((
+            "import alias".into(),
+            match self.aliases.first() {
+                Some(a) => format!(
+                    "{}* -> ./{}* (tsconfig.json compilerOptions.paths)",
+                    a.prefix,
+                    display_dir(&a.dir)
+                ),
+                None => "none (relative imports)".into(),
+            },
+        ));
+        out.push((
+            "package manager".into(),
+            format!(
+                "{} ({})",
+                self.package_manager.value.name(),
+                self.package_manager.evidence
+            ),
+        ));
+        out.push((
+            "@insforge/sdk".into(),
+            match self.versions.get(INSFORGE_SDK) {
+                Some(v) => format!("{} ({})", v.value, v.evidence),
+                None => "not installed (will be added)".into(),
+            },
+        ));
+        out
+    }
+}
+
+fn display_dir(dir: &Path) -> String {
+    if dir.as_os_str().is_empty() {
+        String::new()
+    } else {
+        format!("{}/", dir.display())
+    }
+}
+
+pub const INSFORGE_SDK: &str = "@insforge/sdk";
+
+/// Detect the app at `root`.
+pub fn detect(root: &Path) -> Result<Project> {
+    let pj_path = root.join("package.json");
+    let text = match std::fs::read_to_string(&pj_path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::Unsupported(format!(
+                "no package.json in {}: run insforge-integrate inside your app's folder, or pass that folder as the PATH argument",
+                root.display()
+            ))
+            .into())
+        }
+        Err(e) => return Err(e).with_context(|| format!("reading {}", pj_path.display())),
+    };
+    let package_json = PackageJson::parse(Path::new("package.json"), text)?;
+
+    let lockfiles = find_lockfiles(root);
+    let package_manager = package_manager(&package_json, &lockfiles, root);
+    let versions_of = |name: &str| package_version(root, &package_json, &lockfiles, name);
+
+    let Some(next) = versions_of("next") else {
+        return Err(Error::Unsupported(format!(
+            "{} has no \"next\" dependency: insforge-integrate supports Next.js apps using the App Router for now (other frameworks come later)",
+            pj_path.display()
+        ))
+        .into());
+    };
+    let app_dir = if root.join("app").is_dir() {
+        PathBuf::from("app")
+    } else if root.join("src/app").is_dir() {
+        PathBuf::from("src/app")
+    } else {
+        let pages = ["pages", "src/pages"].iter().any(|d| root.join(d).is_dir());
+        return Err(Error::Unsupported(if pages {
+            "this Next.js app uses the Pages Router (pages/): insforge-integrate supports the App Router (app/ or src/app/) for now".to_string()
+        } else {
+            "no app/ or src/app/ folder: insforge-integrate supports Next.js apps using the App Router".to_string()
+        })
+        .into());
+    };
+    let src_dir = app_dir.starts_with("src");
+
+    let tsconfig_path = root.join("tsconfig.json");
+    let (typescript, aliases) = if tsconfig_path.is_file() {
+        let text = std::fs::read_to_string(&tsconfig_path)
+            .with_context(|| format!("reading {}", tsconfig_path.display()))?;
+        let aliases = tsconfig::aliases(Path::new("tsconfig.json"), &text)?;
+        (
+            Fact {
+                value: true,
+                evidence: "tsconfig.json".into(),
+            },
+            aliases,
+        )
+    } else if let Some(d) = package_json.declared("typescript") {
+        (
+            Fact {
+                value: true,
+                evidence: format!("package.json: \"typescript\": \"{}\"", d.range),
+            },
+            Vec::new(),
+        )
+    } else {
+        (
+            Fact {
+                value: false,
+                evidence: "no tsconfig.json".into(),
+            },
+            Vec::new(),
+        )
+    };
+
+    let env = read_env_files(root)?;
+    let providers = detect_providers(&package_json, &env);
+
+    let mut versions = BTreeMap::new();
+    let mut interesting: Vec<&str> = vec![INSFORGE_SDK];
+    for p in provider::all() {
+        interesting.extend(p.branches.iter().map(|b| b.package.as_str()));
+    }
+    for name in interesting {
+        if let Some(v) = versions_of(name) {
+            versions.insert(name.to_string(), v);
+        }
+    }
+    versions.insert("next".into(), next.clone());
+
+    let interceptors = ["", "src"]
+        .iter()
+        .flat_map(|dir| {
+            ["middleware", "proxy"].into_iter().flat_map(move |stem| {
+                ["ts", "js", "tsx", "jsx", "mjs"]
+                    .into_iter()
+                    .map(move |ext| Path::new(dir).join(format!("{stem}.{ext}")))
+            })
+        })
+        .filter(|p| root.join(p).is_file())
+        .collect();
+
+    Ok(Project {
+        root: root.to_path_buf(),
+        package_json,
+        providers,
+        next,
+        app_dir,
+        src_dir,
+        typescript,
+        aliases,
+        package_manager,
+        versions,
+        env,
+        interceptors,
+    })
+}
+
+/// Providers with evidence. Package evidence wins; env-var names count only when no package does.
+fn detect_providers(
+    package_json: &PackageJson,
+    env: &BTreeMap<String, (String, String)>,
+) -> Vec<Fact<&'static Provider>> {
+    let by_package: Vec<_> = provider::all()
+        .iter()
+        .filter_map(|p| {
+            let evidence: Vec<String> = p
+                .detect
+                .packages
+                .iter()
+                .filter_map(|name| {
+                    package_json
+                        .declared(name)
+                        .map(|d| format!("package.json: \"{name}\": \"{}\"", d.range))
+                })
+                .collect();
+            (!evidence.is_empty()).then(|| Fact {
+                value: p,
+                evidence: evidence.join(", "),
+            })
+        })
+        .collect();
+    if !by_package.is_empty() {
+        return by_package;
+    }
+    provider::all()
+        .iter()
+        .filter_map(|p| {
+            let evidence: Vec<String> = p
+                .detect
+                .env
+                .iter()
+                .filter_map(|key| env.get(key).map(|(file, _)| format!("{file}: {key}")))
+                .collect();
+            (!evidence.is_empty()).then(|| Fact {
+                value: p,
+                evidence: evidence.join(", "),
+            })
+        })
+        .collect()
+}
+
+/// Lockfiles in the app's folder, or in the nearest parent that has one (a workspace root),
+/// stopping at a repository root.
+fn find_lockfiles(root: &Path) -> Vec<Lockfile> {
+    for dir in root.ancestors() {
+        let found = lockfile::find(dir);
+        if !found.is_empty() || dir.join(".git").exists() {
+            return found;
+        }
+    }
+    Vec::new()
+}
+
+fn package_manager(pj: &PackageJson, lockfiles: &[Lockfile], root: &Path) -> Fact<PackageManager> {
+    let from_field = pj.package_manager().and_then(|f| {
+        lockfile::manager_from_field(f).map(|m| Fact {
+            value: m,
+            evidence: format!("package.json: \"packageManager\": \"{f}\""),
+        })
+    });
+    let from_lock = |l: &Lockfile| Fact {
+        value: l.manager,
+        evidence: relative(root, &l.path),
+    };
+    match (lockfiles, from_field) {
+        ([], Some(field)) => field,
+        ([], None) => Fact {
+            value: PackageManager::Npm,
+            evidence: "no lockfile; npm assumed".into(),
+        },
+        ([one], _) => from_lock(one),
+        (several, Some(field)) if several.iter().any(|l| l.manager == field.value) => field,
+        ([first, ..], _) => from_lock(first),
+    }
+}
+
+/// The version of `name` the app uses: installed (node_modules), then locked, then the lowest
+/// version the declared range allows.
+fn package_version(
+    root: &Path,
+    pj: &PackageJson,
+    lockfiles: &[Lockfile],
+    name: &str,
+) -> Option<Fact<Version>> {
+    let declared = pj.declared(name)?;
+    for dir in root.ancestors() {
+        let manifest = dir.join("node_modules").join(name).join("package.json");
+        if let Ok(text) = std::fs::read_to_string(&manifest) {
+            let version = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v.get("version")?.as_str().map(str::to_string))
+                .and_then(|v| Version::parse(&v).ok());
+            if let Some(version) = version {
+                return Some(Fact {
+                    value: version,
+                    evidence: relative(root, &manifest),
+                });
+            }
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    for lock in lockfiles {
+        if let Some(version) = lock.version_of(name).and_then(|v| Version::parse(&v).ok()) {
+            return Some(Fact {
+                value: version,
+                evidence: relative(root, &lock.path),
+            });
+        }
+    }
+    let evidence = format!("package.json: \"{name}\": \"{}\"", declared.range);
+    match lowest_in_range(&declared.range) {
+        Some(version) => Some(Fact {
+            value: version,
+            evidence,
+        }),
+        None => Some(Fact {
+            value: latest_known(name),
+            evidence: format!("{evidence}; assumed current"),
+        }),
+    }
+}
+
+/// The newest version of the packages templates branch on, as known when the tool was built;
+/// used for ranges like `latest` or `*`.
+fn latest_known(name: &str) -> Version {
+    let known = match name {
+        "next" => "16.0.0",
+        INSFORGE_SDK => "1.5.2",
+        _ => "999.0.0",
+    };
+    Version::parse(known).expect("valid literal")
+}
+
+/// `^16.0.1` → 16.0.1, `~15.3` → 15.3.0, `>=14 <16` → 14.0.0, `15.x` → 15.0.0. Tags, aliases,
+/// URLs and workspace references give None.
+pub fn lowest_in_range(range: &str) -> Option<Version> {
+    let first = range
+        .split("||")
+        .next()?
+        .trim()
+        .trim_start_matches(['^', '~', '>', '=', 'v', ' '])
+        .split_whitespace()
+        .next()?;
+    let core = first.split(['-', '+']).next()?;
+    let mut parts = core.split('.');
+    let mut number = || -> Option<u64> {
+        match parts.next() {
+            None | Some("x" | "X" | "*") => Some(0),
+            Some(p) => p.parse().ok(),
+        }
+    };
+    let (major, minor, patch) = (number()?, number()?, number()?);
+    first
+        .starts_with(|c: char| c.is_ascii_digit())
+        .then(|| Version::new(major, minor, patch))
+}
+
+/// Keys in the app's `.env*` files (any name starting with `.env`), first definition wins.
+fn read_env_files(root: &Path) -> Result<BTreeMap<String, (String, String)>> {
+    let mut names: Vec<String> = std::fs::read_dir(root)
+        .with_context(|| format!("reading {}", root.display()))?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.starts_with(".env"))
+        .collect();
+    // `.env.local` holds the values the app runs with; look there first.
+    names.sort_by_key(|n| (n != ".env.local", n != ".env", n.clone()));
+    let mut keys = BTreeMap::new();
+    for name in names {
+        let Ok(text) = std::fs::read_to_string(root.join(&name)) else {
+            continue;
+        };
+        for a in dotenv::parse(&text) {
+            keys.entry(a.key).or_insert_with(|| (name.clone(), a.value));
+        }
+    }
+    Ok(keys)
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    match path.strip_prefix(root) {
+        Ok(rel) => rel.display().to_string(),
+        Err(_) => path.display().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowest_versions_of_ranges() {
+        let table = [
+            ("^16.0.1", Some("16.0.1")),
+            ("16.0.1", Some("16.0.1")),
+            ("~15.3", Some("15.3.0")),
+            (">=14.2.0 <16", Some("14.2.0")),
+            ("15.x", Some("15.0.0")),
+            ("^1.4.3-beta.1", Some("1.4.3")),
+            ("^15 || ^16", Some("15.0.0")),
+            ("latest", None),
+            ("*", None),
+            ("workspace:*", None),
+            ("npm:other@1", None),
+            ("", None),
+        ];
+        for (range, want) in table {
+            assert_eq!(
+                lowest_in_range(range).map(|v| v.to_string()).as_deref(),
+                want,
+                "{range}"
+            );
+        }
+    }
+}

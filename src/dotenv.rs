@@ -1,0 +1,283 @@
+//! Dotenv files, read and merged without disturbing what the user wrote: comments, order,
+//! quoting, `export` prefixes and line endings stay as they are; keys are only ever added, and a
+//! value is only ever written into a key that has none.
+
+/// One `KEY=value` assignment found in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    pub key: String,
+    /// The value with quotes removed.
+    pub value: String,
+    /// Index of the line the assignment starts on.
+    line: usize,
+}
+
+/// A key the tool wants in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub key: String,
+    pub value: String,
+    /// Written as `# …` above the key when the key is added.
+    pub comment: Option<String>,
+    /// Write `value` into an existing key whose value is empty (an explicit answer, such as
+    /// `--insforge-url`). A key with a value is never changed.
+    pub fill_empty: bool,
+}
+
+/// Every assignment in `text`, in order. Multi-line quoted values count as one.
+pub fn parse(text: &str) -> Vec<Assignment> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let start = i;
+        i += 1;
+        let Some((key, raw)) = split_assignment(lines[start]) else {
+            continue;
+        };
+        let raw = raw.trim_start();
+        let value = match raw.chars().next() {
+            Some(q @ ('"' | '\'' | '`')) => {
+                let mut body = raw[1..].to_string();
+                // A quoted value may run over several lines until its closing quote.
+                while !body.contains(q) && i < lines.len() {
+                    body.push('\n');
+                    body.push_str(lines[i]);
+                    i += 1;
+                }
+                body.split(q).next().unwrap_or_default().to_string()
+            }
+            _ => strip_inline_comment(raw).trim().to_string(),
+        };
+        out.push(Assignment {
+            key: key.to_string(),
+            value,
+            line: start,
+        });
+    }
+    out
+}
+
+/// `export KEY = value` → (`KEY`, ` value`).
+fn split_assignment(line: &str) -> Option<(&str, &str)> {
+    let trimmed = line.trim_start();
+    if trimmed.starts_with('#') {
+        return None;
+    }
+    let trimmed = trimmed
+        .strip_prefix("export ")
+        .unwrap_or(trimmed)
+        .trim_start();
+    let (key, value) = trimmed.split_once('=')?;
+    let key = key.trim_end();
+    let valid = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    valid.then_some((key, value))
+}
+
+fn strip_inline_comment(value: &str) -> &str {
+    value.find(" #").map_or(value, |i| &value[..i])
+}
+
+/// The text with `entries` ensured. Returns the input unchanged when every key is present.
+pub fn merge(existing: &str, entries: &[Entry], header: Option<&str>) -> String {
+    let newline = if existing.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let assignments = parse(existing);
+    let mut lines: Vec<String> = existing.lines().map(str::to_string).collect();
+    let mut added = Vec::new();
+    let mut filled = false;
+    for entry in entries {
+        match assignments.iter().find(|a| a.key == entry.key) {
+            Some(a) if a.value.is_empty() && entry.fill_empty && !entry.value.is_empty() => {
+                let line = &lines[a.line];
+                let prefix = &line[..line.find('=').expect("an assignment has '='") + 1];
+                lines[a.line] = format!("{prefix}{}", quote(&entry.value));
+                filled = true;
+            }
+            Some(_) => {}
+            None if added.iter().any(|e: &&Entry| e.key == entry.key) => {}
+            None => added.push(entry),
+        }
+    }
+    if added.is_empty() && !filled {
+        return existing.to_string();
+    }
+    if !added.is_empty() {
+        if lines.last().is_some_and(|l| !l.trim().is_empty()) {
+            lines.push(String::new());
+        }
+        if let Some(header) = header {
+            lines.push(format!("# {header}"));
+        }
+        for entry in &added {
+            if let Some(comment) = &entry.comment {
+                lines.push(format!("# {comment}"));
+            }
+            lines.push(format!("{}={}", entry.key, quote(&entry.value)));
+        }
+    }
+    let mut out = lines.join(newline);
+    if existing.is_empty() || existing.ends_with('\n') || !added.is_empty() {
+        out.push_str(newline);
+    }
+    out
+}
+
+/// Quote a value only when dotenv would otherwise read it differently.
+fn quote(value: &str) -> String {
+    let plain = value.chars().all(|c| {
+        c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                '_' | '-' | '.' | '/' | ':' | '@' | '+' | ',' | '=' | '|' | '~' | '%'
+            )
+    });
+    if plain {
+        value.to_string()
+    } else if !value.contains('\'') {
+        format!("'{value}'")
+    } else {
+        format!("\"{}\"", value.replace('"', "\\\""))
+    }
+}
+
+/// The text with the value of every secret key replaced by a mask, for display.
+pub fn mask(text: &str, is_secret: impl Fn(&str) -> bool) -> String {
+    let secret_lines: Vec<(usize, usize)> = {
+        let lines: Vec<&str> = text.lines().collect();
+        let assignments = parse(text);
+        assignments
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| is_secret(&a.key) && !a.value.is_empty())
+            .map(|(n, a)| {
+                let end = assignments.get(n + 1).map_or(lines.len(), |next| next.line);
+                // A multi-line value spans up to the next assignment's line, or to the end.
+                let span = (a.line + 1..end)
+                    .take_while(|&l| {
+                        !lines[l].trim_start().starts_with('#')
+                            && split_assignment(lines[l]).is_none()
+                    })
+                    .count();
+                (a.line, if a.value.contains('\n') { span } else { 0 })
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    let mut skip = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        if let Some(&(_, extra)) = secret_lines.iter().find(|(l, _)| *l == i) {
+            let eq = line.find('=').expect("an assignment has '='");
+            let ending = &line[line.trim_end_matches(['\r', '\n']).len()..];
+            out.push(format!("{}{MASK}{ending}", &line[..=eq]));
+            skip = extra;
+        } else {
+            out.push(line.to_string());
+        }
+    }
+    out.concat()
+}
+
+/// What a secret looks like in any output.
+pub const MASK: &str = "********";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(key: &str, value: &str) -> Entry {
+        Entry {
+            key: key.into(),
+            value: value.into(),
+            comment: None,
+            fill_empty: false,
+        }
+    }
+
+    #[test]
+    fn parses_quotes_exports_comments_and_multiline_values() {
+        let text = "# c\nexport A=1\nB = \"two words\" # note\nC='x#y'\nD=plain # trailing\nKEY=\"-----BEGIN\nabc\n-----END\"\nE=\n";
+        let got: Vec<(String, String)> =
+            parse(text).into_iter().map(|a| (a.key, a.value)).collect();
+        let want = [
+            ("A", "1"),
+            ("B", "two words"),
+            ("C", "x#y"),
+            ("D", "plain"),
+            ("KEY", "-----BEGIN\nabc\n-----END"),
+            ("E", ""),
+        ];
+        assert_eq!(got, want.map(|(k, v)| (k.to_string(), v.to_string())));
+    }
+
+    #[test]
+    fn merge_keeps_user_values_and_appends_missing_keys() {
+        let existing =
+            "# mine\nexport NEXT_PUBLIC_INSFORGE_URL='https://mine.example'\r\nOTHER=1\r\n";
+        let out = merge(
+            existing,
+            &[
+                entry("NEXT_PUBLIC_INSFORGE_URL", "https://new"),
+                entry("NEW", "v"),
+            ],
+            Some("added"),
+        );
+        assert_eq!(
+            out,
+            "# mine\r\nexport NEXT_PUBLIC_INSFORGE_URL='https://mine.example'\r\nOTHER=1\r\n\r\n# added\r\nNEW=v\r\n"
+        );
+    }
+
+    #[test]
+    fn merge_without_changes_is_byte_identical() {
+        for text in ["A=1", "A=1\n", "A=1\r\n\r\n", "  A = 1 # c\n"] {
+            assert_eq!(merge(text, &[entry("A", "2")], Some("h")), text);
+        }
+    }
+
+    #[test]
+    fn merge_adds_a_newline_to_a_file_without_one() {
+        assert_eq!(merge("A=1", &[entry("B", "2")], None), "A=1\n\nB=2\n");
+        assert_eq!(merge("", &[entry("B", "")], None), "B=\n");
+    }
+
+    #[test]
+    fn explicit_values_fill_empty_keys_only() {
+        let fill = Entry {
+            fill_empty: true,
+            ..entry("URL", "https://x")
+        };
+        assert_eq!(
+            merge("export URL=\n", std::slice::from_ref(&fill), None),
+            "export URL=https://x\n"
+        );
+        assert_eq!(merge("URL=kept\n", &[fill], None), "URL=kept\n");
+    }
+
+    #[test]
+    fn values_are_quoted_when_needed() {
+        assert_eq!(quote("https://a.b/c?d"), "'https://a.b/c?d'");
+        assert_eq!(quote("abc123=="), "abc123==");
+        assert_eq!(quote("it's"), "\"it's\"");
+    }
+
+    #[test]
+    fn mask_hides_secret_values_only() {
+        let text = "PUBLIC=1\nSECRET=\"abc\ndef\"\nEMPTY_SECRET=\n# SECRET=not-a-line\nLAST=2\r\n";
+        let masked = mask(text, |k| k.contains("SECRET"));
+        assert_eq!(
+            masked,
+            "PUBLIC=1\nSECRET=********\nEMPTY_SECRET=\n# SECRET=not-a-line\nLAST=2\r\n"
+        );
+    }
+}

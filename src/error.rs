@@ -1,0 +1,71 @@
+//! Errors a caller or test branches on, and the exit code each one maps to.
+//!
+//! Everything else travels as `anyhow::Error` with context naming the file involved; such
+//! errors exit with code 1. The codes are documented in the README.
+
+use std::path::PathBuf;
+
+/// Exit code: the run finished and left nothing undone.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: conflicts were left unresolved, `--check` found changes, the user aborted, or a
+/// write failed.
+pub const EXIT_INCOMPLETE: u8 = 1;
+/// Exit code: bad usage, a missing answer, or input the tool cannot work with.
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An answer is needed but nothing may prompt for it.
+    #[error("{what} is needed, and there is no terminal to ask on: pass {flag}")]
+    MissingAnswer { what: String, flag: String },
+
+    /// A flag value (or a saved answer) that cannot be used.
+    #[error("{0}")]
+    InvalidArgument(String),
+
+    /// A file in the user's project that cannot be read as what it should be.
+    #[error("{}: {message}", path.display())]
+    InvalidFile { path: PathBuf, message: String },
+
+    /// The project is not one the tool supports (yet).
+    #[error("{0}")]
+    Unsupported(String),
+
+    /// Files that differ from what the tool would write were skipped.
+    #[error("{count} conflicting file(s) left as they are: {paths}\n  re-run with --on-conflict overwrite to replace them, or --on-conflict skip to keep them and exit 0")]
+    ConflictsLeft { count: usize, paths: String },
+
+    /// `--on-conflict fail` met a conflict: nothing was written.
+    #[error("{count} file(s) differ from what would be written, and --on-conflict fail was given; nothing was written: {paths}")]
+    ConflictFailed { count: usize, paths: String },
+
+    /// `--check` found changes to make.
+    #[error("{0} file(s) would change (--check)")]
+    CheckFailed(usize),
+
+    /// The user said no at a prompt.
+    #[error("aborted: nothing was written")]
+    Aborted,
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::MissingAnswer { .. }
+            | Error::InvalidArgument(_)
+            | Error::InvalidFile { .. }
+            | Error::Unsupported(_) => EXIT_USAGE,
+            Error::ConflictsLeft { .. }
+            | Error::ConflictFailed { .. }
+            | Error::CheckFailed(_)
+            | Error::Aborted => EXIT_INCOMPLETE,
+        }
+    }
+}
+
+/// The exit code for any error the tool returns.
+pub fn exit_code_of(err: &anyhow::Error) -> u8 {
+    err.chain()
+        .find_map(|cause| cause.downcast_ref::<Error>())
+        .map_or(EXIT_INCOMPLETE, Error::exit_code)
+}

@@ -1,0 +1,300 @@
+//! `init`: runs the pipeline — detect, resolve, render, plan, preview, decide conflicts,
+//! apply — and reports. Every stage's output is a value; this file only wires them.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::apply;
+use crate::cli::{ConflictPolicy, InitArgs};
+use crate::clock::Seconds;
+use crate::detect;
+use crate::dotenv;
+use crate::error::Error;
+use crate::plan::{self, Action, Disk, Kind, Plan};
+use crate::preview::{self, Masker, Paint};
+use crate::prompt::{Prompter, Question};
+use crate::render::{self, Rendered};
+use crate::resolve::{self, Answers, Secrets};
+use crate::saved;
+
+/// What the run gets from outside the command line.
+pub struct Environment<'a> {
+    /// Prompts are allowed (a terminal, no `--yes`, not CI).
+    pub interactive: bool,
+    pub paint: Paint,
+    pub now: Seconds,
+    pub secrets: Secrets,
+    pub prompter: &'a mut dyn Prompter,
+}
+
+pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()> {
+    let Environment {
+        interactive,
+        paint,
+        now,
+        secrets,
+        prompter,
+    } = env;
+    let root = args.path.as_path();
+    if !root.is_dir() {
+        return Err(Error::InvalidArgument(format!(
+            "{} is not a folder: pass the folder of your app (the one with package.json)",
+            root.display()
+        ))
+        .into());
+    }
+
+    let project = detect::detect(root)?;
+    writeln!(out, "{} {}", paint.bold("Detected in"), root.display())?;
+    for (label, value) in project.facts() {
+        writeln!(out, "  {:<16} {value}", format!("{label}:"))?;
+    }
+    if !project.typescript.value {
+        return Err(Error::Unsupported(
+            "this is a JavaScript app (no tsconfig.json): insforge-integrate writes TypeScript for now. Add TypeScript (npm install -D typescript @types/react @types/node, then `next dev` creates tsconfig.json) and run it again".into(),
+        )
+        .into());
+    }
+
+    let saved = saved::load(root)?;
+    let answers = resolve::resolve(
+        args,
+        &project,
+        saved.as_ref(),
+        secrets,
+        interactive,
+        prompter,
+    )?;
+    for note in &answers.notes {
+        writeln!(out, "{} {note}", paint.yellow("note:"))?;
+    }
+
+    let rendered = render::render(&project, &answers)?;
+    let mut plan = plan::plan(&rendered.artifacts, &Disk(root), now)?;
+    let masker = Masker {
+        secret_keys: rendered.secret_keys.clone(),
+        secret_values: rendered.secret_values.clone(),
+    };
+
+    writeln!(out)?;
+    preview::summary(out, &plan, paint)?;
+    if !plan.is_noop() {
+        writeln!(out)?;
+        preview::diff(out, &plan, &masker, paint)?;
+    }
+    preview::manual(out, &plan, paint)?;
+
+    if args.check {
+        let pending = plan
+            .changes
+            .iter()
+            .filter(|c| c.action != Action::Unchanged)
+            .count();
+        return if pending == 0 {
+            Ok(())
+        } else {
+            Err(Error::CheckFailed(pending).into())
+        };
+    }
+    if args.dry_run {
+        writeln!(out, "\n{} nothing was written.", paint.bold("Dry run:"))?;
+        return Ok(());
+    }
+    if plan.is_noop() {
+        writeln!(out, "\nNothing to do: every file is up to date.")?;
+        return Ok(());
+    }
+
+    decide_conflicts(&mut plan, &answers, &masker, paint, prompter, out)?;
+    if plan.writes().next().is_none() {
+        writeln!(out, "\nNothing written.")?;
+    } else {
+        if interactive && !args.yes {
+            let q = Question {
+                prompt: "Write these changes?",
+                what: "confirmation",
+                flag: "--yes",
+            };
+            if !prompter.confirm(q, true)? {
+                return Err(Error::Aborted.into());
+            }
+        }
+        let written = apply::apply(root, &plan)?;
+        writeln!(out, "\n{} {} file(s).", paint.green("Wrote"), written.len())?;
+    }
+    report(out, &plan, &answers, &rendered, &project, paint)?;
+
+    let skipped: Vec<String> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::Skip)
+        .map(|c| c.display_path())
+        .collect();
+    if !skipped.is_empty() && answers.on_conflict_defaulted {
+        return Err(Error::ConflictsLeft {
+            count: skipped.len(),
+            paths: skipped.join(", "),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// Turn every conflict into overwrite or skip, by policy or by asking.
+fn decide_conflicts(
+    plan: &mut Plan,
+    answers: &Answers,
+    masker: &Masker,
+    paint: Paint,
+    prompter: &mut dyn Prompter,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let conflicts: Vec<String> = plan.conflicts().map(|c| c.display_path()).collect();
+    if conflicts.is_empty() {
+        return Ok(());
+    }
+    if answers.on_conflict == ConflictPolicy::Fail {
+        return Err(Error::ConflictFailed {
+            count: conflicts.len(),
+            paths: conflicts.join(", "),
+        }
+        .into());
+    }
+    for change in plan
+        .changes
+        .iter_mut()
+        .filter(|c| c.action == Action::Conflict)
+    {
+        change.action = match answers.on_conflict {
+            ConflictPolicy::Overwrite => Action::Overwrite,
+            ConflictPolicy::Skip | ConflictPolicy::Fail => Action::Skip,
+            ConflictPolicy::Ask => loop {
+                let prompt = format!("{} exists and differs. What now?", change.display_path());
+                let q = Question {
+                    prompt: &prompt,
+                    what: "what to do with a conflicting file",
+                    flag: "--on-conflict",
+                };
+                let items = [
+                    "overwrite it",
+                    "skip it (keep mine)",
+                    "show the diff",
+                    "abort (write nothing)",
+                ]
+                .map(String::from);
+                match prompter.select(q, &items, 1)? {
+                    0 => break Action::Overwrite,
+                    1 => break Action::Skip,
+                    2 => preview::file_diff(out, change, masker, paint)?,
+                    _ => return Err(Error::Aborted.into()),
+                }
+            },
+        };
+    }
+    Ok(())
+}
+
+/// After writing: skipped files, manual merges, then what the user does next.
+fn report(
+    out: &mut dyn Write,
+    plan: &Plan,
+    answers: &Answers,
+    rendered: &Rendered,
+    project: &detect::Project,
+    paint: Paint,
+) -> Result<()> {
+    for change in plan.changes.iter().filter(|c| c.action == Action::Skip) {
+        writeln!(
+            out,
+            "{} skipped {}: it differs from what would be written (--on-conflict overwrite replaces it)",
+            paint.yellow("!"),
+            change.display_path()
+        )?;
+    }
+    let pm = project.package_manager.value;
+    let mut steps: Vec<String> = Vec::new();
+    if !plan.added_dependencies.is_empty() {
+        let names: Vec<&str> = plan
+            .added_dependencies
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        steps.push(format!(
+            "Install the added dependencies ({}):\n     {}",
+            names.join(", "),
+            pm.install()
+        ));
+    }
+    let empty_keys = plan
+        .changes
+        .iter()
+        .find(|c| c.kind == Kind::Env && c.path == Path::new(".env.local"))
+        .map(|c| {
+            dotenv::parse(if c.action == Action::Skip {
+                c.old.as_deref().unwrap_or("")
+            } else {
+                &c.new
+            })
+            .into_iter()
+            .filter(|a| a.value.is_empty())
+            .map(|a| a.key)
+            .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    steps.push(if answers.provider.signs_jwt {
+        format!(
+            "Get the InsForge JWT secret and put it in .env.local as {} (server only):\n     npx -y @insforge/cli secrets get JWT_SECRET",
+            answers.env_names.jwt_secret
+        )
+    } else {
+        format!(
+            "Get the InsForge JWT secret for {}'s setup below (it stays out of the app):\n     npx -y @insforge/cli secrets get JWT_SECRET",
+            answers.provider.name
+        )
+    });
+    if !empty_keys.is_empty() {
+        steps.push(format!(
+            "Fill in the empty values in .env.local: {}",
+            empty_keys.join(", ")
+        ));
+    }
+    let migrations: Vec<&plan::Change> = plan
+        .changes
+        .iter()
+        .filter(|c| c.kind == Kind::Migration)
+        .collect();
+    if !migrations.is_empty() {
+        let mut text = if migrations.len() > 1 {
+            "Apply the migrations, in this order (see the provider steps for what runs between them):".to_string()
+        } else {
+            "Apply the migration:".to_string()
+        };
+        for m in &migrations {
+            let version = m
+                .path
+                .file_name()
+                .and_then(|f| f.to_str())
+                .and_then(|f| f.split('_').next())
+                .unwrap_or("");
+            text.push_str(&format!(
+                "\n     npx -y @insforge/cli db migrations up {version}   # {}",
+                m.display_path()
+            ));
+        }
+        steps.push(text);
+    }
+    writeln!(out, "\n{}", paint.bold("Next steps"))?;
+    for (n, step) in steps.iter().enumerate() {
+        writeln!(out, "  {}. {step}", n + 1)?;
+    }
+    writeln!(
+        out,
+        "\n{}",
+        paint.bold(&format!("{} setup", answers.provider.name))
+    )?;
+    out.write_all(rendered.next_steps.as_bytes())
+        .context("writing the next steps")?;
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! insforge-integrate wires a third-party auth provider into an app that uses InsForge.
+//!
+//! The pipeline, one module per stage: [`detect`] → [`resolve`] → [`render`] → [`plan`] →
+//! [`preview`] / [`apply`]. `render` and `plan` are pure; `apply` is the only writer; prompts
+//! happen only through [`prompt::Prompter`].
+
+pub mod apply;
+pub mod cli;
+pub mod clock;
+pub mod detect;
+pub mod dotenv;
+pub mod error;
+pub mod gitignore;
+pub mod init;
+pub mod pkgjson;
+pub mod plan;
+pub mod preview;
+pub mod prompt;
+pub mod provider;
+pub mod render;
+pub mod resolve;
+pub mod saved;
+pub mod table;
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+
+use cli::{Cli, ColorChoice, Command};
+use preview::Paint;
+
+/// Parse `args`, run the command, print an error once, and return the exit code.
+pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                error::EXIT_USAGE
+            } else {
+                error::EXIT_OK
+            });
+        }
+    };
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let err_color = match cli.color {
+        ColorChoice::Auto => {
+            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+        _ => color,
+    };
+    console::set_colors_enabled(color);
+    console::set_colors_enabled_stderr(err_color);
+    match run(cli.command, Paint { color }) {
+        Ok(()) => ExitCode::from(error::EXIT_OK),
+        Err(e) => {
+            let paint = Paint { color: err_color };
+            eprintln!("{} {}", paint.red("error:"), format_error(&e));
+            ExitCode::from(error::exit_code_of(&e))
+        }
+    }
+}
+
+/// The error and its causes, one line.
+fn format_error(e: &anyhow::Error) -> String {
+    e.chain()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+fn run(command: Command, paint: Paint) -> Result<()> {
+    match command {
+        Command::Init(args) => {
+            let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+            let ci =
+                std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
+            let interactive = terminal && !ci && !args.yes;
+            let jwt_secret_stdin = if args.jwt_secret_stdin {
+                let mut text = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .context("reading the JWT secret from standard input")?;
+                Some(text.trim_end_matches(['\n', '\r']).to_string())
+            } else {
+                None
+            };
+            let secrets = resolve::Secrets {
+                jwt_secret_stdin,
+                jwt_secret_env: std::env::var(resolve::JWT_SECRET_VAR)
+                    .ok()
+                    .filter(|s| !s.is_empty()),
+            };
+            let mut terminal_prompter = prompt::Terminal::new();
+            let mut silent = prompt::Silent;
+            let prompter: &mut dyn prompt::Prompter = if interactive {
+                &mut terminal_prompter
+            } else {
+                &mut silent
+            };
+            let env = init::Environment {
+                interactive,
+                paint,
+                now: clock::now(),
+                secrets,
+                prompter,
+            };
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            init::init(&args, env, &mut out)
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! The `insforge-integrate` binary: parse the command line, run it, print an error once and
+//! exit with its documented code.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    insforge_integrate::run_cli(std::env::args_os())
+}

@@ -1,0 +1,454 @@
+//! Plan: artifacts against the files as they are now → the list of changes. Pure over a
+//! [`Files`] view, so dry run, `--check`, the confirmation prompt and apply all read the same
+//! plan, and tests can plan without a disk.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::clock::{self, Seconds};
+use crate::dotenv;
+use crate::gitignore;
+use crate::pkgjson;
+use crate::render::{slash, Artifact, Dependency};
+
+/// Read access to the project's current files, by path relative to its root.
+pub trait Files {
+    fn read(&self, path: &Path) -> Result<Option<String>>;
+    /// The file names in a folder (empty when it does not exist).
+    fn list(&self, dir: &Path) -> Result<Vec<String>>;
+}
+
+/// The real project folder, read-only.
+pub struct Disk<'a>(pub &'a Path);
+
+impl Files for Disk<'_> {
+    fn read(&self, path: &Path) -> Result<Option<String>> {
+        let full = self.0.join(path);
+        match std::fs::read(&full) {
+            Ok(bytes) => String::from_utf8(bytes)
+                .map(Some)
+                .with_context(|| format!("{} is not UTF-8 text", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("reading {}", full.display())),
+        }
+    }
+
+    fn list(&self, dir: &Path) -> Result<Vec<String>> {
+        let full = self.0.join(dir);
+        match std::fs::read_dir(&full) {
+            Ok(entries) => Ok(entries
+                .filter_map(|e| e.ok())
+                .filter_map(|e| e.file_name().into_string().ok())
+                .collect()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(e).with_context(|| format!("reading {}", full.display())),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Update,
+    Unchanged,
+    /// Exists and differs from what the tool would write; left to the conflict policy.
+    Conflict,
+    /// A conflict the policy (or the user) chose to keep.
+    Skip,
+    /// A conflict the policy (or the user) chose to replace.
+    Overwrite,
+}
+
+impl Action {
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Unchanged => "unchanged",
+            Action::Conflict => "conflict",
+            Action::Skip => "skip",
+            Action::Overwrite => "overwrite",
+        }
+    }
+
+    /// Whether applying writes the file.
+    pub fn writes(self) -> bool {
+        matches!(self, Action::Create | Action::Update | Action::Overwrite)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Owned,
+    Env,
+    PackageJson,
+    GitIgnore,
+    Migration,
+    Answers,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub path: PathBuf,
+    pub action: Action,
+    pub kind: Kind,
+    pub old: Option<String>,
+    pub new: String,
+}
+
+/// An interceptor the tool may not create, with what the user should merge into theirs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Manual {
+    /// The user's existing file(s).
+    pub existing: Vec<PathBuf>,
+    /// The file the tool would have created.
+    pub wanted: PathBuf,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub changes: Vec<Change>,
+    pub manual: Vec<Manual>,
+    /// Dependencies added to package.json (an install is needed).
+    pub added_dependencies: Vec<Dependency>,
+}
+
+impl Plan {
+    /// Changes that write a file when applied.
+    pub fn writes(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|c| c.action.writes())
+    }
+
+    pub fn conflicts(&self) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(|c| c.action == Action::Conflict)
+    }
+
+    /// Nothing to write and nothing undecided.
+    pub fn is_noop(&self) -> bool {
+        self.changes
+            .iter()
+            .all(|c| matches!(c.action, Action::Unchanged | Action::Skip))
+    }
+}
+
+/// Interceptor file stems Next.js looks for.
+const INTERCEPTOR_STEMS: [&str; 2] = ["middleware", "proxy"];
+const SCRIPT_EXTENSIONS: [&str; 5] = ["ts", "js", "tsx", "jsx", "mjs"];
+pub const MIGRATIONS_DIR: &str = "migrations";
+
+pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds) -> Result<Plan> {
+    let mut plan = Plan::default();
+    let mut migrations = Migrations::scan(files, now)?;
+    let mut migration_artifacts: Vec<&Artifact> = artifacts
+        .iter()
+        .filter(|a| matches!(a, Artifact::Migration { .. }))
+        .collect();
+    migration_artifacts.sort_by_key(|a| match a {
+        Artifact::Migration { sequence, .. } => *sequence,
+        _ => 0,
+    });
+
+    for artifact in artifacts {
+        match artifact {
+            Artifact::File { path, content } => {
+                let old = files.read(path)?;
+                let action = match &old {
+                    None => Action::Create,
+                    Some(old) if same_text(old, content) => Action::Unchanged,
+                    Some(_) => Action::Conflict,
+                };
+                plan.push(path, action, Kind::Owned, old, content.clone());
+            }
+            Artifact::Interceptor { path, content } => {
+                let old = files.read(path)?;
+                if old.as_deref().is_some_and(|old| same_text(old, content)) {
+                    plan.push(path, Action::Unchanged, Kind::Owned, old, content.clone());
+                    continue;
+                }
+                let existing = existing_interceptors(files, path)?;
+                if existing.is_empty() {
+                    plan.push(path, Action::Create, Kind::Owned, None, content.clone());
+                } else {
+                    plan.manual.push(Manual {
+                        existing,
+                        wanted: path.clone(),
+                        content: content.clone(),
+                    });
+                }
+            }
+            Artifact::Env {
+                path,
+                entries,
+                header,
+            } => {
+                let old = files.read(path)?;
+                let new = dotenv::merge(old.as_deref().unwrap_or(""), entries, Some(header));
+                plan.push_merge(path, Kind::Env, old, new);
+            }
+            Artifact::GitIgnore(patterns) => {
+                let path = PathBuf::from(".gitignore");
+                let old = files.read(&path)?;
+                let new = gitignore::ensure(old.as_deref().unwrap_or(""), patterns);
+                plan.push_merge(&path, Kind::GitIgnore, old, new);
+            }
+            Artifact::Dependencies(wanted) => {
+                let path = PathBuf::from("package.json");
+                let old = files
+                    .read(&path)?
+                    .context("package.json disappeared while the plan was made")?;
+                let (new, added) = pkgjson::add_dependencies(&old, wanted)?;
+                plan.added_dependencies = added.into_iter().cloned().collect();
+                plan.push_merge(&path, Kind::PackageJson, Some(old), new);
+            }
+            Artifact::Answers { path, content } => {
+                let old = files.read(path)?;
+                plan.push_merge(path, Kind::Answers, old, content.clone());
+            }
+            Artifact::Migration { .. } => {}
+        }
+    }
+    for artifact in migration_artifacts {
+        if let Artifact::Migration { name, content, .. } = artifact {
+            let (path, old) = migrations.place(files, name, content)?;
+            let action = if old.is_some() {
+                Action::Unchanged
+            } else {
+                Action::Create
+            };
+            plan.push(&path, action, Kind::Migration, old, content.clone());
+        }
+    }
+    Ok(plan)
+}
+
+impl Plan {
+    fn push(&mut self, path: &Path, action: Action, kind: Kind, old: Option<String>, new: String) {
+        self.changes.push(Change {
+            path: path.to_path_buf(),
+            action,
+            kind,
+            old,
+            new,
+        });
+    }
+
+    /// A merged file: create, update or unchanged, never a conflict.
+    fn push_merge(&mut self, path: &Path, kind: Kind, old: Option<String>, new: String) {
+        let action = match &old {
+            None => Action::Create,
+            Some(old) if *old == new => Action::Unchanged,
+            Some(_) => Action::Update,
+        };
+        self.push(path, action, kind, old, new);
+    }
+}
+
+/// Equal but for line endings (a checkout may have turned LF into CRLF).
+fn same_text(a: &str, b: &str) -> bool {
+    a == b || a.replace("\r\n", "\n") == b.replace("\r\n", "\n")
+}
+
+/// Interceptor files next to `wanted`, and in the other place Next.js may look (root or src/).
+fn existing_interceptors(files: &dyn Files, wanted: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for dir in [Path::new(""), Path::new("src")] {
+        for stem in INTERCEPTOR_STEMS {
+            for ext in SCRIPT_EXTENSIONS {
+                let path = dir.join(format!("{stem}.{ext}"));
+                if files.read(&path)?.is_some() {
+                    found.push(path);
+                }
+            }
+        }
+    }
+    let _ = wanted;
+    Ok(found)
+}
+
+/// The project's `migrations/` folder and the versions in it.
+struct Migrations {
+    /// (version, name, file name), sorted by version.
+    existing: Vec<(Seconds, String, String)>,
+    /// The earliest version a new migration may take.
+    next: Seconds,
+}
+
+impl Migrations {
+    fn scan(files: &dyn Files, now: Seconds) -> Result<Self> {
+        let mut existing: Vec<(Seconds, String, String)> = files
+            .list(Path::new(MIGRATIONS_DIR))?
+            .into_iter()
+            .filter_map(|file| {
+                let stem = file.strip_suffix(".sql")?;
+                let (version, name) = stem.split_once('_')?;
+                Some((clock::parse_version(version)?, name.to_string(), file))
+            })
+            .collect();
+        existing.sort();
+        // The InsForge CLI refuses a version older than the newest applied one.
+        let next = existing.last().map_or(now, |(v, _, _)| now.max(v + 1));
+        Ok(Self { existing, next })
+    }
+
+    /// The path for migration `name` with `content`, and its current text when the newest
+    /// migration of that name already holds exactly this content.
+    fn place(
+        &mut self,
+        files: &dyn Files,
+        name: &str,
+        content: &str,
+    ) -> Result<(PathBuf, Option<String>)> {
+        if let Some((_, _, file)) = self.existing.iter().rev().find(|(_, n, _)| n == name) {
+            let path = Path::new(MIGRATIONS_DIR).join(file);
+            if let Some(old) = files.read(&path)? {
+                if same_text(&old, content) {
+                    return Ok((path, Some(old)));
+                }
+            }
+        }
+        let version = self.next;
+        self.next += 1;
+        let path = PathBuf::from(format!(
+            "{MIGRATIONS_DIR}/{}_{name}.sql",
+            clock::version(version)
+        ));
+        Ok((path, None))
+    }
+}
+
+impl Change {
+    pub fn display_path(&self) -> String {
+        slash(&self.path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[derive(Default)]
+    struct Memory(BTreeMap<PathBuf, String>);
+
+    impl Files for Memory {
+        fn read(&self, path: &Path) -> Result<Option<String>> {
+            Ok(self.0.get(path).cloned())
+        }
+        fn list(&self, dir: &Path) -> Result<Vec<String>> {
+            Ok(self
+                .0
+                .keys()
+                .filter(|p| p.parent() == Some(dir))
+                .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+                .collect())
+        }
+    }
+
+    fn memory(files: &[(&str, &str)]) -> Memory {
+        Memory(
+            files
+                .iter()
+                .map(|(p, c)| (PathBuf::from(p), c.to_string()))
+                .collect(),
+        )
+    }
+
+    fn migration(name: &str, content: &str, sequence: u32) -> Artifact {
+        Artifact::Migration {
+            name: name.into(),
+            content: content.into(),
+            sequence,
+        }
+    }
+
+    const NOW: Seconds = 1_795_864_706; // 20261128111826
+
+    #[test]
+    fn owned_files_create_unchanged_conflict() {
+        let files = memory(&[
+            ("same.ts", "a\n"),
+            ("crlf.ts", "a\r\n"),
+            ("edited.ts", "mine\n"),
+        ]);
+        let artifacts: Vec<Artifact> = ["new.ts", "same.ts", "crlf.ts", "edited.ts"]
+            .iter()
+            .map(|p| Artifact::File {
+                path: p.into(),
+                content: "a\n".into(),
+            })
+            .collect();
+        let plan = plan(&artifacts, &files, NOW).unwrap();
+        let actions: Vec<Action> = plan.changes.iter().map(|c| c.action).collect();
+        assert_eq!(
+            actions,
+            [
+                Action::Create,
+                Action::Unchanged,
+                Action::Unchanged,
+                Action::Conflict
+            ]
+        );
+    }
+
+    #[test]
+    fn interceptor_is_never_created_beside_an_existing_one() {
+        let wanted = Artifact::Interceptor {
+            path: "proxy.ts".into(),
+            content: "x\n".into(),
+        };
+        let p = plan(std::slice::from_ref(&wanted), &memory(&[]), NOW).unwrap();
+        assert_eq!(p.changes[0].action, Action::Create);
+        let p = plan(
+            std::slice::from_ref(&wanted),
+            &memory(&[("src/middleware.ts", "m")]),
+            NOW,
+        )
+        .unwrap();
+        assert!(p.changes.is_empty());
+        assert_eq!(p.manual[0].existing, [PathBuf::from("src/middleware.ts")]);
+        let p = plan(&[wanted], &memory(&[("proxy.ts", "x\n")]), NOW).unwrap();
+        assert_eq!(p.changes[0].action, Action::Unchanged);
+        assert!(p.manual.is_empty());
+    }
+
+    #[test]
+    fn migrations_are_versioned_after_the_newest_and_not_repeated() {
+        let files = memory(&[
+            ("migrations/20261128111826_clerk-insforge-rls.sql", "old\n"),
+            ("migrations/20261201000000_other.sql", "x"),
+        ]);
+        let p = plan(&[migration("clerk-insforge-rls", "new\n", 0)], &files, NOW).unwrap();
+        assert_eq!(
+            p.changes[0].path,
+            PathBuf::from("migrations/20261201000001_clerk-insforge-rls.sql")
+        );
+        assert_eq!(p.changes[0].action, Action::Create);
+
+        let p = plan(&[migration("clerk-insforge-rls", "old\n", 0)], &files, NOW).unwrap();
+        assert_eq!(p.changes[0].action, Action::Unchanged);
+        assert_eq!(
+            p.changes[0].path,
+            PathBuf::from("migrations/20261128111826_clerk-insforge-rls.sql")
+        );
+    }
+
+    #[test]
+    fn a_bootstrap_migration_comes_first() {
+        let p = plan(
+            &[migration("rls", "b", 1), migration("schema", "a", 0)],
+            &memory(&[]),
+            NOW,
+        )
+        .unwrap();
+        let paths: Vec<String> = p.changes.iter().map(Change::display_path).collect();
+        assert_eq!(
+            paths,
+            [
+                "migrations/20261128111826_schema.sql",
+                "migrations/20261128111827_rls.sql"
+            ]
+        );
+    }
+}

@@ -1,0 +1,304 @@
+//! Preview: a plan as people read it — a summary line per file and a coloured unified diff,
+//! with secret values masked. Writes to any `io::Write`, so tests capture it as text.
+
+use std::collections::BTreeSet;
+use std::io::{self, Write};
+
+use console::Style;
+use similar::{ChangeTag, TextDiff};
+
+use crate::dotenv;
+use crate::plan::{Action, Change, Kind, Plan};
+
+/// Hides secret values in anything shown.
+#[derive(Debug, Clone, Default)]
+pub struct Masker {
+    pub secret_keys: BTreeSet<String>,
+    pub secret_values: Vec<String>,
+}
+
+impl Masker {
+    pub fn mask(&self, kind: Kind, text: &str) -> String {
+        let mut text = if kind == Kind::Env {
+            dotenv::mask(text, |key| self.is_secret_key(key))
+        } else {
+            text.to_string()
+        };
+        for value in self.secret_values.iter().filter(|v| v.len() >= 4) {
+            text = text.replace(value.as_str(), dotenv::MASK);
+        }
+        text
+    }
+
+    /// Declared secret, or named like one (`*_SECRET`, `*_KEY` except public ones, passwords).
+    fn is_secret_key(&self, key: &str) -> bool {
+        if self.secret_keys.contains(key) {
+            return true;
+        }
+        let upper = key.to_ascii_uppercase();
+        let public = upper.starts_with("NEXT_PUBLIC_") || upper.starts_with("VITE_");
+        !public
+            && [
+                "SECRET",
+                "PASSWORD",
+                "PRIVATE",
+                "TOKEN",
+                "API_KEY",
+                "DATABASE_URL",
+            ]
+            .iter()
+            .any(|word| upper.contains(word))
+    }
+}
+
+/// Colours, or none.
+#[derive(Debug, Clone, Copy)]
+pub struct Paint {
+    pub color: bool,
+}
+
+impl Paint {
+    fn style(self, style: Style) -> Style {
+        style.force_styling(self.color)
+    }
+    pub fn bold(self, s: &str) -> String {
+        self.style(Style::new().bold()).apply_to(s).to_string()
+    }
+    pub fn dim(self, s: &str) -> String {
+        self.style(Style::new().dim()).apply_to(s).to_string()
+    }
+    pub fn green(self, s: &str) -> String {
+        self.style(Style::new().green()).apply_to(s).to_string()
+    }
+    pub fn red(self, s: &str) -> String {
+        self.style(Style::new().red()).apply_to(s).to_string()
+    }
+    pub fn yellow(self, s: &str) -> String {
+        self.style(Style::new().yellow()).apply_to(s).to_string()
+    }
+    pub fn cyan(self, s: &str) -> String {
+        self.style(Style::new().cyan()).apply_to(s).to_string()
+    }
+}
+
+/// One line per file, then the manual merges.
+pub fn summary(out: &mut dyn Write, plan: &Plan, paint: Paint) -> io::Result<()> {
+    let count = |action: Action| plan.changes.iter().filter(|c| c.action == action).count();
+    let mut parts = Vec::new();
+    for (action, word) in [
+        (Action::Create, "to create"),
+        (Action::Update, "to update"),
+        (Action::Overwrite, "to overwrite"),
+        (Action::Conflict, "in conflict"),
+        (Action::Skip, "skipped"),
+        (Action::Unchanged, "unchanged"),
+    ] {
+        let n = count(action);
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    if !plan.manual.is_empty() {
+        parts.push(format!("{} to merge by hand", plan.manual.len()));
+    }
+    writeln!(out, "{} {}", paint.bold("Plan:"), parts.join(", "))?;
+    for change in &plan.changes {
+        let label = format!("{:<10}", change.action.label());
+        let label = match change.action {
+            Action::Create => paint.green(&label),
+            Action::Update | Action::Overwrite => paint.yellow(&label),
+            Action::Conflict => paint.red(&label),
+            Action::Unchanged | Action::Skip => paint.dim(&label),
+        };
+        let note = match change.action {
+            Action::Conflict => "  (exists and differs from what would be written)",
+            Action::Skip => "  (kept as it is)",
+            _ => "",
+        };
+        writeln!(
+            out,
+            "  {label} {}{}",
+            change.display_path(),
+            paint.dim(note)
+        )?;
+    }
+    for manual in &plan.manual {
+        let existing: Vec<String> = manual
+            .existing
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        writeln!(
+            out,
+            "  {} {}  {}",
+            paint.cyan(&format!("{:<10}", "manual")),
+            manual.wanted.display(),
+            paint.dim(&format!(
+                "(not created: {} exists; merge shown below)",
+                existing.join(", ")
+            ))
+        )?;
+    }
+    Ok(())
+}
+
+/// Unified diffs of every change that writes or conflicts.
+pub fn diff(out: &mut dyn Write, plan: &Plan, masker: &Masker, paint: Paint) -> io::Result<()> {
+    for change in &plan.changes {
+        if change.action.writes() || change.action == Action::Conflict {
+            file_diff(out, change, masker, paint)?;
+        }
+    }
+    Ok(())
+}
+
+/// The diff of one change (also used by the conflict prompt's "show diff").
+pub fn file_diff(
+    out: &mut dyn Write,
+    change: &Change,
+    masker: &Masker,
+    paint: Paint,
+) -> io::Result<()> {
+    let old = change
+        .old
+        .as_deref()
+        .map(|t| masker.mask(change.kind, t))
+        .unwrap_or_default();
+    let new = masker.mask(change.kind, &change.new);
+    let path = change.display_path();
+    let (from, to) = match (change.old.is_some(), change.action) {
+        (false, _) => ("/dev/null".to_string(), format!("b/{path}")),
+        (true, Action::Conflict) => (
+            format!("a/{path}"),
+            format!("b/{path} (insforge-integrate)"),
+        ),
+        (true, _) => (format!("a/{path}"), format!("b/{path}")),
+    };
+    writeln!(out, "{}", paint.bold(&format!("--- {from}")))?;
+    writeln!(out, "{}", paint.bold(&format!("+++ {to}")))?;
+    let diff = TextDiff::from_lines(&old, &new);
+    for group in diff.grouped_ops(3) {
+        let (first, last) = (&group[0], &group[group.len() - 1]);
+        let old_range = first.old_range().start..last.old_range().end;
+        let new_range = first.new_range().start..last.new_range().end;
+        let header = format!(
+            "@@ -{} +{} @@",
+            hunk_range(old_range.start, old_range.len()),
+            hunk_range(new_range.start, new_range.len())
+        );
+        writeln!(out, "{}", paint.cyan(&header))?;
+        for op in &group {
+            for line in diff.iter_changes(op) {
+                let text = line.value();
+                let (sign, body) = match line.tag() {
+                    ChangeTag::Delete => (
+                        "-",
+                        paint.red(&format!("-{}", text.trim_end_matches(['\n', '\r']))),
+                    ),
+                    ChangeTag::Insert => (
+                        "+",
+                        paint.green(&format!("+{}", text.trim_end_matches(['\n', '\r']))),
+                    ),
+                    ChangeTag::Equal => (" ", format!(" {}", text.trim_end_matches(['\n', '\r']))),
+                };
+                let _ = sign;
+                writeln!(out, "{body}")?;
+                if line.missing_newline() {
+                    writeln!(out, "\\ No newline at end of file")?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn hunk_range(start: usize, len: usize) -> String {
+    match len {
+        0 => format!("{start},0"),
+        1 => format!("{}", start + 1),
+        _ => format!("{},{len}", start + 1),
+    }
+}
+
+/// The code to merge into an existing interceptor.
+pub fn manual(out: &mut dyn Write, plan: &Plan, paint: Paint) -> io::Result<()> {
+    for m in &plan.manual {
+        let existing: Vec<String> = m.existing.iter().map(|p| p.display().to_string()).collect();
+        writeln!(
+            out,
+            "\n{} your app already has {}, so {} was not created (never replaced). Merge this into {}:",
+            paint.yellow("!"),
+            existing.join(" and "),
+            m.wanted.display(),
+            existing[0]
+        )?;
+        if existing.len() > 1 {
+            writeln!(
+                out,
+                "  (Next.js fails to build with both middleware and proxy files: keep one.)"
+            )?;
+        }
+        for line in m.content.lines() {
+            writeln!(out, "    {line}")?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn change(kind: Kind, old: Option<&str>, new: &str) -> Change {
+        Change {
+            path: PathBuf::from(".env.local"),
+            action: if old.is_some() {
+                Action::Update
+            } else {
+                Action::Create
+            },
+            kind,
+            old: old.map(str::to_string),
+            new: new.to_string(),
+        }
+    }
+
+    fn render(change: &Change, masker: &Masker) -> String {
+        let mut out = Vec::new();
+        file_diff(&mut out, change, masker, Paint { color: false }).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn unified_diff_of_an_update() {
+        let c = change(Kind::Owned, Some("a\nb\nc\n"), "a\nB\nc\nd\n");
+        assert_eq!(
+            render(&c, &Masker::default()),
+            "--- a/.env.local\n+++ b/.env.local\n@@ -1,3 +1,4 @@\n a\n-b\n+B\n c\n+d\n"
+        );
+    }
+
+    #[test]
+    fn secrets_are_masked_by_key_and_by_value() {
+        let masker = Masker {
+            secret_keys: ["CLERK_SECRET_KEY".to_string()].into(),
+            secret_values: vec!["s3cr3t-value".into()],
+        };
+        let c = change(
+            Kind::Env,
+            Some("CLERK_SECRET_KEY=sk_live_abc\n"),
+            "CLERK_SECRET_KEY=sk_live_abc\nINSFORGE_JWT_SECRET=s3cr3t-value\nSTRIPE_API_KEY=x1\nNEXT_PUBLIC_X=visible\n",
+        );
+        let shown = render(&c, &masker);
+        assert!(
+            !shown.contains("sk_live_abc") && !shown.contains("s3cr3t") && !shown.contains("x1"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("+INSFORGE_JWT_SECRET=********")
+                && shown.contains("NEXT_PUBLIC_X=visible"),
+            "{shown}"
+        );
+    }
+}

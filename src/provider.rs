@@ -1,0 +1,195 @@
+//! Providers as data: each `templates/<id>/provider.toml` (embedded in the binary) says how to
+//! detect the provider, which env vars and packages it needs, and which template files it
+//! renders. Adding a provider means adding a folder, not code.
+
+use std::sync::OnceLock;
+
+use anyhow::{anyhow, Context, Result};
+use include_dir::{include_dir, Dir};
+use serde::Deserialize;
+
+/// The template tree, embedded so the binary works offline.
+pub static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    pub id: String,
+    pub name: String,
+    /// The app signs the InsForge JWT itself, so it needs the JWT secret.
+    pub signs_jwt: bool,
+    pub detect: DetectSignals,
+    #[serde(default)]
+    pub env: Vec<EnvVar>,
+    #[serde(default)]
+    pub dependencies: Vec<Dependency>,
+    #[serde(default)]
+    pub branches: Vec<Branch>,
+    pub files: Vec<FileSpec>,
+    /// Provider-specific parts of the SQL migration.
+    #[serde(default)]
+    pub sql: Option<SqlSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SqlSpec {
+    /// What owner columns reference, e.g. `better_auth."user"(id) on delete cascade`.
+    pub owner_references: Option<String>,
+    /// A migration that must be applied before the RLS one (and before the provider's own setup).
+    pub bootstrap: Option<Bootstrap>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bootstrap {
+    /// The migration name, `^[a-z0-9-]+$`.
+    pub name: String,
+    /// Path in the template tree, e.g. `sql/better-auth-schema.sql.hbs`.
+    pub template: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetectSignals {
+    pub packages: Vec<String>,
+    #[serde(default)]
+    pub env: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvVar {
+    pub name: String,
+    pub comment: String,
+    pub example: String,
+    #[serde(default)]
+    pub default: String,
+    #[serde(default)]
+    pub secret: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dependency {
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub dev: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Branch {
+    pub name: String,
+    pub package: String,
+    pub at_least: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSpec {
+    pub template: String,
+    pub path: String,
+    #[serde(default)]
+    pub root: bool,
+    #[serde(default)]
+    pub interceptor: bool,
+}
+
+impl Provider {
+    /// The embedded source of one of this provider's templates.
+    pub fn template_source(&self, relative: &str) -> Result<&'static str> {
+        template_text(&format!("{}/{}", self.id, relative))
+    }
+}
+
+/// The text of an embedded template file.
+pub fn template_text(path: &str) -> Result<&'static str> {
+    TEMPLATES
+        .get_file(path)
+        .ok_or_else(|| anyhow!("template {path} is missing from the binary"))?
+        .contents_utf8()
+        .ok_or_else(|| anyhow!("template {path} is not UTF-8"))
+}
+
+/// Every provider, in a stable order (by id).
+pub fn all() -> &'static [Provider] {
+    static PROVIDERS: OnceLock<Vec<Provider>> = OnceLock::new();
+    PROVIDERS.get_or_init(|| load().expect("embedded provider definitions are valid (tested)"))
+}
+
+/// Look a provider up by id, case-insensitively.
+pub fn by_id(id: &str) -> Option<&'static Provider> {
+    all().iter().find(|p| p.id.eq_ignore_ascii_case(id))
+}
+
+/// The ids, for messages: `clerk, auth0, …`.
+pub fn ids() -> String {
+    all()
+        .iter()
+        .map(|p| p.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn load() -> Result<Vec<Provider>> {
+    let mut providers = Vec::new();
+    for dir in TEMPLATES.dirs() {
+        let Some(file) = dir.get_file(dir.path().join("provider.toml")) else {
+            continue;
+        };
+        let path = file.path().display().to_string();
+        let text = file
+            .contents_utf8()
+            .ok_or_else(|| anyhow!("{path} is not UTF-8"))?;
+        let provider: Provider = toml::from_str(text).with_context(|| format!("in {path}"))?;
+        let folder = dir.path().display().to_string();
+        if provider.id != folder {
+            return Err(anyhow!(
+                "{path}: id {:?} must match its folder",
+                provider.id
+            ));
+        }
+        if !provider
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err(anyhow!("{path}: id must match ^[a-z0-9-]+$"));
+        }
+        providers.push(provider);
+    }
+    providers.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(providers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_provider_definition_loads_and_names_existing_templates() {
+        let providers = load().unwrap();
+        assert_eq!(
+            providers.len(),
+            6,
+            "{:?}",
+            providers.iter().map(|p| &p.id).collect::<Vec<_>>()
+        );
+        for p in &providers {
+            assert!(
+                !p.detect.packages.is_empty(),
+                "{} has no detection packages",
+                p.id
+            );
+            for f in &p.files {
+                p.template_source(&f.template).unwrap();
+            }
+            p.template_source("next-steps.hbs").unwrap();
+            for b in &p.branches {
+                semver::Version::parse(&b.at_least).unwrap();
+            }
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! Resolve: flags, saved answers and detection folded into the [`Answers`] the rest of the
+//! pipeline runs on. Flags win, then saved answers, then detection, then a prompt (only on a
+//! terminal without `--yes`), then defaults. Every prompt here has a flag twin, named in the
+//! error when there is nothing to ask on.
+
+use anyhow::Result;
+
+use crate::cli::{ConflictPolicy, InitArgs};
+use crate::detect::Project;
+use crate::error::Error;
+use crate::prompt::{Prompter, Question};
+use crate::provider::{self, Provider};
+use crate::saved::Saved;
+use crate::table::Table;
+
+/// The InsForge env var names the app uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvNames {
+    pub url: String,
+    pub anon_key: String,
+    pub jwt_secret: String,
+}
+
+pub const URL_VAR: &str = "NEXT_PUBLIC_INSFORGE_URL";
+pub const URL_VAR_ALT: &str = "NEXT_PUBLIC_INSFORGE_BASE_URL";
+pub const ANON_KEY_VAR: &str = "NEXT_PUBLIC_INSFORGE_ANON_KEY";
+pub const JWT_SECRET_VAR: &str = "INSFORGE_JWT_SECRET";
+
+#[derive(Debug, Clone)]
+pub struct Answers {
+    pub provider: &'static Provider,
+    pub tables: Vec<Table>,
+    pub env_names: EnvNames,
+    /// Explicit values for `.env.local` (flags, stdin, environment, prompts).
+    pub insforge_url: Option<String>,
+    pub anon_key: Option<String>,
+    pub jwt_secret: Option<String>,
+    pub on_conflict: ConflictPolicy,
+    /// The conflict policy was not chosen (no flag, no terminal): skipping is then reported
+    /// as unfinished work.
+    pub on_conflict_defaulted: bool,
+    /// Things worth telling the user about how answers were chosen.
+    pub notes: Vec<String>,
+}
+
+/// Values that arrive outside clap: the secret from stdin or the environment.
+#[derive(Debug, Clone, Default)]
+pub struct Secrets {
+    pub jwt_secret_stdin: Option<String>,
+    pub jwt_secret_env: Option<String>,
+}
+
+pub fn resolve(
+    args: &InitArgs,
+    project: &Project,
+    saved: Option<&Saved>,
+    secrets: Secrets,
+    interactive: bool,
+    prompter: &mut dyn Prompter,
+) -> Result<Answers> {
+    let mut notes = Vec::new();
+    let provider = resolve_provider(args, project, saved, prompter)?;
+    let tables = resolve_tables(args, saved, interactive, prompter, &mut notes)?;
+
+    let env_names = EnvNames {
+        url: if project.env.contains_key(URL_VAR_ALT) && !project.env.contains_key(URL_VAR) {
+            URL_VAR_ALT.to_string()
+        } else {
+            URL_VAR.to_string()
+        },
+        anon_key: ANON_KEY_VAR.to_string(),
+        jwt_secret: JWT_SECRET_VAR.to_string(),
+    };
+    let has_value = |key: &str| project.env.get(key).is_some_and(|(_, v)| !v.is_empty());
+
+    let insforge_url = match &args.insforge_url {
+        Some(url) => Some(check_url(url)?),
+        None if interactive && !has_value(&env_names.url) => {
+            let q = Question {
+                prompt: "InsForge project URL (empty to fill in later)",
+                what: "the InsForge URL",
+                flag: "--insforge-url",
+            };
+            non_empty(prompter.input(q, "")?)
+                .map(|u| check_url(&u))
+                .transpose()?
+        }
+        None => None,
+    };
+    let anon_key = match &args.anon_key {
+        Some(key) => Some(key.trim().to_string()),
+        None if interactive && !has_value(&env_names.anon_key) => {
+            let q = Question {
+                prompt: "InsForge anon key (empty to fill in later)",
+                what: "the InsForge anon key",
+                flag: "--anon-key",
+            };
+            non_empty(prompter.input(q, "")?)
+        }
+        None => None,
+    };
+
+    let jwt_secret = if provider.signs_jwt {
+        match (secrets.jwt_secret_stdin, secrets.jwt_secret_env) {
+            (Some(s), _) | (None, Some(s)) => non_empty(s),
+            (None, None) if interactive && !has_value(&env_names.jwt_secret) => {
+                let q = Question {
+                    prompt: "InsForge JWT secret (hidden; from `npx -y @insforge/cli secrets get JWT_SECRET`; empty to fill in later)",
+                    what: "the InsForge JWT secret",
+                    flag: "--jwt-secret-stdin",
+                };
+                non_empty(prompter.secret(q)?)
+            }
+            (None, None) => None,
+        }
+    } else {
+        if secrets.jwt_secret_stdin.is_some() {
+            notes.push(format!(
+                "--jwt-secret-stdin ignored: with {} the JWT is signed in the provider's dashboard, so the app never holds the secret",
+                provider.name
+            ));
+        }
+        None
+    };
+
+    let (on_conflict, on_conflict_defaulted) =
+        match args.on_conflict {
+            Some(ConflictPolicy::Ask) if !interactive => return Err(Error::InvalidArgument(
+                "--on-conflict ask needs a terminal (and no --yes): use skip, overwrite or fail"
+                    .into(),
+            )
+            .into()),
+            Some(policy) => (policy, false),
+            None if interactive => (ConflictPolicy::Ask, false),
+            None => (ConflictPolicy::Skip, true),
+        };
+
+    Ok(Answers {
+        provider,
+        tables,
+        env_names,
+        insforge_url,
+        anon_key,
+        jwt_secret,
+        on_conflict,
+        on_conflict_defaulted,
+        notes,
+    })
+}
+
+fn resolve_provider(
+    args: &InitArgs,
+    project: &Project,
+    saved: Option<&Saved>,
+    prompter: &mut dyn Prompter,
+) -> Result<&'static Provider> {
+    let lookup = |id: &str, source: &str| {
+        provider::by_id(id).ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "unknown provider {id:?} ({source}); choose one of: {}",
+                provider::ids()
+            ))
+        })
+    };
+    if let Some(id) = &args.provider {
+        return Ok(lookup(id, "--provider")?);
+    }
+    if let [only] = project.providers.as_slice() {
+        return Ok(only.value);
+    }
+    if let Some(id) = saved.and_then(|s| s.provider.as_deref()) {
+        return Ok(lookup(id, crate::saved::FILE)?);
+    }
+    let candidates: Vec<&'static Provider> = if project.providers.is_empty() {
+        provider::all().iter().collect()
+    } else {
+        project.providers.iter().map(|f| f.value).collect()
+    };
+    let items: Vec<String> = candidates.iter().map(|p| p.name.clone()).collect();
+    let flag = format!("--provider {}", provider::ids().replace(", ", "|"));
+    let what = if project.providers.is_empty() {
+        "the auth provider (none was detected in package.json or .env files)".to_string()
+    } else {
+        format!(
+            "the auth provider (several were detected: {})",
+            items.join(", ")
+        )
+    };
+    let q = Question {
+        prompt: "Which auth provider does this app use?",
+        what: &what,
+        flag: &flag,
+    };
+    let index = prompter.select(q, &items, 0)?;
+    Ok(candidates[index])
+}
+
+fn resolve_tables(
+    args: &InitArgs,
+    saved: Option<&Saved>,
+    interactive: bool,
+    prompter: &mut dyn Prompter,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Table>> {
+    let parse = |names: &[String]| -> Result<Vec<Table>> {
+        let mut tables: Vec<Table> = Vec::new();
+        for name in names {
+            let table: Table = name.trim().parse()?;
+            if !tables.contains(&table) {
+                tables.push(table);
+            }
+        }
+        Ok(tables)
+    };
+    if !args.tables.is_empty() {
+        return parse(&args.tables);
+    }
+    if let Some(names) = saved.and_then(|s| s.tables.as_ref()) {
+        return parse(names);
+    }
+    let q = Question {
+        prompt: "Tables to create with row-level security (comma-separated; empty for none)",
+        what: "which tables to protect",
+        flag: "--table NAME (repeatable), or --yes for the requesting_user_id() function only",
+    };
+    if interactive {
+        let answer = prompter.input(q, "todos")?;
+        let names: Vec<String> = answer
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        return parse(&names);
+    }
+    if args.yes {
+        notes.push(
+            "no --table given: the migration holds requesting_user_id() only; pass --table NAME to add owned tables with RLS".into(),
+        );
+        return Ok(Vec::new());
+    }
+    prompter.input(q, "todos").map(|_| Vec::new())
+}
+
+fn check_url(url: &str) -> Result<String> {
+    let url = url.trim().trim_end_matches('/');
+    if !(url.starts_with("https://") || url.starts_with("http://"))
+        || url.contains(char::is_whitespace)
+    {
+        return Err(Error::InvalidArgument(format!(
+            "--insforge-url {url:?} is not an http(s) URL (e.g. https://your-app.us-east.insforge.app)"
+        ))
+        .into());
+    }
+    Ok(url.to_string())
+}
+
+fn non_empty(s: String) -> Option<String> {
+    let s = s.trim().to_string();
+    (!s.is_empty()).then_some(s)
+}

@@ -1,0 +1,59 @@
+//! The answers file, `insforge-integrate.toml` in the app's root: the answers of the last run
+//! (never secrets), so that running again — by hand or in CI — renders the same files without
+//! asking or repeating flags. Flags override it; it can be edited or deleted.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+pub const FILE: &str = "insforge-integrate.toml";
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Saved {
+    pub provider: Option<String>,
+    pub tables: Option<Vec<String>>,
+}
+
+/// Read the answers file in `root`, if there is one.
+pub fn load(root: &Path) -> Result<Option<Saved>> {
+    let path = root.join(FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    toml::from_str(&text).map(Some).map_err(|e| {
+        Error::InvalidFile {
+            path: FILE.into(),
+            message: format!("{}(fix it or delete the file; flags override it)", e),
+        }
+        .into()
+    })
+}
+
+/// The file's text for these answers.
+pub fn render(saved: &Saved) -> String {
+    let body = toml::to_string(saved).expect("plain strings serialize");
+    format!(
+        "# Answers insforge-integrate used last time, so a re-run (or CI) renders the same files.\n\
+         # Flags override these; edit or delete freely. Secrets are never stored here.\n{body}"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        let saved = Saved {
+            provider: Some("clerk".into()),
+            tables: Some(vec!["todos".into(), "app.notes".into()]),
+        };
+        assert_eq!(toml::from_str::<Saved>(&render(&saved)).unwrap(), saved);
+    }
+}

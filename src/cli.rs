@@ -34,7 +34,7 @@ pub struct InitArgs {
     pub path: PathBuf,
 
     /// The auth provider, when detection finds none or several.
-    #[arg(long, value_name = "PROVIDER")]
+    #[arg(long, value_name = "PROVIDER", ignore_case = true, value_parser = provider_ids())]
     pub provider: Option<String>,
 
     /// A table to create with an owner column and row-level security (repeatable).
@@ -70,6 +70,10 @@ pub struct InitArgs {
     /// Accept detected and default answers without asking.
     #[arg(short, long)]
     pub yes: bool,
+}
+
+fn provider_ids() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(crate::provider::all().iter().map(|p| p.id.as_str()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

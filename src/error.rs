@@ -16,7 +16,9 @@ pub const EXIT_USAGE: u8 = 2;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An answer is needed but nothing may prompt for it.
-    #[error("{what} is needed, and there is no terminal to ask on: pass {flag}")]
+    #[error(
+        "{what} is needed, and nothing can be asked here (no terminal, or --yes): pass {flag}"
+    )]
     MissingAnswer { what: String, flag: String },
 
     /// A flag value (or a saved answer) that cannot be used.

@@ -167,7 +167,7 @@ pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds) -> Result<P
                     plan.push(path, Action::Unchanged, Kind::Owned, old, content.clone());
                     continue;
                 }
-                let existing = existing_interceptors(files, path)?;
+                let existing = existing_interceptors(files)?;
                 if existing.is_empty() {
                     plan.push(path, Action::Create, Kind::Owned, None, content.clone());
                 } else {
@@ -250,8 +250,8 @@ fn same_text(a: &str, b: &str) -> bool {
     a == b || a.replace("\r\n", "\n") == b.replace("\r\n", "\n")
 }
 
-/// Interceptor files next to `wanted`, and in the other place Next.js may look (root or src/).
-fn existing_interceptors(files: &dyn Files, wanted: &Path) -> Result<Vec<PathBuf>> {
+/// Interceptor files where Next.js looks for them (the root, or src/ in a src/ layout).
+fn existing_interceptors(files: &dyn Files) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     for dir in [Path::new(""), Path::new("src")] {
         for stem in INTERCEPTOR_STEMS {
@@ -263,7 +263,6 @@ fn existing_interceptors(files: &dyn Files, wanted: &Path) -> Result<Vec<PathBuf
             }
         }
     }
-    let _ = wanted;
     Ok(found)
 }
 

@@ -207,7 +207,8 @@ pub fn context(project: &Project, answers: &Answers) -> Value {
         branches.insert(b.name.clone(), json!(on));
     }
     let pm = project.package_manager.value;
-    let tables: Vec<_> = answers.tables.iter().map(|t| t.sql()).collect();
+    let sql_tables: Vec<_> = answers.tables.iter().map(|t| t.sql()).collect();
+    let tables: Vec<String> = answers.tables.iter().map(ToString::to_string).collect();
     json!({
         "provider": { "id": provider.id, "name": provider.name },
         "src_dir": project.src_dir,
@@ -229,6 +230,7 @@ pub fn context(project: &Project, answers: &Answers) -> Value {
         },
         "branch": branches,
         "tables": tables,
+        "sql_tables": sql_tables,
         "owner_references": provider.sql.as_ref().and_then(|s| s.owner_references.clone()).unwrap_or_default(),
         "package_manager": { "name": pm.name(), "run": pm.run(), "exec": pm.exec() },
         "file": "",

@@ -1,0 +1,203 @@
+//! A small builder for running the tool on a throwaway copy of a fixture app:
+//! `Test::fixture("clerk").args(["--yes"]).run()` then assertions on the output and files.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// Fixed time for every run: migrations are named `20261128121826_…`.
+pub const EPOCH: &str = "1795868306";
+pub const VERSION: &str = "20261128121826";
+
+pub struct Test {
+    dir: tempfile::TempDir,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    stdin: Option<String>,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Both streams, for searches that don't care which.
+    pub fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+
+    #[track_caller]
+    pub fn success(self) -> Self {
+        assert_eq!(self.code, 0, "expected success\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn code(self, code: i32) -> Self {
+        assert_eq!(self.code, code, "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(self, needle: &str) -> Self {
+        assert!(self.stdout.contains(needle), "stdout lacks {needle:?}\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(self, needle: &str) -> Self {
+        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}\n--- stderr\n{}", self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn lacks(self, needle: &str) -> Self {
+        assert!(!self.all().contains(needle), "output contains {needle:?}\n{}", self.all());
+        self
+    }
+}
+
+impl Test {
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Self {
+        let test = Self::empty();
+        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        copy_dir(&source, test.dir.path());
+        test
+    }
+
+    /// An empty folder.
+    pub fn empty() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            args: Vec::new(),
+            env: Vec::new(),
+            stdin: None,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file(self, path: &str, content: &str) -> Self {
+        let full = self.dir.path().join(path);
+        fs::create_dir_all(full.parent().unwrap()).unwrap();
+        fs::write(full, content).unwrap();
+        self
+    }
+
+    pub fn remove(self, path: &str) -> Self {
+        let full = self.dir.path().join(path);
+        if full.is_dir() {
+            fs::remove_dir_all(full).unwrap();
+        } else {
+            fs::remove_file(full).unwrap();
+        }
+        self
+    }
+
+    /// Arguments after `init <dir>`.
+    pub fn args<I: IntoIterator<Item = S>, S: Into<String>>(mut self, args: I) -> Self {
+        self.args = args.into_iter().map(Into::into).collect();
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn stdin(mut self, text: &str) -> Self {
+        self.stdin = Some(text.into());
+        self
+    }
+
+    /// Run `insforge-integrate init <dir> <args>`; may be called again on the same folder.
+    pub fn run(&self) -> Run {
+        self.run_with(&self.args)
+    }
+
+    pub fn run_with(&self, args: &[String]) -> Run {
+        let mut cmd = Command::cargo_bin("insforge-integrate").unwrap();
+        cmd.env_clear()
+            .env("HOME", self.dir.path())
+            .env("NO_COLOR", "1")
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .arg("init")
+            .arg(self.dir.path())
+            .args(args);
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd.write_stdin(self.stdin.clone().unwrap_or_default());
+        let Output { status, stdout, stderr } = cmd.output().unwrap();
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8(stdout).unwrap(),
+            stderr: String::from_utf8(stderr).unwrap(),
+        }
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        fs::read_to_string(self.dir.path().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.dir.path().join(path).exists()
+    }
+
+    /// Every file, by relative path, with its bytes.
+    pub fn tree(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut out = BTreeMap::new();
+        walk(self.dir.path(), self.dir.path(), &mut out);
+        out
+    }
+}
+
+/// The files that differ between two trees (added, removed or changed), as a snapshot text.
+pub fn changed_files(before: &BTreeMap<PathBuf, Vec<u8>>, after: &BTreeMap<PathBuf, Vec<u8>>) -> String {
+    let mut out = String::new();
+    for (path, bytes) in after {
+        if before.get(path) != Some(bytes) {
+            let verb = if before.contains_key(path) { "changed" } else { "created" };
+            out.push_str(&format!("=== {verb}: {} ===\n", path.display()));
+            out.push_str(&String::from_utf8_lossy(bytes).replace('\r', "\\r"));
+            out.push('\n');
+        }
+    }
+    for path in before.keys().filter(|p| !after.contains_key(*p)) {
+        out.push_str(&format!("=== removed: {} ===\n", path.display()));
+    }
+    out
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if entry.file_type().unwrap().is_dir() {
+            walk(root, &path, out);
+        } else {
+            out.insert(path.strip_prefix(root).unwrap().to_path_buf(), fs::read(&path).unwrap());
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The interactive flow, driven in a real pseudo-terminal: questions, the conflict prompt and
+//! the confirmation.
+#![cfg(unix)]
+
+use std::process::Command;
+
+use rexpect::session::{spawn_command, PtySession};
+
+use crate::harness::{Test, EPOCH};
+
+const DOWN: &str = "\x1b[B";
+
+fn spawn(test: &Test) -> PtySession {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"));
+    cmd.env_clear()
+        .env("HOME", test.path())
+        .env("TERM", "xterm-256color")
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .arg("init")
+        .arg(test.path());
+    spawn_command(cmd, Some(20_000)).expect("spawn in a pty")
+}
+
+fn exit_code(p: &mut PtySession) -> i32 {
+    p.exp_eof().unwrap();
+    match p.process().wait().unwrap() {
+        rexpect::process::WaitStatus::Exited(_, code) => code,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn asks_what_it_cannot_detect_then_confirms() {
+    let t = Test::fixture("clerk");
+    let mut p = spawn(&t);
+    p.exp_string("Tables to create with row-level security").unwrap();
+    p.send_line("todos, notes").unwrap();
+    p.exp_string("InsForge project URL").unwrap();
+    p.send_line("https://pty.us-east.insforge.app").unwrap();
+    p.exp_string("InsForge anon key").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("Plan:").unwrap();
+    p.exp_string("lib/insforge.ts").unwrap();
+    p.exp_string("Write these changes?").unwrap();
+    p.send_line("y").unwrap();
+    p.exp_string("Wrote").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert!(t.read(".env.local").contains("NEXT_PUBLIC_INSFORGE_URL=https://pty.us-east.insforge.app\n"));
+    let sql = t.read("migrations/20261128121826_clerk-insforge-rls.sql");
+    assert!(sql.contains("public.todos") && sql.contains("public.notes"));
+}
+
+#[test]
+fn conflict_prompt_shows_the_diff_then_keeps_the_users_file() {
+    let t = Test::fixture("clerk").args(["--yes", "--table", "todos"]);
+    t.run().success();
+    let t = t.file("lib/insforge.ts", "// my own client\n").remove(".env.example");
+    let mut p = spawn(&t);
+    // Tables come from the saved answers; the empty .env.local values are asked again.
+    p.exp_string("InsForge project URL").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("InsForge anon key").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("lib/insforge.ts exists and differs").unwrap();
+    // Default is "skip"; two down is "show the diff".
+    p.send(DOWN).unwrap();
+    p.send("\r").unwrap();
+    p.flush().unwrap();
+    p.exp_string("-// my own client").unwrap();
+    p.exp_string("lib/insforge.ts exists and differs").unwrap();
+    p.send("\r").unwrap();
+    p.flush().unwrap();
+    p.exp_string("Write these changes?").unwrap();
+    p.send_line("y").unwrap();
+    p.exp_string("skipped lib/insforge.ts").unwrap();
+    assert_eq!(exit_code(&mut p), 0, "a skip the user chose is not an unfinished run");
+    assert_eq!(t.read("lib/insforge.ts"), "// my own client\n");
+    assert!(t.exists(".env.example"));
+}
+
+#[test]
+fn abort_writes_nothing() {
+    let t = Test::fixture("clerk");
+    let before = t.tree();
+    let mut p = spawn(&t);
+    p.exp_string("Tables to create").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("InsForge project URL").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("InsForge anon key").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("Write these changes?").unwrap();
+    p.send_line("n").unwrap();
+    p.exp_string("aborted: nothing was written").unwrap();
+    assert_eq!(exit_code(&mut p), 1);
+    assert_eq!(t.tree(), before);
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the built binary, run on copies of the fixture apps in
+//! `tests/fixtures/` (see its README). One binary, themed modules.
+
+mod harness;
+
+mod conflicts;
+mod detection;
+mod errors;
+mod interactive;
+mod providers;
+mod safety;

@@ -41,6 +41,15 @@ pub struct InitArgs {
     #[arg(long = "table", value_name = "NAME")]
     pub tables: Vec<String>,
 
+    /// The tables given with --table exist already: add the owner index, RLS policies and
+    /// grants to them, and create nothing.
+    #[arg(long)]
+    pub existing: bool,
+
+    /// The owner column (text, holding the provider's user id) of the tables. Default: user_id.
+    #[arg(long, value_name = "COLUMN")]
+    pub owner_column: Option<String>,
+
     /// The InsForge project URL, written to .env.local.
     #[arg(long, value_name = "URL")]
     pub insforge_url: Option<String>,

@@ -155,6 +155,12 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         content: saved::render(&Saved {
             provider: Some(provider.id.clone()),
             tables: Some(answers.tables.iter().map(ToString::to_string).collect()),
+            existing: answers.tables.iter().any(|t| t.existing).then_some(true),
+            owner_column: answers
+                .tables
+                .iter()
+                .find(|t| t.owner != crate::table::OWNER_COLUMN)
+                .map(|t| t.owner.clone()),
         }),
     });
 

@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::prompt::{Prompter, Question};
 use crate::provider::{self, Provider};
 use crate::saved::Saved;
-use crate::table::Table;
+use crate::table::{self, Table};
 
 /// The InsForge env var names the app uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,10 +202,29 @@ fn resolve_tables(
     prompter: &mut dyn Prompter,
     notes: &mut Vec<String>,
 ) -> Result<Vec<Table>> {
+    let existing = args.existing
+        || (args.tables.is_empty() && saved.and_then(|s| s.existing).unwrap_or(false));
+    let owner = match (
+        &args.owner_column,
+        saved.and_then(|s| s.owner_column.as_ref()),
+    ) {
+        (Some(column), _) => table::column(column)?,
+        (None, Some(column)) if args.tables.is_empty() => table::column(column)?,
+        _ => table::OWNER_COLUMN.to_string(),
+    };
     let parse = |names: &[String]| -> Result<Vec<Table>> {
         let mut tables: Vec<Table> = Vec::new();
         for name in names {
-            let table: Table = name.trim().parse()?;
+            let mut table: Table = name.trim().parse()?;
+            table.owner = owner.clone();
+            table.existing = existing;
+            if format!("{}_{}_created_at_idx", table.name, table.owner).len() > 63 {
+                return Err(Error::InvalidArgument(format!(
+                    "table {table} with owner column {} makes index names longer than PostgreSQL's 63 characters: use a shorter name",
+                    table.owner
+                ))
+                .into());
+            }
             if !tables.contains(&table) {
                 tables.push(table);
             }

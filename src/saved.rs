@@ -16,6 +16,10 @@ pub const FILE: &str = "insforge-integrate.toml";
 pub struct Saved {
     pub provider: Option<String>,
     pub tables: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_column: Option<String>,
 }
 
 /// Read the answers file in `root`, if there is one.
@@ -53,6 +57,8 @@ mod tests {
         let saved = Saved {
             provider: Some("clerk".into()),
             tables: Some(vec!["todos".into(), "app.notes".into()]),
+            existing: Some(true),
+            owner_column: Some("owner_id".into()),
         };
         assert_eq!(toml::from_str::<Saved>(&render(&saved)).unwrap(), saved);
     }

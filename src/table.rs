@@ -14,13 +14,31 @@ const MAX_IDENT: usize = 63;
 /// Leaves room for the longest derived name, `<table>_<owner>_created_at_idx`.
 const MAX_TABLE: usize = 40;
 
-/// The owner column every generated table uses.
+/// The owner column generated tables use unless told otherwise.
 pub const OWNER_COLUMN: &str = "user_id";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
     pub schema: String,
     pub name: String,
+    /// The column holding the owner's user id (text).
+    pub owner: String,
+    /// The table exists already: add RLS to it, create nothing.
+    pub existing: bool,
+}
+
+/// Check an owner column name given with `--owner-column`.
+pub fn column(input: &str) -> Result<String, Error> {
+    let ok = input.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && input.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && input.len() <= 32;
+    if ok {
+        Ok(input.to_string())
+    } else {
+        Err(Error::InvalidArgument(format!(
+            "invalid column name {input:?} for --owner-column: use letters, digits and underscores, starting with a letter or underscore (at most 32 characters)"
+        )))
+    }
 }
 
 impl FromStr for Table {
@@ -69,6 +87,8 @@ impl FromStr for Table {
         Ok(Table {
             schema: schema.to_string(),
             name: name.to_string(),
+            owner: OWNER_COLUMN.to_string(),
+            existing: false,
         })
     }
 }
@@ -93,6 +113,12 @@ pub struct SqlTable {
     pub schema: String,
     /// The schema is not `public`, so the migration creates it.
     pub create_schema: bool,
+    /// RLS for a table that exists: no `create table`.
+    pub existing: bool,
+    /// `public.todos` as an SQL string literal (for `::regclass`).
+    pub literal: String,
+    /// The owner column as written (for messages).
+    pub owner_label: String,
     pub owner: String,
     pub index: String,
     pub select_policy: String,
@@ -105,13 +131,21 @@ impl Table {
     pub fn sql(&self) -> SqlTable {
         let base = &self.name;
         let derived = |suffix: &str| ident(&format!("{base}_{suffix}"));
+        let qualified = format!("{}.{}", ident(&self.schema), ident(&self.name));
         SqlTable {
             label: self.to_string(),
-            qualified: format!("{}.{}", ident(&self.schema), ident(&self.name)),
+            literal: format!("'{qualified}'"),
+            qualified,
             schema: ident(&self.schema),
-            create_schema: self.schema != "public",
-            owner: ident(OWNER_COLUMN),
-            index: derived(&format!("{OWNER_COLUMN}_created_at_idx")),
+            create_schema: self.schema != "public" && !self.existing,
+            existing: self.existing,
+            owner_label: self.owner.clone(),
+            owner: ident(&self.owner),
+            index: if self.existing {
+                derived(&format!("{}_idx", self.owner))
+            } else {
+                derived(&format!("{}_created_at_idx", self.owner))
+            },
             select_policy: derived("select_own"),
             insert_policy: derived("insert_own"),
             update_policy: derived("update_own"),

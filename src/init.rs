@@ -243,17 +243,17 @@ fn report(
             .collect::<Vec<_>>()
         })
         .unwrap_or_default();
-    steps.push(if answers.provider.signs_jwt {
-        format!(
-            "Get the InsForge JWT secret and put it in .env.local as {} (server only):\n     npx -y @insforge/cli secrets get JWT_SECRET",
-            answers.env_names.jwt_secret
-        )
-    } else {
-        format!(
+    let jwt_key = &answers.env_names.jwt_secret;
+    if !answers.provider.signs_jwt {
+        steps.push(format!(
             "Get the InsForge JWT secret for {}'s setup below (it stays out of the app):\n     npx -y @insforge/cli secrets get JWT_SECRET",
             answers.provider.name
-        )
-    });
+        ));
+    } else if empty_keys.contains(jwt_key) {
+        steps.push(format!(
+            "Put the InsForge JWT secret in .env.local as {jwt_key} (server only; or re-run with INSFORGE_JWT_SECRET set):\n     npx -y @insforge/cli secrets get JWT_SECRET"
+        ));
+    }
     if !empty_keys.is_empty() {
         steps.push(format!(
             "Fill in the empty values in .env.local: {}",

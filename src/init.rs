@@ -285,15 +285,17 @@ fn report(
         }
         steps.push(text);
     }
+    for manual in &plan.manual {
+        steps.push(format!(
+            "Merge the interceptor code shown above into your {}.",
+            render::slash(&manual.existing[0])
+        ));
+    }
     writeln!(out, "\n{}", paint.bold("Next steps"))?;
     for (n, step) in steps.iter().enumerate() {
         writeln!(out, "  {}. {step}", n + 1)?;
     }
-    writeln!(
-        out,
-        "\n{}",
-        paint.bold(&format!("{} setup", answers.provider.name))
-    )?;
+    writeln!(out)?;
     out.write_all(rendered.next_steps.as_bytes())
         .context("writing the next steps")?;
     Ok(())

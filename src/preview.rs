@@ -226,10 +226,9 @@ pub fn manual(out: &mut dyn Write, plan: &Plan, paint: Paint) -> io::Result<()> 
         let existing: Vec<String> = m.existing.iter().map(|p| p.display().to_string()).collect();
         writeln!(
             out,
-            "\n{} your app already has {}, so {} was not created (never replaced). Merge this into {}:",
+            "\n{} your app already has {}, which insforge-integrate never replaces. Merge this into {}:",
             paint.yellow("!"),
             existing.join(" and "),
-            m.wanted.display(),
             existing[0]
         )?;
         if existing.len() > 1 {

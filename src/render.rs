@@ -196,6 +196,17 @@ pub fn context(project: &Project, answers: &Answers) -> Value {
     let at_least = |v: &Version, s: &str| *v >= Version::parse(s).expect("literal");
     let next_major = project.next.value.major;
     let proxy = next_major >= 16;
+    // Next 16 still runs an existing middleware.ts: render for the file the app has, so the
+    // code to merge into it uses its name. Next 15 and older only know middleware.ts.
+    let interceptor = match project
+        .interceptors
+        .first()
+        .and_then(|p| p.file_stem()?.to_str())
+    {
+        Some("middleware") => "middleware",
+        _ if proxy => "proxy",
+        _ => "middleware",
+    };
     let mut branches = serde_json::Map::new();
     for b in &provider.branches {
         let version = project
@@ -222,7 +233,7 @@ pub fn context(project: &Project, answers: &Answers) -> Value {
         "next": {
             "major": next_major,
             "proxy": proxy,
-            "interceptor": if proxy { "proxy" } else { "middleware" },
+            "interceptor": interceptor,
         },
         "sdk": {
             "access_token": at_least(&sdk, "1.4.2"),

@@ -11,27 +11,49 @@ fn installed(fixture: &str) -> Test {
 
 #[test]
 fn an_edited_file_is_skipped_by_default_and_reported() {
-    let t = installed("clerk").file("lib/insforge.ts", "// mine\n").remove(".env.example");
+    let t = installed("clerk")
+        .file("lib/insforge.ts", "// mine\n")
+        .remove(".env.example");
     let run = t.run().code(1);
-    assert!(run.stdout.contains("conflict   lib/insforge.ts"), "{}", run.stdout);
-    assert!(run.stdout.contains("skipped lib/insforge.ts"), "{}", run.stdout);
-    assert!(run.stderr.contains("--on-conflict overwrite"), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("conflict   lib/insforge.ts"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("skipped lib/insforge.ts"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("--on-conflict overwrite"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(t.read("lib/insforge.ts"), "// mine\n");
-    assert!(t.exists(".env.example"), "the rest of the plan is still written");
+    assert!(
+        t.exists(".env.example"),
+        "the rest of the plan is still written"
+    );
 }
 
 #[test]
 fn explicit_skip_exits_zero() {
     let t = installed("clerk").file("lib/insforge.ts", "// mine\n");
-    t.run_with(&["--yes".into(), "--on-conflict".into(), "skip".into()]).success();
+    t.run_with(&["--yes".into(), "--on-conflict".into(), "skip".into()])
+        .success();
     assert_eq!(t.read("lib/insforge.ts"), "// mine\n");
 }
 
 #[test]
 fn fail_writes_nothing() {
-    let t = installed("clerk").file("lib/insforge.ts", "// mine\n").remove(".env.example");
+    let t = installed("clerk")
+        .file("lib/insforge.ts", "// mine\n")
+        .remove(".env.example");
     let before = t.tree();
-    let run = t.run_with(&["--yes".into(), "--on-conflict".into(), "fail".into()]).code(1);
+    let run = t
+        .run_with(&["--yes".into(), "--on-conflict".into(), "fail".into()])
+        .code(1);
     assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
     assert_eq!(t.tree(), before);
 }
@@ -39,7 +61,8 @@ fn fail_writes_nothing() {
 #[test]
 fn overwrite_replaces() {
     let t = installed("clerk").file("lib/insforge.ts", "// mine\n");
-    t.run_with(&["--yes".into(), "--on-conflict".into(), "overwrite".into()]).success();
+    t.run_with(&["--yes".into(), "--on-conflict".into(), "overwrite".into()])
+        .success();
     assert!(t.read("lib/insforge.ts").contains("useInsforge"));
 }
 
@@ -56,18 +79,36 @@ fn user_env_values_survive() {
 #[test]
 fn flags_fill_empty_values_but_never_replace_set_ones() {
     let t = installed("clerk");
-    t.run_with(&["--yes".into(), "--insforge-url".into(), "https://one.insforge.app".into()]).success();
-    assert!(t.read(".env.local").contains("NEXT_PUBLIC_INSFORGE_URL=https://one.insforge.app\n"));
-    t.run_with(&["--yes".into(), "--insforge-url".into(), "https://two.insforge.app".into()]).success();
-    assert!(t.read(".env.local").contains("NEXT_PUBLIC_INSFORGE_URL=https://one.insforge.app\n"));
+    t.run_with(&[
+        "--yes".into(),
+        "--insforge-url".into(),
+        "https://one.insforge.app".into(),
+    ])
+    .success();
+    assert!(t
+        .read(".env.local")
+        .contains("NEXT_PUBLIC_INSFORGE_URL=https://one.insforge.app\n"));
+    t.run_with(&[
+        "--yes".into(),
+        "--insforge-url".into(),
+        "https://two.insforge.app".into(),
+    ])
+    .success();
+    assert!(t
+        .read(".env.local")
+        .contains("NEXT_PUBLIC_INSFORGE_URL=https://one.insforge.app\n"));
 }
 
 #[test]
 fn saved_answers_make_a_bare_rerun_identical() {
     let t = installed("clerk");
-    assert!(t.read("insforge-integrate.toml").contains("tables = [\"todos\"]"));
+    assert!(t
+        .read("insforge-integrate.toml")
+        .contains("tables = [\"todos\"]"));
     let after = t.tree();
-    t.run_with(&["--yes".into()]).success().stdout_has("Nothing to do");
+    t.run_with(&["--yes".into()])
+        .success()
+        .stdout_has("Nothing to do");
     assert_eq!(t.tree(), after);
 }
 
@@ -76,20 +117,28 @@ fn changed_tables_add_a_new_later_migration_and_keep_the_old() {
     let t = installed("clerk");
     let first = format!("migrations/{VERSION}_clerk-insforge-rls.sql");
     let old = t.read(&first);
-    t.run_with(&["--yes".into(), "--table".into(), "notes".into()]).success();
+    t.run_with(&["--yes".into(), "--table".into(), "notes".into()])
+        .success();
     assert_eq!(t.read(&first), old, "an applied migration is never edited");
     let next = "migrations/20261128121827_clerk-insforge-rls.sql";
     assert!(t.read(next).contains("public.notes"));
-    t.run_with(&["--yes".into(), "--table".into(), "notes".into()]).success().stdout_has("Nothing to do");
+    t.run_with(&["--yes".into(), "--table".into(), "notes".into()])
+        .success()
+        .stdout_has("Nothing to do");
 }
 
 #[test]
 fn check_reports_pending_changes() {
     let t = Test::fixture("clerk");
     let before = t.tree();
-    t.run_with(&["--yes".into(), "--check".into(), "--table".into(), "todos".into()])
-        .code(1)
-        .stderr_has("would change (--check)");
+    t.run_with(&[
+        "--yes".into(),
+        "--check".into(),
+        "--table".into(),
+        "todos".into(),
+    ])
+    .code(1)
+    .stderr_has("would change (--check)");
     assert_eq!(t.tree(), before);
 }
 
@@ -101,16 +150,38 @@ fn package_json_keeps_user_versions_and_format() {
     assert!(pj.contains("\"@insforge/sdk\": \"^1.4.4\""));
     assert!(pj.ends_with("}\n"));
     let keys: Vec<&str> = pj.lines().filter(|l| l.starts_with("    \"")).collect();
-    assert!(keys.iter().position(|l| l.contains("@clerk")) < keys.iter().position(|l| l.contains("@insforge")));
+    assert!(
+        keys.iter().position(|l| l.contains("@clerk"))
+            < keys.iter().position(|l| l.contains("@insforge"))
+    );
 }
 
 #[test]
 fn untouched_files_keep_their_mtime() {
     let t = installed("clerk");
-    let mtime = |p: &str| std::fs::metadata(t.path().join(p)).unwrap().modified().unwrap();
-    let before: Vec<_> = ["lib/insforge.ts", "package.json", ".env.local", ".gitignore"].map(mtime).to_vec();
+    let mtime = |p: &str| {
+        std::fs::metadata(t.path().join(p))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let before: Vec<_> = [
+        "lib/insforge.ts",
+        "package.json",
+        ".env.local",
+        ".gitignore",
+    ]
+    .map(mtime)
+    .to_vec();
     std::thread::sleep(std::time::Duration::from_millis(20));
     t.run().success();
-    let after: Vec<_> = ["lib/insforge.ts", "package.json", ".env.local", ".gitignore"].map(mtime).to_vec();
+    let after: Vec<_> = [
+        "lib/insforge.ts",
+        "package.json",
+        ".env.local",
+        ".gitignore",
+    ]
+    .map(mtime)
+    .to_vec();
     assert_eq!(before, after);
 }

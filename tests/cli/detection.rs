@@ -3,7 +3,10 @@
 use crate::harness::Test;
 
 fn dry(fixture: &str) -> crate::harness::Run {
-    Test::fixture(fixture).args(["--dry-run", "--yes"]).run().success()
+    Test::fixture(fixture)
+        .args(["--dry-run", "--yes"])
+        .run()
+        .success()
 }
 
 #[test]
@@ -104,10 +107,19 @@ fn package_manager_field_breaks_a_tie_and_counts_alone() {
 fn workspace_lockfile_in_a_parent_folder() {
     let t = crate::harness::Test::empty()
         .file(".git/HEAD", "ref: refs/heads/main\n")
-        .file("pnpm-lock.yaml", "packages:\n  next@16.2.0:\n    resolution: {}\n")
-        .file("apps/web/package.json", r#"{"dependencies":{"next":"^16.0.0","@clerk/nextjs":"^7.9.0"}}"#)
+        .file(
+            "pnpm-lock.yaml",
+            "packages:\n  next@16.2.0:\n    resolution: {}\n",
+        )
+        .file(
+            "apps/web/package.json",
+            r#"{"dependencies":{"next":"^16.0.0","@clerk/nextjs":"^7.9.0"}}"#,
+        )
         .file("apps/web/tsconfig.json", "{}")
-        .file("apps/web/app/page.tsx", "export default function P() { return null; }\n");
+        .file(
+            "apps/web/app/page.tsx",
+            "export default function P() { return null; }\n",
+        );
     let mut cmd = assert_cmd::Command::cargo_bin("insforge-integrate").unwrap();
     let out = cmd
         .env_clear()
@@ -117,7 +129,11 @@ fn workspace_lockfile_in_a_parent_folder() {
         .output()
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("Next.js 16.2.0"), "{stdout}");
     assert!(stdout.contains("package manager: pnpm"), "{stdout}");
 }

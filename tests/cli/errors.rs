@@ -7,14 +7,22 @@ fn fails_cleanly(t: &Test, args: &[&str], needle: &str) {
     let before = t.tree();
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
     let run = t.run_with(&args).code(2);
-    assert!(run.stderr.contains(needle), "stderr lacks {needle:?}\n{}", run.stderr);
+    assert!(
+        run.stderr.contains(needle),
+        "stderr lacks {needle:?}\n{}",
+        run.stderr
+    );
     assert_eq!(t.tree(), before, "files changed after an error");
 }
 
 #[test]
 fn missing_provider_names_the_flag() {
     let t = Test::fixture("clerk").file("package.json", r#"{"dependencies":{"next":"16.0.0"}}"#);
-    fails_cleanly(&t, &["--yes"], "pass --provider auth0|better-auth|clerk|kinde|stytch|workos");
+    fails_cleanly(
+        &t,
+        &["--yes"],
+        "pass --provider auth0|better-auth|clerk|kinde|stytch|workos",
+    );
     fails_cleanly(&t, &["--yes"], "none was detected");
 }
 
@@ -25,34 +33,69 @@ fn missing_tables_without_terminal_or_yes() {
 
 #[test]
 fn malformed_package_json_names_the_position() {
-    let t = Test::fixture("clerk").file("package.json", "{\n  \"dependencies\": {\n    \"next\": \"16\",\n  }\n}\n");
-    fails_cleanly(&t, &["--yes"], "package.json: not valid JSON at line 4 column 3");
+    let t = Test::fixture("clerk").file(
+        "package.json",
+        "{\n  \"dependencies\": {\n    \"next\": \"16\",\n  }\n}\n",
+    );
+    fails_cleanly(
+        &t,
+        &["--yes"],
+        "package.json: not valid JSON at line 4 column 3",
+    );
 }
 
 #[test]
 fn malformed_tsconfig_names_the_position() {
-    let t = Test::fixture("clerk").file("tsconfig.json", "{\n  \"compilerOptions\": {\n    \"paths\": {\n      \"@/*\" [\"./*\"]\n    }\n  }\n}\n");
-    fails_cleanly(&t, &["--yes"], "tsconfig.json: not valid JSON with comments:");
+    let t = Test::fixture("clerk").file(
+        "tsconfig.json",
+        "{\n  \"compilerOptions\": {\n    \"paths\": {\n      \"@/*\" [\"./*\"]\n    }\n  }\n}\n",
+    );
+    fails_cleanly(
+        &t,
+        &["--yes"],
+        "tsconfig.json: not valid JSON with comments:",
+    );
     fails_cleanly(&t, &["--yes"], "on line 4");
 }
 
 #[test]
 fn hostile_table_names_are_rejected() {
-    for bad in ["todos; drop table users", "todos\"--", "a b", "", "x/*y*/", "public.todos.extra"] {
-        fails_cleanly(&Test::fixture("clerk"), &["--yes", "--table", bad], "invalid table name");
+    for bad in [
+        "todos; drop table users",
+        "todos\"--",
+        "a b",
+        "",
+        "x/*y*/",
+        "public.todos.extra",
+    ] {
+        fails_cleanly(
+            &Test::fixture("clerk"),
+            &["--yes", "--table", bad],
+            "invalid table name",
+        );
     }
 }
 
 #[test]
 fn unknown_provider() {
-    fails_cleanly(&Test::fixture("clerk"), &["--yes", "--provider", "okta"], "invalid value 'okta' for '--provider <PROVIDER>'");
+    fails_cleanly(
+        &Test::fixture("clerk"),
+        &["--yes", "--provider", "okta"],
+        "invalid value 'okta' for '--provider <PROVIDER>'",
+    );
 }
 
 #[test]
 fn unsupported_projects_say_what_is_supported() {
-    let t = Test::fixture("clerk").remove("app").file("pages/index.tsx", "export default function P() { return null; }\n");
+    let t = Test::fixture("clerk").remove("app").file(
+        "pages/index.tsx",
+        "export default function P() { return null; }\n",
+    );
     fails_cleanly(&t, &["--yes"], "Pages Router");
-    let t = Test::fixture("clerk").file("package.json", r#"{"dependencies":{"vite":"7","@clerk/react":"6"}}"#);
+    let t = Test::fixture("clerk").file(
+        "package.json",
+        r#"{"dependencies":{"vite":"7","@clerk/react":"6"}}"#,
+    );
     fails_cleanly(&t, &["--yes"], "supports Next.js apps using the App Router");
     fails_cleanly(&Test::empty(), &["--yes"], "no package.json");
     let t = Test::fixture("clerk").remove("tsconfig.json").file(
@@ -64,16 +107,32 @@ fn unsupported_projects_say_what_is_supported() {
 
 #[test]
 fn ask_needs_a_terminal() {
-    fails_cleanly(&Test::fixture("clerk"), &["--yes", "--on-conflict", "ask"], "needs a terminal");
+    fails_cleanly(
+        &Test::fixture("clerk"),
+        &["--yes", "--on-conflict", "ask"],
+        "needs a terminal",
+    );
 }
 
 #[test]
 fn bad_url() {
-    fails_cleanly(&Test::fixture("clerk"), &["--yes", "--insforge-url", "demo.insforge.app"], "not an http(s) URL");
+    fails_cleanly(
+        &Test::fixture("clerk"),
+        &["--yes", "--insforge-url", "demo.insforge.app"],
+        "not an http(s) URL",
+    );
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    fails_cleanly(&Test::fixture("clerk"), &["--on-conflict", "maybe"], "invalid value 'maybe'");
-    fails_cleanly(&Test::fixture("clerk"), &["--jwt-secret", "x"], "unexpected argument");
+    fails_cleanly(
+        &Test::fixture("clerk"),
+        &["--on-conflict", "maybe"],
+        "invalid value 'maybe'",
+    );
+    fails_cleanly(
+        &Test::fixture("clerk"),
+        &["--jwt-secret", "x"],
+        "unexpected argument",
+    );
 }

@@ -33,31 +33,52 @@ impl Run {
 
     #[track_caller]
     pub fn success(self) -> Self {
-        assert_eq!(self.code, 0, "expected success\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     #[track_caller]
     pub fn code(self, code: i32) -> Self {
-        assert_eq!(self.code, code, "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     #[track_caller]
     pub fn stdout_has(self, needle: &str) -> Self {
-        assert!(self.stdout.contains(needle), "stdout lacks {needle:?}\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
         self
     }
 
     #[track_caller]
     pub fn stderr_has(self, needle: &str) -> Self {
-        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}\n--- stderr\n{}", self.stderr);
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}\n--- stderr\n{}",
+            self.stderr
+        );
         self
     }
 
     #[track_caller]
     pub fn lacks(self, needle: &str) -> Self {
-        assert!(!self.all().contains(needle), "output contains {needle:?}\n{}", self.all());
+        assert!(
+            !self.all().contains(needle),
+            "output contains {needle:?}\n{}",
+            self.all()
+        );
         self
     }
 }
@@ -66,7 +87,9 @@ impl Test {
     /// A copy of `tests/fixtures/<name>`.
     pub fn fixture(name: &str) -> Self {
         let test = Self::empty();
-        let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
         copy_dir(&source, test.dir.path());
         test
     }
@@ -136,7 +159,11 @@ impl Test {
             cmd.env(k, v);
         }
         cmd.write_stdin(self.stdin.clone().unwrap_or_default());
-        let Output { status, stdout, stderr } = cmd.output().unwrap();
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = cmd.output().unwrap();
         Run {
             code: status.code().unwrap_or(-1),
             stdout: String::from_utf8(stdout).unwrap(),
@@ -161,11 +188,18 @@ impl Test {
 }
 
 /// The files that differ between two trees (added, removed or changed), as a snapshot text.
-pub fn changed_files(before: &BTreeMap<PathBuf, Vec<u8>>, after: &BTreeMap<PathBuf, Vec<u8>>) -> String {
+pub fn changed_files(
+    before: &BTreeMap<PathBuf, Vec<u8>>,
+    after: &BTreeMap<PathBuf, Vec<u8>>,
+) -> String {
     let mut out = String::new();
     for (path, bytes) in after {
         if before.get(path) != Some(bytes) {
-            let verb = if before.contains_key(path) { "changed" } else { "created" };
+            let verb = if before.contains_key(path) {
+                "changed"
+            } else {
+                "created"
+            };
             out.push_str(&format!("=== {verb}: {} ===\n", path.display()));
             out.push_str(&String::from_utf8_lossy(bytes).replace('\r', "\\r"));
             out.push('\n');
@@ -197,7 +231,10 @@ fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
         if entry.file_type().unwrap().is_dir() {
             walk(root, &path, out);
         } else {
-            out.insert(path.strip_prefix(root).unwrap().to_path_buf(), fs::read(&path).unwrap());
+            out.insert(
+                path.strip_prefix(root).unwrap().to_path_buf(),
+                fs::read(&path).unwrap(),
+            );
         }
     }
 }

@@ -33,7 +33,8 @@ fn exit_code(p: &mut PtySession) -> i32 {
 fn asks_what_it_cannot_detect_then_confirms() {
     let t = Test::fixture("clerk");
     let mut p = spawn(&t);
-    p.exp_string("Tables to create with row-level security").unwrap();
+    p.exp_string("Tables to create with row-level security")
+        .unwrap();
     p.send_line("todos, notes").unwrap();
     p.exp_string("InsForge project URL").unwrap();
     p.send_line("https://pty.us-east.insforge.app").unwrap();
@@ -45,7 +46,9 @@ fn asks_what_it_cannot_detect_then_confirms() {
     p.send_line("y").unwrap();
     p.exp_string("Wrote").unwrap();
     assert_eq!(exit_code(&mut p), 0);
-    assert!(t.read(".env.local").contains("NEXT_PUBLIC_INSFORGE_URL=https://pty.us-east.insforge.app\n"));
+    assert!(t
+        .read(".env.local")
+        .contains("NEXT_PUBLIC_INSFORGE_URL=https://pty.us-east.insforge.app\n"));
     let sql = t.read("migrations/20261128121826_clerk-insforge-rls.sql");
     assert!(sql.contains("public.todos") && sql.contains("public.notes"));
 }
@@ -54,7 +57,9 @@ fn asks_what_it_cannot_detect_then_confirms() {
 fn conflict_prompt_shows_the_diff_then_keeps_the_users_file() {
     let t = Test::fixture("clerk").args(["--yes", "--table", "todos"]);
     t.run().success();
-    let t = t.file("lib/insforge.ts", "// my own client\n").remove(".env.example");
+    let t = t
+        .file("lib/insforge.ts", "// my own client\n")
+        .remove(".env.example");
     let mut p = spawn(&t);
     // Tables come from the saved answers; the empty .env.local values are asked again.
     p.exp_string("InsForge project URL").unwrap();
@@ -73,7 +78,11 @@ fn conflict_prompt_shows_the_diff_then_keeps_the_users_file() {
     p.exp_string("Write these changes?").unwrap();
     p.send_line("y").unwrap();
     p.exp_string("skipped lib/insforge.ts").unwrap();
-    assert_eq!(exit_code(&mut p), 0, "a skip the user chose is not an unfinished run");
+    assert_eq!(
+        exit_code(&mut p),
+        0,
+        "a skip the user chose is not an unfinished run"
+    );
     assert_eq!(t.read("lib/insforge.ts"), "// my own client\n");
     assert!(t.exists(".env.example"));
 }

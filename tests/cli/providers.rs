@@ -8,14 +8,31 @@ pub const SECRET: &str = "test-jwt-secret-0123456789abcdef-do-not-print";
 /// Runs the full cycle on a fixture and returns the test folder for further checks.
 fn full_cycle(fixture: &str) -> Test {
     let test = Test::fixture(fixture)
-        .args(["--yes", "--table", "todos", "--insforge-url", "https://demo.us-east.insforge.app"])
+        .args([
+            "--yes",
+            "--table",
+            "todos",
+            "--insforge-url",
+            "https://demo.us-east.insforge.app",
+        ])
         .env("INSFORGE_JWT_SECRET", SECRET);
     let before = test.tree();
 
-    let mut dry_args: Vec<String> = ["--yes", "--table", "todos", "--insforge-url", "https://demo.us-east.insforge.app", "--dry-run"]
-        .map(String::from)
-        .to_vec();
-    let dry = test.run_with(&dry_args).success().lacks(SECRET).stdout_has("Dry run: nothing was written.");
+    let mut dry_args: Vec<String> = [
+        "--yes",
+        "--table",
+        "todos",
+        "--insforge-url",
+        "https://demo.us-east.insforge.app",
+        "--dry-run",
+    ]
+    .map(String::from)
+    .to_vec();
+    let dry = test
+        .run_with(&dry_args)
+        .success()
+        .lacks(SECRET)
+        .stdout_has("Dry run: nothing was written.");
     assert_eq!(test.tree(), before, "--dry-run changed files");
 
     let run = test.run().success().lacks(SECRET);
@@ -27,9 +44,14 @@ fn full_cycle(fixture: &str) -> Test {
     );
     let after = test.tree();
     insta::assert_snapshot!(format!("{fixture}_files"), changed_files(&before, &after));
-    insta::assert_snapshot!(format!("{fixture}_next_steps"), run.stdout.split("\nNext steps").nth(1).unwrap_or_default());
+    insta::assert_snapshot!(
+        format!("{fixture}_next_steps"),
+        run.stdout.split("\nNext steps").nth(1).unwrap_or_default()
+    );
 
-    test.run().success().stdout_has("Nothing to do: every file is up to date.");
+    test.run()
+        .success()
+        .stdout_has("Nothing to do: every file is up to date.");
     assert_eq!(test.tree(), after, "a second identical run changed files");
     dry_args.pop();
     dry_args.push("--check".into());
@@ -40,32 +62,49 @@ fn full_cycle(fixture: &str) -> Test {
 #[test]
 fn clerk() {
     let t = full_cycle("clerk");
-    assert!(t.exists("proxy.ts") && !t.exists("middleware.ts"), "Next 16 gets proxy.ts");
+    assert!(
+        t.exists("proxy.ts") && !t.exists("middleware.ts"),
+        "Next 16 gets proxy.ts"
+    );
     assert!(t.read("lib/insforge.ts").starts_with("'use client'"));
-    assert!(t.read("lib/insforge.ts").contains("AuthChangeEvent.TOKEN_REFRESHED"));
-    assert!(!t.read(".env.local").contains("INSFORGE_JWT_SECRET"), "Clerk signs in its dashboard");
+    assert!(t
+        .read("lib/insforge.ts")
+        .contains("AuthChangeEvent.TOKEN_REFRESHED"));
+    assert!(
+        !t.read(".env.local").contains("INSFORGE_JWT_SECRET"),
+        "Clerk signs in its dashboard"
+    );
     assert!(t.exists(&format!("migrations/{VERSION}_clerk-insforge-rls.sql")));
 }
 
 #[test]
 fn auth0_next15_src_layout() {
     let t = full_cycle("auth0");
-    assert!(t.exists("src/middleware.ts") && !t.exists("src/proxy.ts"), "Next 15 gets middleware.ts");
+    assert!(
+        t.exists("src/middleware.ts") && !t.exists("src/proxy.ts"),
+        "Next 15 gets middleware.ts"
+    );
     assert!(t.read("src/middleware.ts").contains("function middleware("));
     assert!(t.exists("src/lib/auth0.ts") && t.exists("src/lib/insforge.ts"));
-    assert!(t.exists("auth0/insforge-post-login-action.js"), "the Action lives at the root");
+    assert!(
+        t.exists("auth0/insforge-post-login-action.js"),
+        "the Action lives at the root"
+    );
     assert!(t.read("src/lib/auth0.ts").contains("beforeSessionSaved"));
 }
 
 #[test]
 fn workos_keeps_existing_middleware() {
-    let t = Test::fixture("workos").args(["--yes", "--table", "todos"]).env("INSFORGE_JWT_SECRET", SECRET);
+    let t = Test::fixture("workos")
+        .args(["--yes", "--table", "todos"])
+        .env("INSFORGE_JWT_SECRET", SECRET);
     let middleware = t.read("middleware.ts");
     let run = t
         .run()
         .success()
-        .stdout_has("your app already has middleware.ts, so proxy.ts was not created")
-        .stdout_has("authkit");
+        .stdout_has("your app already has middleware.ts, which insforge-integrate never replaces")
+        .stdout_has("    export default authkitProxy();")
+        .stdout_has("Merge the interceptor code shown above into your middleware.ts.");
     assert_eq!(t.read("middleware.ts"), middleware);
     assert!(!t.exists("proxy.ts"));
     assert!(run.stdout.contains("manual"));
@@ -76,10 +115,16 @@ fn workos_keeps_existing_middleware() {
 fn kinde_old_sdk_relative_imports() {
     let t = full_cycle("kinde");
     let utility = t.read("lib/insforge.ts");
-    assert!(utility.contains("edgeFunctionToken"), "@insforge/sdk 1.2.6 has no accessToken option");
+    assert!(
+        utility.contains("edgeFunctionToken"),
+        "@insforge/sdk 1.2.6 has no accessToken option"
+    );
     assert!(!utility.contains("accessToken:"));
     let route = t.read("app/api/auth/[kindeAuth]/route.ts");
-    assert!(!route.contains("@/"), "no alias: relative imports only\n{route}");
+    assert!(
+        !route.contains("@/"),
+        "no alias: relative imports only\n{route}"
+    );
 }
 
 #[test]
@@ -95,11 +140,19 @@ fn better_auth_src_layout_base_url_name() {
     let t = full_cycle("better-auth");
     for file in ["src/lib/insforge.ts", "src/lib/insforge.server.ts"] {
         let text = t.read(file);
-        assert!(text.contains("NEXT_PUBLIC_INSFORGE_BASE_URL"), "{file} uses the project's existing name");
+        assert!(
+            text.contains("NEXT_PUBLIC_INSFORGE_BASE_URL"),
+            "{file} uses the project's existing name"
+        );
         assert!(!text.contains("NEXT_PUBLIC_INSFORGE_URL"), "{file}");
     }
     let env = t.read(".env.local");
-    assert!(env.starts_with("# mine\r\nNEXT_PUBLIC_INSFORGE_BASE_URL=https://mine.us-east.insforge.app\r\n"), "{env:?}");
+    assert!(
+        env.starts_with(
+            "# mine\r\nNEXT_PUBLIC_INSFORGE_BASE_URL=https://mine.us-east.insforge.app\r\n"
+        ),
+        "{env:?}"
+    );
     assert!(!env.contains("NEXT_PUBLIC_INSFORGE_URL"));
     assert!(env.contains("DATABASE_URL=\"postgres://u:p4ss@db:5432/app\"\r\n"));
     let migrations: Vec<String> = std::fs::read_dir(t.path().join("migrations"))
@@ -111,5 +164,7 @@ fn better_auth_src_layout_base_url_name() {
     assert_eq!(migrations.len(), 2, "bootstrap, then RLS: {migrations:?}");
     assert!(migrations[0].ends_with("_better-auth-schema.sql"));
     assert!(migrations[1].ends_with("_better-auth-insforge-rls.sql"));
-    assert!(t.read(&format!("migrations/{}", migrations[1])).contains("references better_auth.\"user\"(id) on delete cascade"));
+    assert!(t
+        .read(&format!("migrations/{}", migrations[1]))
+        .contains("references better_auth.\"user\"(id) on delete cascade"));
 }

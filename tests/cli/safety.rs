@@ -8,24 +8,46 @@ const USER_SECRET: &str = "sk_test_the_users_own_clerk_secret";
 #[test]
 fn no_secret_in_any_output() {
     let t = Test::fixture("kinde")
-        .file(".env.local", &format!("KINDE_CLIENT_SECRET={USER_SECRET}\nDATABASE_URL=postgres://u:hunter22@h/db\n"))
+        .file(
+            ".env.local",
+            &format!(
+                "KINDE_CLIENT_SECRET={USER_SECRET}\nDATABASE_URL=postgres://u:hunter22@h/db\n"
+            ),
+        )
         .args(["--yes", "--table", "todos"])
         .env("INSFORGE_JWT_SECRET", SECRET);
-    for args in [vec!["--yes", "--table", "todos", "--dry-run"], vec!["--yes", "--table", "todos"]] {
+    for args in [
+        vec!["--yes", "--table", "todos", "--dry-run"],
+        vec!["--yes", "--table", "todos"],
+    ] {
         let args: Vec<String> = args.into_iter().map(String::from).collect();
-        t.run_with(&args).success().lacks(SECRET).lacks(USER_SECRET).lacks("hunter22");
+        t.run_with(&args)
+            .success()
+            .lacks(SECRET)
+            .lacks(USER_SECRET)
+            .lacks("hunter22");
     }
     let env = t.read(".env.local");
-    assert!(env.contains(&format!("INSFORGE_JWT_SECRET={SECRET}")), "{env}");
+    assert!(
+        env.contains(&format!("INSFORGE_JWT_SECRET={SECRET}")),
+        "{env}"
+    );
     assert!(env.contains(&format!("KINDE_CLIENT_SECRET={USER_SECRET}")));
     assert!(!t.read(".env.example").contains(SECRET));
 }
 
 #[test]
 fn jwt_secret_from_stdin() {
-    let t = Test::fixture("stytch").args(["--yes", "--table", "todos", "--jwt-secret-stdin"]).stdin(&format!("{SECRET}\n"));
-    t.run().success().lacks(SECRET).stdout_has("INSFORGE_JWT_SECRET=********");
-    assert!(t.read(".env.local").contains(&format!("INSFORGE_JWT_SECRET={SECRET}\n")));
+    let t = Test::fixture("stytch")
+        .args(["--yes", "--table", "todos", "--jwt-secret-stdin"])
+        .stdin(&format!("{SECRET}\n"));
+    t.run()
+        .success()
+        .lacks(SECRET)
+        .stdout_has("INSFORGE_JWT_SECRET=********");
+    assert!(t
+        .read(".env.local")
+        .contains(&format!("INSFORGE_JWT_SECRET={SECRET}\n")));
 }
 
 #[cfg(unix)]
@@ -34,9 +56,15 @@ fn a_new_env_local_is_private() {
     use std::os::unix::fs::PermissionsExt;
     let t = Test::fixture("clerk").args(["--yes"]);
     t.run().success();
-    let mode = std::fs::metadata(t.path().join(".env.local")).unwrap().permissions().mode();
+    let mode = std::fs::metadata(t.path().join(".env.local"))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o077, 0, "{mode:o}");
-    let mode = std::fs::metadata(t.path().join("lib/insforge.ts")).unwrap().permissions().mode();
+    let mode = std::fs::metadata(t.path().join("lib/insforge.ts"))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o644, 0o644, "{mode:o}");
 }
 
@@ -44,16 +72,26 @@ fn a_new_env_local_is_private() {
 fn gitignore_gets_env_local_once() {
     let t = Test::fixture("kinde").args(["--yes"]);
     t.run().success();
-    assert_eq!(t.read(".gitignore"), "# env files with secrets (insforge-integrate)\n.env.local\n");
+    assert_eq!(
+        t.read(".gitignore"),
+        "# env files with secrets (insforge-integrate)\n.env.local\n"
+    );
     let t = Test::fixture("clerk").args(["--yes"]);
     t.run().success();
-    assert_eq!(t.read(".gitignore"), "/node_modules\n/.next/\n.env*.local\n", "already covered by .env*.local");
+    assert_eq!(
+        t.read(".gitignore"),
+        "/node_modules\n/.next/\n.env*.local\n",
+        "already covered by .env*.local"
+    );
 }
 
 #[test]
 fn yes_without_tables_writes_the_function_only_and_says_so() {
     let t = Test::fixture("clerk").args(["--yes"]);
     t.run().success().stdout_has("no --table given");
-    let sql = t.read(&format!("migrations/{}_clerk-insforge-rls.sql", crate::harness::VERSION));
+    let sql = t.read(&format!(
+        "migrations/{}_clerk-insforge-rls.sql",
+        crate::harness::VERSION
+    ));
     assert!(sql.contains("requesting_user_id()") && !sql.contains("create table"));
 }

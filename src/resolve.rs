@@ -6,7 +6,7 @@
 use anyhow::Result;
 
 use crate::cli::{ConflictPolicy, InitArgs};
-use crate::detect::Project;
+use crate::detect::{self, Project};
 use crate::error::Error;
 use crate::prompt::{Prompter, Question};
 use crate::provider::{self, Provider};
@@ -21,8 +21,6 @@ pub struct EnvNames {
     pub jwt_secret: String,
 }
 
-pub const URL_VAR: &str = "NEXT_PUBLIC_INSFORGE_URL";
-pub const URL_VAR_ALT: &str = "NEXT_PUBLIC_INSFORGE_BASE_URL";
 pub const ANON_KEY_VAR: &str = "NEXT_PUBLIC_INSFORGE_ANON_KEY";
 pub const JWT_SECRET_VAR: &str = "INSFORGE_JWT_SECRET";
 
@@ -63,11 +61,11 @@ pub fn resolve(
     let tables = resolve_tables(args, saved, interactive, prompter, &mut notes)?;
 
     let env_names = EnvNames {
-        url: if project.env.contains_key(URL_VAR_ALT) && !project.env.contains_key(URL_VAR) {
-            URL_VAR_ALT.to_string()
-        } else {
-            URL_VAR.to_string()
-        },
+        url: project
+            .url_var
+            .as_ref()
+            .map_or(detect::URL_VARS[0], |f| f.value)
+            .to_string(),
         anon_key: ANON_KEY_VAR.to_string(),
         jwt_secret: JWT_SECRET_VAR.to_string(),
     };

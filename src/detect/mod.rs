@@ -45,7 +45,12 @@ pub struct Project {
     pub env: BTreeMap<String, (String, String)>,
     /// Existing `middleware.*` / `proxy.*` files, relative to the root.
     pub interceptors: Vec<PathBuf>,
+    /// The name the app already uses for the InsForge URL variable, if any.
+    pub url_var: Option<Fact<&'static str>>,
 }
+
+/// The two names public guides use for the InsForge URL; the first is the default.
+pub const URL_VARS: [&str; 2] = ["NEXT_PUBLIC_INSFORGE_URL", "NEXT_PUBLIC_INSFORGE_BASE_URL"];
 
 impl Project {
     /// The folder generated app code goes in: `src` in a src/ layout, else the root.
@@ -118,6 +123,12 @@ impl Project {
                 None => "none (relative imports)".into(),
             },
         ));
+        if let Some(var) = &self.url_var {
+            out.push((
+                "InsForge URL var".into(),
+                format!("{} ({})", var.value, var.evidence),
+            ));
+        }
         out.push((
             "package manager".into(),
             format!(
@@ -246,7 +257,18 @@ pub fn detect(root: &Path) -> Result<Project> {
         .filter(|p| root.join(p).is_file())
         .collect();
 
+    let url_var = URL_VARS
+        .iter()
+        .find_map(|name| {
+            env.get(*name).map(|(file, _)| Fact {
+                value: *name,
+                evidence: file.clone(),
+            })
+        })
+        .or_else(|| find_in_sources(root, &URL_VARS));
+
     Ok(Project {
+        url_var,
         root: root.to_path_buf(),
         package_json,
         providers,
@@ -445,6 +467,77 @@ fn read_env_files(root: &Path) -> Result<BTreeMap<String, (String, String)>> {
         }
     }
     Ok(keys)
+}
+
+/// The first of `names` used in the app's source files (a bounded walk that skips
+/// dependencies and build output), with the file it is in.
+fn find_in_sources(root: &Path, names: &[&'static str]) -> Option<Fact<&'static str>> {
+    const SKIP: [&str; 7] = [
+        "node_modules",
+        ".next",
+        ".git",
+        "dist",
+        "build",
+        "out",
+        "coverage",
+    ];
+    const EXTENSIONS: [&str; 6] = ["ts", "tsx", "js", "jsx", "mjs", "cjs"];
+    let mut budget = 3000;
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
+        entries.sort_by_key(|e| std::cmp::Reverse(e.file_name()));
+        for entry in entries {
+            budget -= 1;
+            if budget == 0 {
+                return None;
+            }
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                if !SKIP.contains(&name.as_ref()) && !name.starts_with('.') {
+                    stack.push(path);
+                }
+                continue;
+            }
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default();
+            if !kind.is_file()
+                || !EXTENSIONS.contains(&ext)
+                || entry.metadata().map_or(true, |m| m.len() > 1 << 20)
+            {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            for var in names {
+                if contains_word(&text, var) {
+                    return Some(Fact {
+                        value: *var,
+                        evidence: relative(root, &path),
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+/// `word` in `text`, not as part of a longer identifier.
+fn contains_word(text: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(word)
+        .any(|(i, _)| !text[..i].ends_with(ident) && !text[i + word.len()..].starts_with(ident))
 }
 
 fn relative(root: &Path, path: &Path) -> String {

@@ -137,3 +137,26 @@ fn workspace_lockfile_in_a_parent_folder() {
     assert!(stdout.contains("Next.js 16.2.0"), "{stdout}");
     assert!(stdout.contains("package manager: pnpm"), "{stdout}");
 }
+
+#[test]
+fn insforge_url_name_from_source_files() {
+    let t = Test::fixture("clerk")
+        .file(
+            "lib/db.ts",
+            "export const url = process.env.NEXT_PUBLIC_INSFORGE_BASE_URL!;\n",
+        )
+        .file(
+            "node_modules/x/index.js",
+            "process.env.NEXT_PUBLIC_INSFORGE_URL\n",
+        )
+        .args(["--yes"]);
+    t.run()
+        .success()
+        .stdout_has("InsForge URL var: NEXT_PUBLIC_INSFORGE_BASE_URL (lib/db.ts)");
+    assert!(t
+        .read(".env.local")
+        .contains("NEXT_PUBLIC_INSFORGE_BASE_URL="));
+    assert!(t
+        .read("lib/insforge.ts")
+        .contains("process.env.NEXT_PUBLIC_INSFORGE_BASE_URL"));
+}

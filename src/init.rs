@@ -295,7 +295,8 @@ fn report(
     for (n, step) in steps.iter().enumerate() {
         writeln!(out, "  {}. {step}", n + 1)?;
     }
-    writeln!(out)?;
+    let title = format!("{} setup", answers.provider.name);
+    writeln!(out, "\n{}", paint.bold(&title))?;
     out.write_all(rendered.next_steps.as_bytes())
         .context("writing the next steps")?;
     Ok(())

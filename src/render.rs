@@ -164,8 +164,11 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         }),
     });
 
+    // Snippets in the next steps import as a page would.
+    let mut steps_context = context.clone();
+    steps_context["file"] = json!(slash(&source_root.join("app/page.tsx")));
     let next_steps = hb
-        .render_template(provider.template_source("next-steps.hbs")?, &context)
+        .render_template(provider.template_source("next-steps.hbs")?, &steps_context)
         .with_context(|| format!("rendering {}/next-steps.hbs", provider.id))?;
 
     let mut secret_keys: BTreeSet<String> = provider

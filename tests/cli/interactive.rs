@@ -104,3 +104,35 @@ fn abort_writes_nothing() {
     assert_eq!(exit_code(&mut p), 1);
     assert_eq!(t.tree(), before);
 }
+
+#[test]
+fn several_providers_are_offered_as_a_choice() {
+    let t = Test::fixture("clerk").file(
+        "package.json",
+        r#"{"dependencies":{"next":"16.0.0","@clerk/nextjs":"7.9.0","better-auth":"1.7.0"}}"#,
+    );
+    let mut p = spawn(&t);
+    p.exp_string("Which auth provider does this app use?")
+        .unwrap();
+    // Candidates in id order: Better Auth, Clerk.
+    p.send(DOWN).unwrap();
+    p.send("\r").unwrap();
+    p.flush().unwrap();
+    p.exp_string("Tables to create").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("InsForge project URL").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("InsForge anon key").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("Write these changes?").unwrap();
+    p.send_line("y").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert!(t
+        .read("insforge-integrate.toml")
+        .contains("provider = \"clerk\""));
+    assert!(
+        t.read("migrations/20261128121826_clerk-insforge-rls.sql")
+            .contains("public.todos"),
+        "the default table"
+    );
+}

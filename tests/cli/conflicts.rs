@@ -165,23 +165,15 @@ fn untouched_files_keep_their_mtime() {
             .modified()
             .unwrap()
     };
-    let before: Vec<_> = [
+    let files = [
         "lib/insforge.ts",
         "package.json",
         ".env.local",
         ".gitignore",
-    ]
-    .map(mtime)
-    .to_vec();
+    ];
+    let before = files.map(mtime);
     std::thread::sleep(std::time::Duration::from_millis(20));
     t.run().success();
-    let after: Vec<_> = [
-        "lib/insforge.ts",
-        "package.json",
-        ".env.local",
-        ".gitignore",
-    ]
-    .map(mtime)
-    .to_vec();
+    let after = files.map(mtime);
     assert_eq!(before, after);
 }

@@ -21,6 +21,18 @@ fn spawn(test: &Test) -> PtySession {
     spawn_command(cmd, Some(20_000)).expect("spawn in a pty")
 }
 
+/// Enter on the tables question (default `todos`) and leave both InsForge values empty.
+fn accept_defaults(p: &mut PtySession) {
+    for question in [
+        "Tables to create",
+        "InsForge project URL",
+        "InsForge anon key",
+    ] {
+        p.exp_string(question).unwrap();
+        p.send_line("").unwrap();
+    }
+}
+
 fn exit_code(p: &mut PtySession) -> i32 {
     p.exp_eof().unwrap();
     match p.process().wait().unwrap() {
@@ -92,12 +104,7 @@ fn abort_writes_nothing() {
     let t = Test::fixture("clerk");
     let before = t.tree();
     let mut p = spawn(&t);
-    p.exp_string("Tables to create").unwrap();
-    p.send_line("").unwrap();
-    p.exp_string("InsForge project URL").unwrap();
-    p.send_line("").unwrap();
-    p.exp_string("InsForge anon key").unwrap();
-    p.send_line("").unwrap();
+    accept_defaults(&mut p);
     p.exp_string("Write these changes?").unwrap();
     p.send_line("n").unwrap();
     p.exp_string("aborted: nothing was written").unwrap();
@@ -118,12 +125,7 @@ fn several_providers_are_offered_as_a_choice() {
     p.send(DOWN).unwrap();
     p.send("\r").unwrap();
     p.flush().unwrap();
-    p.exp_string("Tables to create").unwrap();
-    p.send_line("").unwrap();
-    p.exp_string("InsForge project URL").unwrap();
-    p.send_line("").unwrap();
-    p.exp_string("InsForge anon key").unwrap();
-    p.send_line("").unwrap();
+    accept_defaults(&mut p);
     p.exp_string("Write these changes?").unwrap();
     p.send_line("y").unwrap();
     assert_eq!(exit_code(&mut p), 0);

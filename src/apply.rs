@@ -26,6 +26,14 @@ pub fn apply(root: &Path, plan: &Plan) -> Result<Vec<PathBuf>> {
 /// Write `bytes` to `target` through a temp file in the same folder and a rename.
 /// A new file gets mode 0644 (0600 when `private`), less the umask.
 pub fn write_atomic(target: &Path, bytes: &[u8], private: bool) -> Result<()> {
+    // A symlinked file (a shared .env, say) is updated where it points, and stays a link.
+    let resolved;
+    let target = if fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved = fs::canonicalize(target)?;
+        resolved.as_path()
+    } else {
+        target
+    };
     let dir = target
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -88,5 +96,18 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("shared.env"), "A=1\n").unwrap();
+        std::os::unix::fs::symlink("shared.env", dir.path().join(".env.local")).unwrap();
+        write_atomic(&dir.path().join(".env.local"), b"A=1\nB=2\n", true).unwrap();
+        let link = fs::symlink_metadata(dir.path().join(".env.local")).unwrap();
+        assert!(link.file_type().is_symlink());
+        let shared = fs::read_to_string(dir.path().join("shared.env")).unwrap();
+        assert_eq!(shared, "A=1\nB=2\n");
     }
 }

@@ -540,11 +540,16 @@ fn contains_word(text: &str, word: &str) -> bool {
         .any(|(i, _)| !text[..i].ends_with(ident) && !text[i + word.len()..].starts_with(ident))
 }
 
+/// `path` as seen from `root`: `package-lock.json`, or `../../pnpm-lock.yaml` in a workspace.
 fn relative(root: &Path, path: &Path) -> String {
-    match path.strip_prefix(root) {
-        Ok(rel) => rel.display().to_string(),
-        Err(_) => path.display().to_string(),
+    let mut up = PathBuf::new();
+    for ancestor in root.ancestors() {
+        if let Ok(rel) = path.strip_prefix(ancestor) {
+            return crate::render::slash(&up.join(rel));
+        }
+        up.push("..");
     }
+    path.display().to_string()
 }
 
 #[cfg(test)]

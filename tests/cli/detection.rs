@@ -135,7 +135,10 @@ fn workspace_lockfile_in_a_parent_folder() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("Next.js 16.2.0"), "{stdout}");
-    assert!(stdout.contains("package manager: pnpm"), "{stdout}");
+    assert!(
+        stdout.contains("package manager: pnpm (../../pnpm-lock.yaml)"),
+        "{stdout}"
+    );
 }
 
 #[test]

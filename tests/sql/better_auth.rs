@@ -1,0 +1,159 @@
+//! Better Auth keeps its users in the InsForge database, in schema `better_auth`. On a fresh
+//! database: the bootstrap migration (the schema), then Better Auth's own migrate (its tables),
+//! then the RLS migration, whose owner columns reference `better_auth."user"(id)` with
+//! ON DELETE CASCADE.
+
+use crate::insforge::{create_roles, literal, App, As, Backend, Db};
+use crate::pg::Cluster;
+use crate::proof::{apply_again, apply_twice, check_shape, fingerprint, prove_isolation, TODOS};
+
+/// Better Auth's ids: 32 random letters and digits.
+const A: &str = "u8jzPde0IgxLd6GncfBAepfJBd0Kh8oO";
+const B: &str = "OL8dKLzdocJ2isAjIhKtJ0RlgLKOmxgJ";
+/// Signed in with a still-valid token, but no longer (or never) in better_auth."user".
+const GONE: &str = "TeKdNnFRIBXuDL7DxtpYlSXpfKtHF4vU";
+
+/// What `npx auth migrate` creates (the tables that matter here), run with DATABASE_URL's
+/// user: the `postgres` login of the InsForge database, not `project_admin`.
+const BETTER_AUTH_MIGRATE: &str = r#"
+set search_path to better_auth, public;
+create table "user" (
+  "id" text not null primary key, "name" text not null, "email" text not null unique,
+  "emailVerified" boolean not null, "image" text,
+  "createdAt" timestamptz default current_timestamp not null,
+  "updatedAt" timestamptz default current_timestamp not null
+);
+create table "session" (
+  "id" text not null primary key, "expiresAt" timestamptz not null, "token" text not null unique,
+  "createdAt" timestamptz default current_timestamp not null, "updatedAt" timestamptz not null,
+  "ipAddress" text, "userAgent" text,
+  "userId" text not null references "user" ("id") on delete cascade
+);
+"#;
+
+#[test]
+fn better_auth_schema_fk_cascade_and_isolation() {
+    for id in [A, B, GONE] {
+        assert_eq!(id.len(), 32);
+    }
+    let cluster = Cluster::start();
+    create_roles(&cluster);
+    let app = App::init("better-auth", &["--table", "todos"]);
+    assert_eq!(app.migrations.len(), 2, "{:?}", app.migrations);
+    let bootstrap = app.migration("_better-auth-schema.sql");
+    let rls = app.migration("_better-auth-insforge-rls.sql");
+    assert!(
+        bootstrap < rls,
+        "the bootstrap must sort first: {:?}",
+        app.migrations
+    );
+
+    for (name, backend) in [("current", Backend::Current), ("legacy", Backend::Legacy)] {
+        let db = Db::create(&cluster, name, backend);
+
+        // Out of order, the RLS migration fails and changes nothing: before the bootstrap...
+        let empty = fingerprint(&db);
+        let error = db.apply(rls).error();
+        assert!(
+            error.contains(r#"schema "better_auth" does not exist"#),
+            "{error}"
+        );
+        assert_eq!(fingerprint(&db), empty);
+
+        apply_twice(&db, bootstrap);
+        assert_eq!(
+            db.admin("select nspowner::regrole from pg_namespace where nspname = 'better_auth'"),
+            "project_admin"
+        );
+
+        // ...and between the bootstrap and Better Auth's migrate.
+        let bootstrapped = fingerprint(&db);
+        let error = db.apply(rls).error();
+        assert!(
+            error.contains(r#"relation "better_auth.user" does not exist"#),
+            "{error}"
+        );
+        assert_eq!(fingerprint(&db), bootstrapped);
+
+        db.admin(BETTER_AUTH_MIGRATE);
+        // Before the grant Better Auth's next steps print, project_admin (which applies
+        // migrations) cannot reference a table DATABASE_URL's user owns.
+        let error = db.apply(rls).error();
+        assert!(
+            error.contains("permission denied for table user"),
+            "{error}"
+        );
+        let steps = &app.stdout;
+        let grant = r#"grant references on better_auth."user" to project_admin"#;
+        assert!(
+            steps.contains(grant),
+            "the next steps must name the grant:\n{steps}"
+        );
+        db.admin(grant);
+        db.admin(&format!(
+            r#"insert into better_auth."user" (id, name, email, "emailVerified") values
+                 ({}, 'A', 'a@example.com', true), ({}, 'B', 'b@example.com', true)"#,
+            literal(A),
+            literal(B)
+        ));
+
+        let applied = db.apply(rls);
+        assert!(
+            applied.ok,
+            "{}",
+            if applied.stderr.contains("permission denied for table user") {
+                format!(
+                    "project_admin, which applies migrations, cannot create the foreign key to \
+                     better_auth.\"user\": Better Auth's migrate created that table as DATABASE_URL's \
+                     user (postgres), and project_admin lacks REFERENCES on it. After `auth migrate`, \
+                     run `grant references on better_auth.\"user\" to project_admin;` with \
+                     DATABASE_URL (or run Better Auth's migrate as project_admin).\n{}",
+                    applied.stderr
+                )
+            } else {
+                applied.stderr
+            }
+        );
+        apply_again(&db, rls);
+        check_shape(&db, &TODOS);
+        assert_eq!(
+            db.admin(
+                "select format('%s %s %s', confrelid::regclass, confdeltype, pg_get_constraintdef(oid))
+                 from pg_constraint where conrelid = 'public.todos'::regclass and contype = 'f'"
+            ),
+            r#"better_auth."user" c FOREIGN KEY (user_id) REFERENCES better_auth."user"(id) ON DELETE CASCADE"#
+        );
+        // The data API does not expose better_auth: authenticated has no way in.
+        assert!(db
+            .err(As::User(A), r#"select count(*) from better_auth."user";"#)
+            .contains("permission denied for schema better_auth"));
+
+        prove_isolation(&db, &TODOS, A, B, 0, 0);
+
+        // A token for a user Better Auth does not know cannot own rows.
+        assert!(db
+            .err(As::User(GONE), &TODOS.insert())
+            .contains(r#"violates foreign key constraint "todos_user_id_fkey""#));
+
+        // Deleting a Better Auth user deletes their rows, and only theirs.
+        db.admin(&format!(
+            r#"delete from better_auth."user" where id = {}"#,
+            literal(B)
+        ));
+        assert_eq!(
+            db.admin(&format!(
+                "select count(*) filter (where user_id = {}) || ' ' || count(*) from public.todos",
+                literal(A)
+            )),
+            "3 3"
+        );
+        assert_eq!(
+            db.ok(As::User(B), "select count(*) from public.todos;"),
+            "0"
+        );
+        assert_eq!(
+            db.ok(As::User(A), "select count(*) from public.todos;"),
+            "3"
+        );
+    }
+}

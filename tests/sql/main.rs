@@ -1,0 +1,13 @@
+//! The generated SQL on a real PostgreSQL: a throwaway cluster per test, InsForge's roles and
+//! claim setting reproduced, and the migrations written by the real binary on fixture apps.
+//! Needs PostgreSQL server binaries (see `pg.rs`); without them every test fails, saying how
+//! to install them.
+
+mod better_auth;
+mod cluster;
+mod existing;
+mod insforge;
+mod names;
+mod pg;
+mod proof;
+mod providers;

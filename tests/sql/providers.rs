@@ -1,0 +1,68 @@
+//! One proof per provider, with that provider's user id shape: the migration written for
+//! `--table todos` applies twice and isolates two users, on the current InsForge backend
+//! (with `auth.jwt()`) and on an older one (without it).
+
+use crate::insforge::{create_roles, App, Backend, Db};
+use crate::pg::Cluster;
+use crate::proof::{apply_twice, check_shape, prove_isolation, TODOS};
+
+fn prove(fixture: &str, a: &str, b: &str) {
+    let cluster = Cluster::start();
+    create_roles(&cluster);
+    let app = App::init(fixture, &["--table", "todos"]);
+    assert_eq!(app.migrations.len(), 1, "{:?}", app.migrations);
+    for (name, backend) in [("current", Backend::Current), ("legacy", Backend::Legacy)] {
+        let db = Db::create(&cluster, name, backend);
+        let has_jwt = db.admin("select to_regprocedure('auth.jwt()') is not null");
+        assert_eq!(has_jwt == "t", backend == Backend::Current);
+        apply_twice(&db, app.rls());
+        check_shape(&db, &TODOS);
+        prove_isolation(&db, &TODOS, a, b, 0, 0);
+    }
+}
+
+#[test]
+fn clerk() {
+    // B differs from A only in letter case: ids compare exactly.
+    prove(
+        "clerk",
+        "user_2xPnG8KxVQrLmN3oP4qR5sT6uV7",
+        "user_2xpng8kxvqrlmn3op4qr5st6uv7",
+    );
+}
+
+#[test]
+fn auth0() {
+    prove(
+        "auth0",
+        "auth0|64a1f0c2e4b5d6a7b8c9d0e1",
+        "google-oauth2|108234567890123456789",
+    );
+}
+
+#[test]
+fn workos() {
+    prove(
+        "workos",
+        "user_01H5JQDV7R7ATEYZDEG0W5PRYS",
+        "user_01H5JQDV7R7ATEYZDEG0W5PRYT",
+    );
+}
+
+#[test]
+fn kinde() {
+    prove(
+        "kinde",
+        "kp_0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+        "kp_1234abcd",
+    );
+}
+
+#[test]
+fn stytch() {
+    prove(
+        "stytch",
+        "user-test-16d9ba61-97a1-4ba4-9720-b03761dc50c6",
+        "user-live-2b1f7c4e-8a3d-4f5e-9b6c-0d1e2f3a4b5c",
+    );
+}

@@ -1,9 +1,19 @@
-//! Lines ensured in `.gitignore`: a pattern is added only when no existing rule already
-//! ignores the path (`.env*`, `*.local`, `.env*.local`, …) and no later rule un-ignores it.
+//! Lines ensured in `.gitignore`: a path to ignore gets a rule only when no existing rule
+//! already ignores it (`.env*`, `*.local`, `.env*.local`, …); a path to keep gets a `!` rule
+//! only when an existing rule would ignore it.
 
-/// The new text; the input unchanged when every path is already ignored.
-pub fn ensure(existing: &str, paths: &[String]) -> String {
-    let missing: Vec<&String> = paths.iter().filter(|p| !ignored(existing, p)).collect();
+/// The new text; the input unchanged when the rules already say what is wanted.
+pub fn ensure(existing: &str, ignore: &[String], keep: &[String]) -> String {
+    let missing: Vec<String> = ignore
+        .iter()
+        .filter(|p| !ignored(existing, p))
+        .cloned()
+        .chain(
+            keep.iter()
+                .filter(|p| ignored(existing, p))
+                .map(|p| format!("!{p}")),
+        )
+        .collect();
     if missing.is_empty() {
         return existing.to_string();
     }
@@ -19,9 +29,11 @@ pub fn ensure(existing: &str, paths: &[String]) -> String {
     if !out.is_empty() {
         out.push_str(newline);
     }
-    out.push_str("# env files with secrets (insforge-integrate)");
+    out.push_str(
+        "# env files (insforge-integrate): .env.local holds secrets, .env.example is committed",
+    );
     out.push_str(newline);
-    for path in missing {
+    for path in &missing {
         out.push_str(path);
         out.push_str(newline);
     }
@@ -122,17 +134,22 @@ mod tests {
 
     #[test]
     fn ensure_appends_only_what_is_missing() {
+        let header =
+            "# env files (insforge-integrate): .env.local holds secrets, .env.example is committed";
+        let ignore = [".env.local".to_string()];
+        let keep = [".env.example".to_string()];
+        let covered = "node_modules\n.env*.local\n";
+        assert_eq!(ensure(covered, &ignore, &keep), covered);
         assert_eq!(
-            ensure("node_modules\n.env*\n", &[".env.local".into()]),
-            "node_modules\n.env*\n"
+            ensure("node_modules\n.env*\n", &ignore, &keep),
+            format!("node_modules\n.env*\n\n{header}\n!.env.example\n")
         );
         assert_eq!(
-            ensure("node_modules", &[".env.local".into()]),
-            "node_modules\n\n# env files with secrets (insforge-integrate)\n.env.local\n"
+            ensure("node_modules", &ignore, &keep),
+            format!("node_modules\n\n{header}\n.env.local\n")
         );
-        assert_eq!(
-            ensure("", &[".env.local".into()]),
-            "# env files with secrets (insforge-integrate)\n.env.local\n"
-        );
+        let once = ensure("", &ignore, &keep);
+        assert_eq!(once, format!("{header}\n.env.local\n"));
+        assert_eq!(ensure(&once, &ignore, &keep), once);
     }
 }

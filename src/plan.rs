@@ -187,10 +187,10 @@ pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds) -> Result<P
                 let new = dotenv::merge(old.as_deref().unwrap_or(""), entries, Some(header));
                 plan.push_merge(path, Kind::Env, old, new);
             }
-            Artifact::GitIgnore(patterns) => {
+            Artifact::GitIgnore { ignore, keep } => {
                 let path = PathBuf::from(".gitignore");
                 let old = files.read(&path)?;
-                let new = gitignore::ensure(old.as_deref().unwrap_or(""), patterns);
+                let new = gitignore::ensure(old.as_deref().unwrap_or(""), ignore, keep);
                 plan.push_merge(&path, Kind::GitIgnore, old, new);
             }
             Artifact::Dependencies(wanted) => {

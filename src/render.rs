@@ -36,8 +36,11 @@ pub enum Artifact {
     },
     /// Dependencies ensured in package.json.
     Dependencies(Vec<Dependency>),
-    /// Patterns ensured in .gitignore.
-    GitIgnore(Vec<String>),
+    /// .gitignore rules: `ignore` paths ignored, `keep` paths not ignored.
+    GitIgnore {
+        ignore: Vec<String>,
+        keep: Vec<String>,
+    },
     /// A new `migrations/<version>_<name>.sql`, unless the newest migration of that name
     /// already holds this content. `sequence` orders several migrations of one run.
     Migration {
@@ -117,7 +120,12 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         entries: local,
         header,
     });
-    artifacts.push(Artifact::GitIgnore(vec![".env.local".into()]));
+    // .env.local holds secrets; .env.example is meant to be committed (create-next-app's
+    // `.env*` rule would hide it).
+    artifacts.push(Artifact::GitIgnore {
+        ignore: vec![".env.local".into()],
+        keep: vec![".env.example".into()],
+    });
 
     let mut deps = vec![Dependency {
         name: INSFORGE_SDK.into(),

@@ -74,7 +74,7 @@ fn gitignore_gets_env_local_once() {
     t.run().success();
     assert_eq!(
         t.read(".gitignore"),
-        "# env files with secrets (insforge-integrate)\n.env.local\n"
+        "# env files (insforge-integrate): .env.local holds secrets, .env.example is committed\n.env.local\n"
     );
     let t = Test::fixture("clerk").args(["--yes"]);
     t.run().success();
@@ -94,4 +94,22 @@ fn yes_without_tables_writes_the_function_only_and_says_so() {
         crate::harness::VERSION
     ));
     assert!(sql.contains("requesting_user_id()") && !sql.contains("create table"));
+}
+
+#[test]
+fn env_example_is_kept_out_of_a_catch_all_env_rule() {
+    let t = Test::fixture("clerk")
+        .file(".gitignore", "/node_modules\n.env*\n")
+        .args(["--yes"]);
+    t.run().success();
+    let rules = t.read(".gitignore");
+    assert!(
+        rules.starts_with("/node_modules\n.env*\n\n# env files"),
+        "{rules}"
+    );
+    assert!(rules.ends_with("\n!.env.example\n"), "{rules}");
+    assert!(
+        !rules.contains("\n.env.local\n"),
+        "already ignored by .env*: {rules}"
+    );
 }

@@ -1,0 +1,361 @@
+//! The typecheck suite: the TypeScript `insforge-integrate init` writes must compile and
+//! build against the real, published packages. For each provider, the built binary runs on
+//! a create-next-app fixture; then `next typegen` + `tsc --noEmit` check the result on the
+//! latest SDKs, on each older `@insforge/sdk` branch (1.4.3, 1.2.10, 1.2.5), on Next 15,
+//! and with `src/` and alias-free layouts; and `next build` builds it on Next 16 and 15
+//! with placeholder env values. See README.md beside this file.
+//!
+//! The packages come from the committed npm projects `tests/typecheck/node` (Next 16, the
+//! older releases under aliases) and `tests/typecheck/node-next15`. Install them with
+//! `npm ci --prefix tests/typecheck/node && npm ci --prefix tests/typecheck/node-next15`;
+//! without them every test here fails and names that command.
+
+mod app;
+mod npm;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::RwLock;
+use std::time::Instant;
+
+use app::{has_interceptor, App, Case, Layout, Next, Sdk};
+
+/// `tsc` runs take it shared (one core each); `next build` exclusively (it uses both cores).
+static CPU: RwLock<()> = RwLock::new(());
+
+/// `next typegen` (the route types `next build` checks pages and route handlers against),
+/// then `tsc --noEmit` over the whole generated app; any error fails the test.
+fn tsc(case: Case) {
+    let _cpu = CPU.read().unwrap_or_else(|e| e.into_inner());
+    let started = Instant::now();
+    let app = App::generate(case);
+    let output = run_tsc(&app);
+    if !output.status.success() {
+        app.fail("tsc --noEmit", &output);
+    }
+    eprintln!("tsc {case}: ok in {:.1?}", started.elapsed());
+}
+
+fn run_tsc(app: &App) -> Output {
+    let typegen = app
+        .project
+        .node("next/dist/bin/next")
+        .arg("typegen")
+        .current_dir(&app.path)
+        .env("NEXT_TELEMETRY_DISABLED", "1")
+        .output()
+        .expect("run next typegen");
+    if !typegen.status.success() {
+        return typegen;
+    }
+    app.project
+        .node("typescript/bin/tsc")
+        .args(["--noEmit", "--pretty", "false", "-p"])
+        .arg(&app.path)
+        .output()
+        .expect("run tsc")
+}
+
+/// Values that only need to look real enough for `next build`.
+const PLACEHOLDER_ENV: &[(&str, &str)] = &[
+    (
+        "NEXT_PUBLIC_INSFORGE_URL",
+        "https://placeholder.us-east.insforge.app",
+    ),
+    (
+        "NEXT_PUBLIC_INSFORGE_BASE_URL",
+        "https://placeholder.us-east.insforge.app",
+    ),
+    ("NEXT_PUBLIC_INSFORGE_ANON_KEY", "placeholder-anon-key"),
+    (
+        "INSFORGE_JWT_SECRET",
+        "placeholder-insforge-jwt-secret-0123456789",
+    ),
+    // base64 of "placeholder.clerk.accounts.dev$": Clerk checks the key's shape.
+    (
+        "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY",
+        "pk_test_cGxhY2Vob2xkZXIuY2xlcmsuYWNjb3VudHMuZGV2JA",
+    ),
+    ("CLERK_SECRET_KEY", "sk_test_placeholder"),
+    ("AUTH0_DOMAIN", "placeholder.us.auth0.com"),
+    ("AUTH0_CLIENT_ID", "placeholder-client-id"),
+    ("AUTH0_CLIENT_SECRET", "placeholder-client-secret"),
+    (
+        "AUTH0_SECRET",
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    ),
+    ("APP_BASE_URL", "http://localhost:3000"),
+    ("WORKOS_API_KEY", "sk_test_placeholder"),
+    ("WORKOS_CLIENT_ID", "client_placeholder"),
+    (
+        "WORKOS_COOKIE_PASSWORD",
+        "placeholder-cookie-password-0123456789",
+    ),
+    (
+        "NEXT_PUBLIC_WORKOS_REDIRECT_URI",
+        "http://localhost:3000/callback",
+    ),
+    ("KINDE_CLIENT_ID", "placeholder-client-id"),
+    ("KINDE_CLIENT_SECRET", "placeholder-client-secret"),
+    ("KINDE_ISSUER_URL", "https://placeholder.kinde.com"),
+    ("KINDE_SITE_URL", "http://localhost:3000"),
+    ("KINDE_POST_LOGOUT_REDIRECT_URL", "http://localhost:3000"),
+    ("KINDE_POST_LOGIN_REDIRECT_URL", "http://localhost:3000"),
+    (
+        "STYTCH_PROJECT_ID",
+        "project-test-00000000-0000-0000-0000-000000000000",
+    ),
+    ("STYTCH_SECRET", "secret-test-placeholder"),
+    (
+        "NEXT_PUBLIC_STYTCH_PUBLIC_TOKEN",
+        "public-token-test-00000000-0000-0000-0000-000000000000",
+    ),
+    (
+        "DATABASE_URL",
+        "postgres://placeholder:placeholder@127.0.0.1:1/placeholder",
+    ),
+    (
+        "BETTER_AUTH_SECRET",
+        "placeholder-better-auth-secret-0123456789",
+    ),
+    ("BETTER_AUTH_URL", "http://localhost:3000"),
+    ("NEXT_PUBLIC_BETTER_AUTH_URL", "http://localhost:3000"),
+];
+
+/// The app's `build` script (`next build`, with Turbopack: create-next-app's default on
+/// 15 and 16) with placeholder env values.
+fn next_build(case: Case) {
+    let _cpu = CPU.write().unwrap_or_else(|e| e.into_inner());
+    let started = Instant::now();
+    let app = App::generate(case);
+    let manifest = npm::read_json(&app.path.join("package.json")).unwrap();
+    let script = manifest["scripts"]["build"]
+        .as_str()
+        .expect("a build script");
+    let args: Vec<&str> = script.split_whitespace().collect();
+    assert_eq!(args[0], "next", "build script {script:?}");
+    let cache = NextCache::new(&case);
+    cache.restore(&app.path);
+    let output = app
+        .project
+        .node("next/dist/bin/next")
+        .args(&args[1..])
+        .current_dir(&app.path)
+        .envs(PLACEHOLDER_ENV.iter().copied())
+        .env("NEXT_TELEMETRY_DISABLED", "1")
+        .env_remove("NODE_ENV")
+        .output()
+        .expect("run next build");
+    cache.save(&app.path);
+    if !output.status.success() {
+        app.fail(script, &output);
+    }
+    // Next ignores an interceptor file with the wrong name or export: make sure it was seen.
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let interceptor = match case.next {
+        Next::V16 => "ƒ Proxy (Middleware)",
+        Next::V15 => "ƒ Middleware",
+    };
+    if has_interceptor(case.provider) && !stdout.contains(interceptor) {
+        app.fail(
+            &format!("{script} (no {interceptor:?} in its output)"),
+            &output,
+        );
+    }
+    eprintln!("{script} {case}: ok in {:.1?}\n{stdout}", started.elapsed());
+}
+
+/// Turbopack's build cache (`.next/cache`), kept under `target/` between runs. It is moved
+/// in and out, never shared, so concurrent runs at worst build without it.
+struct NextCache(PathBuf);
+
+impl NextCache {
+    /// A cache larger than this is dropped rather than kept growing.
+    const MAX_BYTES: u64 = 512 << 20;
+
+    fn new(case: &Case) -> NextCache {
+        let next = match case.next {
+            Next::V15 => "next15",
+            Next::V16 => "next16",
+        };
+        NextCache(
+            Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .join("typecheck-next-cache")
+                .join(format!("{}-{next}", case.provider)),
+        )
+    }
+
+    fn restore(&self, app: &Path) {
+        let next = app.join(".next");
+        if self.0.is_dir() && fs::create_dir_all(&next).is_ok() {
+            let _ = fs::rename(&self.0, next.join("cache"));
+        }
+    }
+
+    fn save(&self, app: &Path) {
+        let built = app.join(".next/cache");
+        if !built.is_dir() || dir_size(&built) > Self::MAX_BYTES {
+            return;
+        }
+        let _ = fs::remove_dir_all(&self.0);
+        if let Some(parent) = self.0.parent() {
+            let _ = fs::create_dir_all(parent);
+        }
+        let _ = fs::rename(built, &self.0);
+    }
+}
+
+fn dir_size(path: &Path) -> u64 {
+    let Ok(entries) = fs::read_dir(path) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|entry| match entry.file_type() {
+            Ok(kind) if kind.is_dir() => dir_size(&entry.path()),
+            _ => entry.metadata().map(|m| m.len()).unwrap_or(0),
+        })
+        .sum()
+}
+
+/// One module per provider: its tsc branches and its builds, e.g. `auth0::tsc_sdk_1_2_10`,
+/// plus the provider's own branches in braces.
+macro_rules! provider_suite {
+    ($($module:ident => $provider:literal $({ $($extra:item)* })?),* $(,)?) => {$(
+        mod $module {
+            use super::*;
+
+            $($($extra)*)?
+
+            #[test]
+            fn tsc_latest() {
+                tsc(Case::latest($provider));
+            }
+
+            #[test]
+            fn tsc_sdk_1_4_3() {
+                tsc(Case::latest($provider).sdk(Sdk::V1_4_3));
+            }
+
+            #[test]
+            fn tsc_sdk_1_2_10() {
+                tsc(Case::latest($provider).sdk(Sdk::V1_2_10));
+            }
+
+            #[test]
+            fn tsc_sdk_1_2_5() {
+                tsc(Case::latest($provider).sdk(Sdk::V1_2_5));
+            }
+
+            #[test]
+            fn tsc_next15() {
+                tsc(Case::latest($provider).next(Next::V15));
+            }
+
+            #[test]
+            fn tsc_src_layout() {
+                tsc(Case::latest($provider).layout(Layout::Src));
+            }
+
+            #[test]
+            fn tsc_no_alias() {
+                tsc(Case::latest($provider).layout(Layout::NoAlias));
+            }
+
+            #[test]
+            fn next_build() {
+                super::next_build(Case::latest($provider));
+            }
+
+            #[test]
+            fn next15_build() {
+                super::next_build(Case::latest($provider).next(Next::V15));
+            }
+        }
+    )*};
+}
+
+provider_suite! {
+    clerk => "clerk",
+    auth0 => "auth0" {
+        #[test]
+        fn post_login_action_signs_the_insforge_token() {
+            super::auth0_action();
+        }
+    },
+    workos => "workos",
+    kinde => "kinde",
+    stytch => "stytch" {
+        #[test]
+        fn tsc_stytch_nextjs_21() {
+            tsc(Case::latest("stytch").stytch_nextjs_21());
+        }
+    },
+    better_auth => "better-auth",
+}
+
+/// The Auth0 Post Login Action is plain CommonJS for Auth0's runtime, outside the app's
+/// compilation: run it with a stand-in `event` and `api` and verify what it issues.
+fn auth0_action() {
+    let _cpu = CPU.read().unwrap_or_else(|e| e.into_inner());
+    let app = App::generate(Case::latest("auth0"));
+    const SCRIPT: &str = r#"
+const assert = require('node:assert/strict');
+const jwt = require('jsonwebtoken');
+const action = require(process.argv[1]);
+const CLAIM = 'https://insforge.dev/insforge_token';
+(async () => {
+  const claims = {};
+  const api = { idToken: { setCustomClaim: (name, value) => { claims[name] = value; } } };
+  const user = { user_id: 'auth0|64a1b2c3', email: 'user@example.com' };
+  await action.onExecutePostLogin({ user, secrets: { INSFORGE_JWT_SECRET: 'test-secret' } }, api);
+  const token = jwt.verify(claims[CLAIM], 'test-secret', { algorithms: ['HS256'], audience: 'insforge-api' });
+  assert.equal(token.sub, 'auth0|64a1b2c3');
+  assert.equal(token.role, 'authenticated');
+  assert.ok(token.exp - token.iat <= 3600, 'expires within the hour');
+
+  const none = {};
+  const log = console.log;
+  console.log = () => {};
+  await action.onExecutePostLogin({ user, secrets: {} }, { idToken: { setCustomClaim: (n, v) => { none[n] = v; } } });
+  console.log = log;
+  assert.deepEqual(none, {}, 'no token without the secret');
+})().catch((error) => { console.error(error); process.exit(1); });
+"#;
+    let output = app
+        .project
+        .node_command()
+        .args(["-e", SCRIPT])
+        .arg(app.path.join("auth0/insforge-post-login-action.js"))
+        .current_dir(&app.path)
+        .output()
+        .expect("run node");
+    if !output.status.success() {
+        app.fail("the Post Login Action", &output);
+    }
+}
+
+/// The suite is not vacuous: a generated file that lost an import fails `tsc`.
+#[test]
+fn tsc_catches_a_broken_template() {
+    let _cpu = CPU.read().unwrap_or_else(|e| e.into_inner());
+    let app = App::generate(Case::latest("workos"));
+    let file = app.path.join("lib/insforge.ts");
+    let code = fs::read_to_string(&file).unwrap();
+    let broken: String = code
+        .lines()
+        .filter(|line| !line.starts_with("import jwt from"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_ne!(code, broken, "lib/insforge.ts no longer imports jwt");
+    fs::write(&file, broken).unwrap();
+    let output = run_tsc(&app);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if output.status.success() || !stdout.contains("Cannot find name 'jwt'") {
+        app.fail(
+            "tsc on a broken lib/insforge.ts (expected an error)",
+            &output,
+        );
+    }
+}

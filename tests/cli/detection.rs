@@ -42,7 +42,7 @@ fn workos_yarn_versions_from_the_lockfile() {
 #[test]
 fn kinde_installed_sdk_wins() {
     dry("kinde")
-        .stdout_has("@insforge/sdk:   1.2.6 (node_modules/@insforge/sdk/package.json)")
+        .stdout_has("@insforge/sdk:   1.2.5 (node_modules/@insforge/sdk/package.json)")
         .stdout_has("import alias:    none (relative imports)")
         .stdout_has("Next.js 16.1.4 App Router (package.json: \"next\": \"16.1.4\"; app/)");
 }

@@ -117,7 +117,7 @@ fn kinde_old_sdk_relative_imports() {
     let utility = t.read("lib/insforge.ts");
     assert!(
         utility.contains("edgeFunctionToken"),
-        "@insforge/sdk 1.2.6 has no accessToken option"
+        "@insforge/sdk 1.2.5 has no accessToken option"
     );
     assert!(!utility.contains("accessToken:"));
     let route = t.read("app/api/auth/[kindeAuth]/route.ts");

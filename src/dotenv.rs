@@ -26,6 +26,7 @@ pub struct Entry {
 
 /// Every assignment in `text`, in order. Multi-line quoted values count as one.
 pub fn parse(text: &str) -> Vec<Assignment> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -236,6 +237,13 @@ mod tests {
             out,
             "# mine\r\nexport NEXT_PUBLIC_INSFORGE_URL='https://mine.example'\r\nOTHER=1\r\n\r\n# added\r\nNEW=v\r\n"
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_hide_the_first_key() {
+        let text = "\u{feff}A=1\n";
+        assert_eq!(parse(text)[0].key, "A");
+        assert_eq!(merge(text, &[entry("A", "2")], None), text);
     }
 
     #[test]

@@ -87,6 +87,9 @@ fn serialize_like(original: &str, value: &Value) -> String {
     if original.contains("\r\n") {
         text = text.replace('\n', "\r\n");
     }
+    if original.starts_with('\u{feff}') {
+        text.insert(0, '\u{feff}');
+    }
     text
 }
 

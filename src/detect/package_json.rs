@@ -24,7 +24,9 @@ pub struct Declared {
 
 impl PackageJson {
     pub fn parse(path: &Path, text: String) -> Result<Self, Error> {
-        let value: Value = serde_json::from_str(&text).map_err(|e| Error::InvalidFile {
+        // Editors on Windows may start the file with a byte-order mark.
+        let json = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let value: Value = serde_json::from_str(json).map_err(|e| Error::InvalidFile {
             path: path.to_path_buf(),
             message: format!(
                 "not valid JSON at line {} column {}: {}",
@@ -81,6 +83,16 @@ mod tests {
             err.starts_with("app/package.json: not valid JSON at line 3 column 1"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_fine() {
+        let p = PackageJson::parse(
+            Path::new("p"),
+            "\u{feff}{\"dependencies\":{\"next\":\"16\"}}".into(),
+        )
+        .unwrap();
+        assert_eq!(p.declared("next").unwrap().range, "16");
     }
 
     #[test]

@@ -18,13 +18,14 @@ pub struct Alias {
 
 /// Parse `tsconfig.json` text and return its wildcard aliases, in file order.
 pub fn aliases(path: &Path, text: &str) -> Result<Vec<Alias>, Error> {
-    let value: Value =
-        jsonc_parser::parse_to_serde_value(text, &jsonc_parser::ParseOptions::default()).map_err(
-            |e| Error::InvalidFile {
-                path: path.to_path_buf(),
-                message: format!("not valid JSON with comments: {e}"),
-            },
-        )?;
+    let value: Value = jsonc_parser::parse_to_serde_value(
+        text.strip_prefix('\u{feff}').unwrap_or(text),
+        &jsonc_parser::ParseOptions::default(),
+    )
+    .map_err(|e| Error::InvalidFile {
+        path: path.to_path_buf(),
+        message: format!("not valid JSON with comments: {e}"),
+    })?;
     let options = value.get("compilerOptions");
     let base = options
         .and_then(|o| o.get("baseUrl"))

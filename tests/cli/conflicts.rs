@@ -177,3 +177,16 @@ fn untouched_files_keep_their_mtime() {
     let after = files.map(mtime);
     assert_eq!(before, after);
 }
+
+#[test]
+fn package_json_with_bom_crlf_and_tabs_keeps_its_shape() {
+    let original = "\u{feff}{\r\n\t\"name\": \"app\",\r\n\t\"dependencies\": {\r\n\t\t\"@clerk/nextjs\": \"^7.9.0\",\r\n\t\t\"next\": \"16.0.10\"\r\n\t}\r\n}\r\n";
+    let t = Test::fixture("clerk")
+        .file("package.json", original)
+        .args(["--yes"]);
+    t.run().success();
+    assert_eq!(
+        t.read("package.json"),
+        "\u{feff}{\r\n\t\"name\": \"app\",\r\n\t\"dependencies\": {\r\n\t\t\"@clerk/nextjs\": \"^7.9.0\",\r\n\t\t\"@insforge/sdk\": \"^1.4.4\",\r\n\t\t\"next\": \"16.0.10\"\r\n\t}\r\n}\r\n"
+    );
+}

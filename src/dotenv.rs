@@ -41,12 +41,19 @@ pub fn parse(text: &str) -> Vec<Assignment> {
             Some(q @ ('"' | '\'' | '`')) => {
                 let mut body = raw[1..].to_string();
                 // A quoted value may run over several lines until its closing quote.
-                while !body.contains(q) && i < lines.len() {
+                let mut next = i;
+                while !body.contains(q) && next < lines.len() {
                     body.push('\n');
-                    body.push_str(lines[i]);
-                    i += 1;
+                    body.push_str(lines[next]);
+                    next += 1;
                 }
-                body.split(q).next().unwrap_or_default().to_string()
+                if body.contains(q) {
+                    i = next;
+                    body.split(q).next().unwrap_or_default().to_string()
+                } else {
+                    // Never closed: dotenv reads the line as written and goes on.
+                    strip_inline_comment(raw).trim().to_string()
+                }
             }
             _ => strip_inline_comment(raw).trim().to_string(),
         };
@@ -78,27 +85,41 @@ fn split_assignment(line: &str) -> Option<(&str, &str)> {
     valid.then_some((key, value))
 }
 
+/// An unquoted value ends at the first `#`, as dotenv reads it.
 fn strip_inline_comment(value: &str) -> &str {
-    value.find(" #").map_or(value, |i| &value[..i])
+    value.find('#').map_or(value, |i| &value[..i])
 }
 
 /// The text with `entries` ensured. Returns the input unchanged when every key is present.
 pub fn merge(existing: &str, entries: &[Entry], header: Option<&str>) -> String {
-    let newline = if existing.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    };
+    // Lines keep their own endings; added lines take the file's usual one.
+    let mut lines: Vec<String> = existing.split_inclusive('\n').map(str::to_string).collect();
+    let crlf = lines.iter().filter(|l| l.ends_with("\r\n")).count();
+    let newline = if crlf * 2 > lines.len() { "\r\n" } else { "\n" };
     let assignments = parse(existing);
-    let mut lines: Vec<String> = existing.lines().map(str::to_string).collect();
     let mut added = Vec::new();
     let mut filled = false;
     for entry in entries {
-        match assignments.iter().find(|a| a.key == entry.key) {
+        // dotenv keeps the last definition of a key.
+        match assignments.iter().rev().find(|a| a.key == entry.key) {
             Some(a) if a.value.is_empty() && entry.fill_empty && !entry.value.is_empty() => {
                 let line = &lines[a.line];
-                let prefix = &line[..line.find('=').expect("an assignment has '='") + 1];
-                lines[a.line] = format!("{prefix}{}", quote(&entry.value));
+                let body = line.trim_end_matches(['\r', '\n']);
+                let ending = &line[body.len()..];
+                let eq = body.find('=').expect("an assignment has '='");
+                // Keep a comment after the empty value: `KEY= # from the dashboard`.
+                let rest = body[eq + 1..].trim_start();
+                let rest = ["\"\"", "''", "``"]
+                    .iter()
+                    .find_map(|q| rest.strip_prefix(q))
+                    .unwrap_or(rest)
+                    .trim_start();
+                let comment = if rest.starts_with('#') {
+                    format!(" {rest}")
+                } else {
+                    String::new()
+                };
+                lines[a.line] = format!("{}{}{comment}{ending}", &body[..=eq], quote(&entry.value));
                 filled = true;
             }
             Some(_) => {}
@@ -110,24 +131,25 @@ pub fn merge(existing: &str, entries: &[Entry], header: Option<&str>) -> String 
         return existing.to_string();
     }
     if !added.is_empty() {
-        if lines.last().is_some_and(|l| !l.trim().is_empty()) {
-            lines.push(String::new());
+        if let Some(last) = lines.last_mut() {
+            if !last.ends_with('\n') {
+                last.push_str(newline);
+            }
+            if !last.trim().is_empty() {
+                lines.push(newline.to_string());
+            }
         }
         if let Some(header) = header {
-            lines.push(format!("# {header}"));
+            lines.push(format!("# {header}{newline}"));
         }
         for entry in &added {
             if let Some(comment) = &entry.comment {
-                lines.push(format!("# {comment}"));
+                lines.push(format!("# {comment}{newline}"));
             }
-            lines.push(format!("{}={}", entry.key, quote(&entry.value)));
+            lines.push(format!("{}={}{newline}", entry.key, quote(&entry.value)));
         }
     }
-    let mut out = lines.join(newline);
-    if existing.is_empty() || existing.ends_with('\n') || !added.is_empty() {
-        out.push_str(newline);
-    }
-    out
+    lines.concat()
 }
 
 /// Quote a value only when dotenv would otherwise read it differently.
@@ -140,11 +162,13 @@ fn quote(value: &str) -> String {
             )
     });
     if plain {
-        value.to_string()
-    } else if !value.contains('\'') {
-        format!("'{value}'")
-    } else {
-        format!("\"{}\"", value.replace('"', "\\\""))
+        return value.to_string();
+    }
+    // Next.js expands `$NAME` in every kind of quote; `\$` keeps a dollar literal.
+    let value = value.replace('$', "\\$");
+    match ['\'', '"', '`'].into_iter().find(|q| !value.contains(*q)) {
+        Some(q) => format!("{q}{value}{q}"),
+        None => format!("\"{}\"", value.replace('"', "\\\"")),
     }
 }
 
@@ -207,7 +231,7 @@ mod tests {
 
     #[test]
     fn parses_quotes_exports_comments_and_multiline_values() {
-        let text = "# c\nexport A=1\nB = \"two words\" # note\nC='x#y'\nD=plain # trailing\nKEY=\"-----BEGIN\nabc\n-----END\"\nE=\n";
+        let text = "# c\nexport A=1\nB = \"two words\" # note\nC='x#y'\nD=plain # trailing\nKEY=\"-----BEGIN\nabc\n-----END\"\nE=\nF= # from the dashboard\nG=a#b\n";
         let got: Vec<(String, String)> =
             parse(text).into_iter().map(|a| (a.key, a.value)).collect();
         let want = [
@@ -217,8 +241,30 @@ mod tests {
             ("D", "plain"),
             ("KEY", "-----BEGIN\nabc\n-----END"),
             ("E", ""),
+            ("F", ""),
+            ("G", "a"),
         ];
         assert_eq!(got, want.map(|(k, v)| (k.to_string(), v.to_string())));
+    }
+
+    #[test]
+    fn an_unclosed_quote_does_not_swallow_later_keys() {
+        let keys: Vec<String> = parse("GREETING=\"hello\nSECRET=s\n")
+            .into_iter()
+            .map(|a| a.key)
+            .collect();
+        assert_eq!(keys, ["GREETING", "SECRET"]);
+    }
+
+    #[test]
+    fn the_last_definition_counts_and_comments_are_no_values() {
+        let fill = |key: &str| Entry {
+            fill_empty: true,
+            ..entry(key, "v")
+        };
+        assert_eq!(merge("A=1\nA=\n", &[fill("A")], None), "A=1\nA=v\n");
+        assert_eq!(merge("B= # later\n", &[fill("B")], None), "B=v # later\n");
+        assert_eq!(merge("C=\"\" # note\n", &[fill("C")], None), "C=v # note\n");
     }
 
     #[test]
@@ -235,7 +281,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            "# mine\r\nexport NEXT_PUBLIC_INSFORGE_URL='https://mine.example'\r\nOTHER=1\r\n\r\n# added\r\nNEW=v\r\n"
+            "# mine\nexport NEXT_PUBLIC_INSFORGE_URL='https://mine.example'\r\nOTHER=1\r\n\r\n# added\r\nNEW=v\r\n"
         );
     }
 
@@ -251,6 +297,14 @@ mod tests {
         for text in ["A=1", "A=1\n", "A=1\r\n\r\n", "  A = 1 # c\n"] {
             assert_eq!(merge(text, &[entry("A", "2")], Some("h")), text);
         }
+    }
+
+    #[test]
+    fn mixed_line_endings_stay_as_they_are() {
+        assert_eq!(
+            merge("A=1\nB=2\r\nC=3\n", &[entry("D", "4")], None),
+            "A=1\nB=2\r\nC=3\n\nD=4\n"
+        );
     }
 
     #[test]
@@ -277,6 +331,8 @@ mod tests {
         assert_eq!(quote("https://a.b/c?d"), "'https://a.b/c?d'");
         assert_eq!(quote("abc123=="), "abc123==");
         assert_eq!(quote("it's"), "\"it's\"");
+        assert_eq!(quote("pa$word"), "'pa\\$word'");
+        assert_eq!(quote("a'b\"c"), "`a'b\"c`");
     }
 
     #[test]

@@ -74,7 +74,7 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
     let rendered = render::render(&project, &answers)?;
     let mut plan = plan::plan(&rendered.artifacts, &Disk(root), now)?;
     let masker = Masker {
-        secret_keys: rendered.secret_keys.clone(),
+        public_keys: rendered.public_keys.clone(),
         secret_values: rendered.secret_values.clone(),
     };
 

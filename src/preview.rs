@@ -10,17 +10,19 @@ use similar::{ChangeTag, TextDiff};
 use crate::dotenv;
 use crate::plan::{Action, Change, Kind, Plan};
 
-/// Hides secret values in anything shown.
+/// Hides secret values in anything shown. In env files every value is hidden except those of
+/// browser-exposed variables (`NEXT_PUBLIC_*`, `VITE_*`) and of variables the tool declares
+/// public: a name says too little about what a value holds (`POSTGRES_URL`, `SMTP_PASS`).
 #[derive(Debug, Clone, Default)]
 pub struct Masker {
-    pub secret_keys: BTreeSet<String>,
+    pub public_keys: BTreeSet<String>,
     pub secret_values: Vec<String>,
 }
 
 impl Masker {
     pub fn mask(&self, kind: Kind, text: &str) -> String {
         let mut text = if kind == Kind::Env {
-            dotenv::mask(text, |key| self.is_secret_key(key))
+            dotenv::mask(text, |key| !self.is_public_key(key))
         } else {
             text.to_string()
         };
@@ -30,24 +32,10 @@ impl Masker {
         text
     }
 
-    /// Declared secret, or named like one (`*_SECRET`, `*_KEY` except public ones, passwords).
-    fn is_secret_key(&self, key: &str) -> bool {
-        if self.secret_keys.contains(key) {
-            return true;
-        }
-        let upper = key.to_ascii_uppercase();
-        let public = upper.starts_with("NEXT_PUBLIC_") || upper.starts_with("VITE_");
-        !public
-            && [
-                "SECRET",
-                "PASSWORD",
-                "PRIVATE",
-                "TOKEN",
-                "API_KEY",
-                "DATABASE_URL",
-            ]
-            .iter()
-            .any(|word| upper.contains(word))
+    fn is_public_key(&self, key: &str) -> bool {
+        key.starts_with("NEXT_PUBLIC_")
+            || key.starts_with("VITE_")
+            || self.public_keys.contains(key)
     }
 }
 
@@ -281,13 +269,13 @@ mod tests {
     #[test]
     fn secrets_are_masked_by_key_and_by_value() {
         let masker = Masker {
-            secret_keys: ["CLERK_SECRET_KEY".to_string()].into(),
+            public_keys: ["KINDE_SITE_URL".to_string()].into(),
             secret_values: vec!["s3cr3t-value".into()],
         };
         let c = change(
             Kind::Env,
             Some("CLERK_SECRET_KEY=sk_live_abc\n"),
-            "CLERK_SECRET_KEY=sk_live_abc\nINSFORGE_JWT_SECRET=s3cr3t-value\nSTRIPE_API_KEY=x1\nNEXT_PUBLIC_X=visible\n",
+            "CLERK_SECRET_KEY=sk_live_abc\nINSFORGE_JWT_SECRET=s3cr3t-value\nSMTP_PASS=x1\nNEXT_PUBLIC_X=visible\nKINDE_SITE_URL=http://localhost:3000\n",
         );
         let shown = render(&c, &masker);
         assert!(
@@ -296,7 +284,8 @@ mod tests {
         );
         assert!(
             shown.contains("+INSFORGE_JWT_SECRET=********")
-                && shown.contains("NEXT_PUBLIC_X=visible"),
+                && shown.contains("NEXT_PUBLIC_X=visible")
+                && shown.contains("KINDE_SITE_URL=http://localhost:3000"),
             "{shown}"
         );
     }

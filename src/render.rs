@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::detect::{lowest_in_range, tsconfig::Alias, Project, INSFORGE_SDK};
 use crate::dotenv::Entry;
-use crate::provider::{template_text, Provider};
+use crate::provider::template_text;
 use crate::resolve::Answers;
 use crate::saved::{self, Saved};
 
@@ -64,8 +64,8 @@ pub struct Rendered {
     pub artifacts: Vec<Artifact>,
     /// The provider's manual steps, shown after writing.
     pub next_steps: String,
-    /// Env var names whose values are masked in every output.
-    pub secret_keys: BTreeSet<String>,
+    /// Env var names (besides `NEXT_PUBLIC_*`) whose values may be shown; all others are masked.
+    pub public_keys: BTreeSet<String>,
     /// Secret values known to this run, masked wherever they appear.
     pub secret_values: Vec<String>,
 }
@@ -108,7 +108,7 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         });
     }
 
-    let (example, local) = env_entries(provider, answers);
+    let (example, local) = env_entries(project, answers);
     let header = format!("InsForge + {} (added by insforge-integrate)", provider.name);
     artifacts.push(Artifact::Env {
         path: ".env.example".into(),
@@ -179,19 +179,18 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         .render_template(provider.template_source("next-steps.hbs")?, &steps_context)
         .with_context(|| format!("rendering {}/next-steps.hbs", provider.id))?;
 
-    let mut secret_keys: BTreeSet<String> = provider
+    let public_keys: BTreeSet<String> = provider
         .env
         .iter()
-        .filter(|e| e.secret)
+        .filter(|e| !e.secret)
         .map(|e| e.name.clone())
         .collect();
-    secret_keys.insert(answers.env_names.jwt_secret.clone());
     let secret_values = answers.jwt_secret.iter().cloned().collect();
 
     Ok(Rendered {
         artifacts,
         next_steps,
-        secret_keys,
+        public_keys,
         secret_values,
     })
 }
@@ -265,8 +264,11 @@ pub fn context(project: &Project, answers: &Answers) -> Value {
     })
 }
 
-/// The entries for `.env.example` (placeholders) and `.env.local` (values or blanks).
-fn env_entries(provider: &Provider, answers: &Answers) -> (Vec<Entry>, Vec<Entry>) {
+/// The entries for `.env.example` (placeholders) and `.env.local` (values or blanks). A key
+/// another loaded env file (`.env`, `.env.development`…) already sets stays out of
+/// `.env.local`: Next.js reads `.env.local` first, so a blank there would hide the value.
+fn env_entries(project: &Project, answers: &Answers) -> (Vec<Entry>, Vec<Entry>) {
+    let provider = answers.provider;
     struct Var<'a> {
         name: &'a str,
         comment: &'a str,
@@ -319,6 +321,12 @@ fn env_entries(provider: &Provider, answers: &Answers) -> (Vec<Entry>, Vec<Entry
         .collect();
     let local = vars
         .iter()
+        .filter(|v| {
+            v.value.is_some()
+                || project
+                    .env_value(v.name)
+                    .is_none_or(|(file, _)| file == ".env.local")
+        })
         .map(|v| Entry {
             key: v.name.to_string(),
             value: v.value.unwrap_or(v.default).to_string(),

@@ -69,7 +69,7 @@ pub fn resolve(
         anon_key: ANON_KEY_VAR.to_string(),
         jwt_secret: JWT_SECRET_VAR.to_string(),
     };
-    let has_value = |key: &str| project.env.get(key).is_some_and(|(_, v)| !v.is_empty());
+    let has_value = |key: &str| project.env_value(key).is_some();
 
     let insforge_url = match &args.insforge_url {
         Some(url) => Some(check_url(url)?),

@@ -34,12 +34,12 @@ impl PackageManager {
         }
     }
 
-    /// The command that runs a package's binary without installing it.
+    /// The command that runs a package's binary without installing it. (Yarn 1 has no
+    /// `dlx`, and npx comes with Node, so yarn apps get npx.)
     pub fn exec(self) -> &'static str {
         match self {
-            Self::Npm => "npx",
+            Self::Npm | Self::Yarn => "npx",
             Self::Pnpm => "pnpm dlx",
-            Self::Yarn => "yarn dlx",
             Self::Bun => "bunx",
         }
     }

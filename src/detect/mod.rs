@@ -41,7 +41,8 @@ pub struct Project {
     pub package_manager: Fact<PackageManager>,
     /// Versions of the packages templates branch on (`@insforge/sdk`, provider SDKs, `next`).
     pub versions: BTreeMap<String, Fact<Version>>,
-    /// Keys defined in the app's `.env*` files, with the file and value of the first definition.
+    /// Keys defined in the app's `.env*` files, with the file and value Next.js would load
+    /// (example files last: they document names, their values are placeholders).
     pub env: BTreeMap<String, (String, String)>,
     /// Existing `middleware.*` / `proxy.*` files, relative to the root.
     pub interceptors: Vec<PathBuf>,
@@ -53,6 +54,14 @@ pub struct Project {
 pub const URL_VARS: [&str; 2] = ["NEXT_PUBLIC_INSFORGE_URL", "NEXT_PUBLIC_INSFORGE_BASE_URL"];
 
 impl Project {
+    /// The value the app runs with for `key`, when a loaded env file (not an example) sets one.
+    pub fn env_value(&self, key: &str) -> Option<(&str, &str)> {
+        self.env
+            .get(key)
+            .filter(|(file, value)| !is_example_env(file) && !value.is_empty())
+            .map(|(file, value)| (file.as_str(), value.as_str()))
+    }
+
     /// The folder generated app code goes in: `src` in a src/ layout, else the root.
     pub fn source_root(&self) -> PathBuf {
         if self.src_dir {
@@ -158,6 +167,20 @@ fn display_dir(dir: &Path) -> String {
 
 pub const INSFORGE_SDK: &str = "@insforge/sdk";
 
+/// A file that cannot be read as text: a usage error when it is not UTF-8 (e.g. UTF-16 from
+/// PowerShell), an I/O error otherwise.
+fn read_error(e: std::io::Error, name: &str, full: &Path) -> anyhow::Error {
+    if e.kind() == std::io::ErrorKind::InvalidData {
+        Error::InvalidFile {
+            path: name.into(),
+            message: "is not UTF-8 text: save it as UTF-8 and run again".into(),
+        }
+        .into()
+    } else {
+        anyhow::Error::new(e).context(format!("reading {}", full.display()))
+    }
+}
+
 /// Detect the app at `root`.
 pub fn detect(root: &Path) -> Result<Project> {
     let pj_path = root.join("package.json");
@@ -170,7 +193,7 @@ pub fn detect(root: &Path) -> Result<Project> {
             ))
             .into())
         }
-        Err(e) => return Err(e).with_context(|| format!("reading {}", pj_path.display())),
+        Err(e) => return Err(read_error(e, "package.json", &pj_path)),
     };
     let package_json = PackageJson::parse(Path::new("package.json"), text)?;
 
@@ -203,7 +226,7 @@ pub fn detect(root: &Path) -> Result<Project> {
     let tsconfig_path = root.join("tsconfig.json");
     let (typescript, aliases) = if tsconfig_path.is_file() {
         let text = std::fs::read_to_string(&tsconfig_path)
-            .with_context(|| format!("reading {}", tsconfig_path.display()))?;
+            .map_err(|e| read_error(e, "tsconfig.json", &tsconfig_path))?;
         let aliases = tsconfig::aliases(Path::new("tsconfig.json"), &text)?;
         (
             Fact {
@@ -446,7 +469,9 @@ pub fn lowest_in_range(range: &str) -> Option<Version> {
         .then(|| Version::new(major, minor, patch))
 }
 
-/// Keys in the app's `.env*` files (any name starting with `.env`), first definition wins.
+/// Keys in the app's `.env*` files (any name starting with `.env`) with the file and value
+/// Next.js would load: files in its order (`.env.local` first, `.env` after the mode files),
+/// the last definition within a file; example files come last and only document names.
 fn read_env_files(root: &Path) -> Result<BTreeMap<String, (String, String)>> {
     let mut names: Vec<String> = std::fs::read_dir(root)
         .with_context(|| format!("reading {}", root.display()))?
@@ -455,18 +480,39 @@ fn read_env_files(root: &Path) -> Result<BTreeMap<String, (String, String)>> {
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|n| n.starts_with(".env"))
         .collect();
-    // `.env.local` holds the values the app runs with; look there first.
-    names.sort_by_key(|n| (n != ".env.local", n != ".env", n.clone()));
+    const ORDER: [&str; 6] = [
+        ".env.local",
+        ".env.development.local",
+        ".env.development",
+        ".env",
+        ".env.production.local",
+        ".env.production",
+    ];
+    names.sort_by_key(|n| {
+        let rank = ORDER.iter().position(|o| o == n).unwrap_or(ORDER.len());
+        (is_example_env(n), rank, n.clone())
+    });
     let mut keys = BTreeMap::new();
     for name in names {
         let Ok(text) = std::fs::read_to_string(root.join(&name)) else {
             continue;
         };
-        for a in dotenv::parse(&text) {
-            keys.entry(a.key).or_insert_with(|| (name.clone(), a.value));
+        let in_file: BTreeMap<String, String> = dotenv::parse(&text)
+            .into_iter()
+            .map(|a| (a.key, a.value))
+            .collect();
+        for (key, value) in in_file {
+            keys.entry(key).or_insert_with(|| (name.clone(), value));
         }
     }
     Ok(keys)
+}
+
+/// `.env.example`, `.env.sample`, `.env.template`…: documentation, never loaded by Next.js.
+pub fn is_example_env(file: &str) -> bool {
+    ["example", "sample", "template", "dist", "defaults"]
+        .iter()
+        .any(|word| file.split('.').any(|part| part == *word))
 }
 
 /// The first of `names` used in the app's source files (a bounded walk that skips

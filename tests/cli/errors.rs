@@ -136,3 +136,14 @@ fn usage_errors_exit_2() {
         "unexpected argument",
     );
 }
+
+#[test]
+fn utf16_package_json_is_a_usage_error() {
+    let utf16: Vec<u8> = "\u{feff}{\"dependencies\":{\"next\":\"16\"}}"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let t = Test::fixture("clerk");
+    std::fs::write(t.path().join("package.json"), utf16).unwrap();
+    fails_cleanly(&t, &["--yes"], "package.json: is not UTF-8 text");
+}

@@ -43,7 +43,11 @@ fn exit_code(p: &mut PtySession) -> i32 {
 
 #[test]
 fn asks_what_it_cannot_detect_then_confirms() {
-    let t = Test::fixture("clerk");
+    // Placeholders in .env.example are no answers: the questions are still asked.
+    let t = Test::fixture("clerk").file(
+        ".env.example",
+        "NEXT_PUBLIC_INSFORGE_URL=https://your-app.region.insforge.app\nNEXT_PUBLIC_INSFORGE_ANON_KEY=your-key\n",
+    );
     let mut p = spawn(&t);
     p.exp_string("Tables to create with row-level security")
         .unwrap();

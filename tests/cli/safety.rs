@@ -113,3 +113,46 @@ fn env_example_is_kept_out_of_a_catch_all_env_rule() {
         "already ignored by .env*: {rules}"
     );
 }
+
+#[test]
+fn keys_set_in_dot_env_are_not_hidden_by_blanks_in_env_local() {
+    let t = Test::fixture("clerk")
+        .file(
+            ".env",
+            "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_test_abc\nCLERK_SECRET_KEY=sk_test_def\nNEXT_PUBLIC_INSFORGE_URL=https://mine.insforge.app\n",
+        )
+        .args(["--yes"]);
+    let run = t.run().success();
+    let local = t.read(".env.local");
+    for key in [
+        "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY",
+        "CLERK_SECRET_KEY",
+        "NEXT_PUBLIC_INSFORGE_URL",
+    ] {
+        assert!(
+            !local.contains(&format!("{key}=")),
+            "{key} would shadow .env:\n{local}"
+        );
+    }
+    assert!(local.contains("NEXT_PUBLIC_INSFORGE_ANON_KEY=\n"));
+    assert!(
+        t.read(".env.example").contains("CLERK_SECRET_KEY="),
+        "the example documents every key"
+    );
+    assert!(!run.stdout.contains("sk_test_def"));
+}
+
+#[test]
+fn every_unknown_env_value_is_masked() {
+    let t = Test::fixture("clerk")
+        .file(
+            ".env.local",
+            "GREETING=\"hello\nPOSTGRES_URL=postgres://admin:hunter2@db/app\nSMTP_PASS=mailpass123\nNEXT_PUBLIC_SITE=https://shown.example\n",
+        )
+        .args(["--yes", "--dry-run"]);
+    t.run()
+        .success()
+        .lacks("hunter2")
+        .lacks("mailpass123")
+        .stdout_has("NEXT_PUBLIC_SITE=https://shown.example");
+}

@@ -110,13 +110,14 @@ pub fn manager_from_field(field: &str) -> Option<PackageManager> {
 }
 
 impl Lockfile {
-    /// The version of `package` this lockfile resolved, if it can be read.
-    pub fn version_of(&self, package: &str) -> Option<String> {
+    /// The version of `package` this lockfile resolved for the app at `importer` (the app's
+    /// folder relative to the lockfile's; empty when they are the same), if it can be read.
+    pub fn version_of(&self, package: &str, importer: &str) -> Option<String> {
         let text = self.text.as_deref()?;
         let file = self.path.file_name()?.to_str()?;
         match file {
-            "package-lock.json" => npm_version(text, package),
-            "pnpm-lock.yaml" => pnpm_version(text, package),
+            "package-lock.json" => npm_version(text, package, importer),
+            "pnpm-lock.yaml" => pnpm_version(text, package, importer),
             "yarn.lock" => yarn_version(text, package),
             "bun.lock" => bun_version(text, package),
             _ => None,
@@ -124,57 +125,96 @@ impl Lockfile {
     }
 }
 
-fn npm_version(text: &str, package: &str) -> Option<String> {
+fn npm_version(text: &str, package: &str, importer: &str) -> Option<String> {
     let lock: Value = serde_json::from_str(text).ok()?;
-    let v3 = lock
-        .get("packages")
+    let packages = lock.get("packages");
+    // A workspace member's own copy comes before the hoisted one.
+    let own = (!importer.is_empty())
+        .then(|| {
+            packages?
+                .get(format!("{importer}/node_modules/{package}"))?
+                .get("version")
+        })
+        .flatten();
+    let hoisted = packages
         .and_then(|p| p.get(format!("node_modules/{package}")))
         .and_then(|p| p.get("version"));
     let v1 = lock
         .get("dependencies")
         .and_then(|d| d.get(package))
         .and_then(|p| p.get("version"));
-    Some(v3.or(v1)?.as_str()?.to_string())
+    Some(own.or(hoisted).or(v1)?.as_str()?.to_string())
 }
 
-/// pnpm lists packages as `/next@16.0.1:` (v6), `next@16.0.1:` (v9) or
-/// `/next@16.0.1(react@19.0.0):` with peer suffixes; importers say `version: 16.0.1(…)`.
-fn pnpm_version(text: &str, package: &str) -> Option<String> {
-    let mut in_importer_entry = false;
+/// pnpm lists each project under `importers:` (`.` or its path), with
+/// `next:` / `specifier:` / `version: 16.0.1(…)`; packages as `/next@16.0.1:` (v6),
+/// `next@16.0.1:` (v9) or `/next@16.0.1(react@19.0.0):`.
+fn pnpm_version(text: &str, package: &str, importer: &str) -> Option<String> {
+    let importer_key = if importer.is_empty() { "." } else { importer };
+    let mut section = "";
+    let mut in_importer = false;
+    let mut in_entry = false;
     for line in text.lines() {
         let trimmed = line.trim();
-        // importers: `      next:` followed by `        version: 16.0.1(...)`
-        if in_importer_entry {
-            if let Some(v) = trimmed.strip_prefix("version:") {
-                return leading_version(v.trim().trim_matches('\''));
-            }
-            if !trimmed.starts_with("specifier:") {
-                in_importer_entry = false;
-            }
+        if trimmed.is_empty() {
+            continue;
         }
+        let indent = line.len() - line.trim_start().len();
         let key = trimmed
             .trim_end_matches(':')
             .trim_matches(|c| c == '\'' || c == '"');
-        if key == package && trimmed.ends_with(':') {
-            in_importer_entry = true;
+        if indent == 0 {
+            section = key;
             continue;
         }
-        // `next: 16.0.1` (pnpm v5 importers)
-        if let Some(rest) = trimmed
-            .strip_prefix(package)
-            .and_then(|r| r.strip_prefix(": "))
-        {
-            if let Some(v) = leading_version(rest.trim_matches('\'')) {
-                return Some(v);
+        if section == "importers" {
+            if indent == 2 {
+                in_importer = key == importer_key;
+                continue;
             }
+            if !in_importer {
+                continue;
+            }
+            if in_entry {
+                if let Some(v) = trimmed.strip_prefix("version:") {
+                    return leading_version(v.trim().trim_matches('\''));
+                }
+                in_entry = trimmed.starts_with("specifier:");
+            }
+            if key == package && trimmed.ends_with(':') {
+                in_entry = true;
+            } else if let Some(rest) = trimmed
+                .strip_prefix(package)
+                .and_then(|r| r.strip_prefix(": "))
+            {
+                // `next: 16.0.1` (pnpm v5)
+                if let Some(v) = leading_version(rest.trim_matches('\'')) {
+                    return Some(v);
+                }
+            }
+            continue;
         }
-        let entry = key.trim_start_matches('/');
-        if let Some(rest) = entry
-            .strip_prefix(package)
-            .and_then(|r| r.strip_prefix('@'))
-        {
-            if let Some(v) = leading_version(rest) {
-                return Some(v);
+        if section == "dependencies" || section == "devDependencies" {
+            // pnpm v5 without importers: top-level `dependencies:` of the one project.
+            if let Some(rest) = trimmed
+                .strip_prefix(package)
+                .and_then(|r| r.strip_prefix(": "))
+            {
+                if let Some(v) = leading_version(rest.trim_matches('\'')) {
+                    return Some(v);
+                }
+            }
+            continue;
+        }
+        if section == "packages" && indent == 2 {
+            let entry = key.trim_start_matches('/');
+            if let Some(rest) = entry
+                .strip_prefix(package)
+                .and_then(|r| r.strip_prefix('@'))
+            {
+                if let Some(v) = leading_version(rest) {
+                    return Some(v);
+                }
             }
         }
     }
@@ -266,7 +306,7 @@ mod tests {
         ];
         for (name, text) in cases {
             assert_eq!(
-                lock(name, text).version_of("next").as_deref(),
+                lock(name, text).version_of("next", "").as_deref(),
                 Some("16.0.1"),
                 "{name}: {text}"
             );
@@ -279,14 +319,42 @@ mod tests {
             "pnpm-lock.yaml",
             "packages:\n  '@insforge/sdk@1.4.3':\n    resolution: {}\n",
         );
-        assert_eq!(l.version_of("@insforge/sdk").as_deref(), Some("1.4.3"));
-        assert_eq!(l.version_of("next"), None);
+        assert_eq!(l.version_of("@insforge/sdk", "").as_deref(), Some("1.4.3"));
+        assert_eq!(l.version_of("next", ""), None);
         let y = lock(
             "yarn.lock",
             "\"@insforge/sdk@^1.2.0\":\n  version \"1.2.9\"\n",
         );
-        assert_eq!(y.version_of("@insforge/sdk").as_deref(), Some("1.2.9"));
-        assert_eq!(y.version_of("sdk"), None);
+        assert_eq!(y.version_of("@insforge/sdk", "").as_deref(), Some("1.2.9"));
+        assert_eq!(y.version_of("sdk", ""), None);
+    }
+
+    #[test]
+    fn workspace_members_get_their_own_versions() {
+        let pnpm = lock(
+            "pnpm-lock.yaml",
+            "importers:\n\n  apps/docs:\n    dependencies:\n      next:\n        specifier: ^16.0.0\n        version: 16.0.1\n\n  apps/web:\n    dependencies:\n      next:\n        specifier: ^15.1.0\n        version: 15.1.0(react@19.0.0)\n\npackages:\n\n  next@16.0.1:\n    resolution: {}\n",
+        );
+        assert_eq!(
+            pnpm.version_of("next", "apps/web").as_deref(),
+            Some("15.1.0")
+        );
+        assert_eq!(
+            pnpm.version_of("next", "apps/docs").as_deref(),
+            Some("16.0.1")
+        );
+        let npm = lock(
+            "package-lock.json",
+            r#"{"packages":{"node_modules/next":{"version":"16.0.1"},"apps/web/node_modules/next":{"version":"15.1.0"}}}"#,
+        );
+        assert_eq!(
+            npm.version_of("next", "apps/web").as_deref(),
+            Some("15.1.0")
+        );
+        assert_eq!(
+            npm.version_of("next", "apps/docs").as_deref(),
+            Some("16.0.1")
+        );
     }
 
     #[test]

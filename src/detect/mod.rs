@@ -395,13 +395,16 @@ fn package_version(
     name: &str,
 ) -> Option<Fact<Version>> {
     let declared = pj.declared(name)?;
+    // A copy that the declared range rules out belongs to another workspace member.
+    let fits = |v: &Version| satisfies(&declared.range, v);
     for dir in root.ancestors() {
         let manifest = dir.join("node_modules").join(name).join("package.json");
         if let Ok(text) = std::fs::read_to_string(&manifest) {
             let version = serde_json::from_str::<serde_json::Value>(&text)
                 .ok()
                 .and_then(|v| v.get("version")?.as_str().map(str::to_string))
-                .and_then(|v| Version::parse(&v).ok());
+                .and_then(|v| Version::parse(&v).ok())
+                .filter(fits);
             if let Some(version) = version {
                 return Some(Fact {
                     value: version,
@@ -414,7 +417,17 @@ fn package_version(
         }
     }
     for lock in lockfiles {
-        if let Some(version) = lock.version_of(name).and_then(|v| Version::parse(&v).ok()) {
+        let importer = lock
+            .path
+            .parent()
+            .and_then(|dir| root.strip_prefix(dir).ok())
+            .map(crate::render::slash)
+            .unwrap_or_default();
+        let version = lock
+            .version_of(name, &importer)
+            .and_then(|v| Version::parse(&v).ok())
+            .filter(fits);
+        if let Some(version) = version {
             return Some(Fact {
                 value: version,
                 evidence: relative(root, &lock.path),
@@ -445,13 +458,49 @@ fn latest_known(name: &str) -> Version {
     Version::parse(known).expect("valid literal")
 }
 
+/// Whether `version` is in the npm range `range`. A range this cannot read counts as yes.
+pub fn satisfies(range: &str, version: &Version) -> bool {
+    let alternatives: Vec<Option<semver::VersionReq>> = range
+        .split("||")
+        .map(|part| {
+            let comparators: Vec<String> = part
+                .split_whitespace()
+                .map(|c| {
+                    // npm reads a bare version as exact; the semver crate as `^`.
+                    if c.starts_with(|ch: char| ch.is_ascii_digit()) && c.split('.').count() == 3 {
+                        format!("={c}")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+            semver::VersionReq::parse(&comparators.join(", ")).ok()
+        })
+        .collect();
+    if alternatives.iter().any(Option::is_none) {
+        return true;
+    }
+    alternatives
+        .into_iter()
+        .flatten()
+        .any(|req| req.matches(version))
+}
+
 /// `^16.0.1` → 16.0.1, `~15.3` → 15.3.0, `>=14 <16` → 14.0.0, `15.x` → 15.0.0. Tags, aliases,
 /// URLs and workspace references give None.
 pub fn lowest_in_range(range: &str) -> Option<Version> {
-    let first = range
-        .split("||")
-        .next()?
-        .trim()
+    let first = range.split("||").next()?.trim();
+    // Only an upper bound (`<16`): the newest major below it.
+    if let Some(bound) = first.strip_prefix('<').filter(|b| !b.contains(' ')) {
+        let inclusive = bound.starts_with('=');
+        let top = lowest_in_range(bound.trim_start_matches('='))?;
+        return Some(if inclusive || top.minor > 0 || top.patch > 0 {
+            Version::new(top.major, 0, 0)
+        } else {
+            Version::new(top.major.checked_sub(1)?, 0, 0)
+        });
+    }
+    let first = first
         .trim_start_matches(['^', '~', '>', '=', 'v', ' '])
         .split_whitespace()
         .next()?;
@@ -603,6 +652,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn npm_ranges() {
+        let v = |s: &str| Version::parse(s).unwrap();
+        assert!(satisfies("^15.1.0", &v("15.3.2")));
+        assert!(!satisfies("^15.1.0", &v("16.0.1")));
+        assert!(satisfies(">=14 <16", &v("15.0.0")));
+        assert!(!satisfies(">=14 <16", &v("16.0.0")));
+        assert!(!satisfies("16.0.0", &v("16.0.1")));
+        assert!(satisfies("^15 || ^16", &v("16.0.1")));
+        assert!(satisfies("latest", &v("1.0.0")));
+        assert!(satisfies("workspace:*", &v("1.0.0")));
+        assert!(satisfies("15.x", &v("15.2.0")));
+    }
+
+    #[test]
     fn lowest_versions_of_ranges() {
         let table = [
             ("^16.0.1", Some("16.0.1")),
@@ -612,6 +675,9 @@ mod tests {
             ("15.x", Some("15.0.0")),
             ("^1.4.3-beta.1", Some("1.4.3")),
             ("^15 || ^16", Some("15.0.0")),
+            ("<16", Some("15.0.0")),
+            ("<=15.3", Some("15.0.0")),
+            ("<15.2.0", Some("15.0.0")),
             ("latest", None),
             ("*", None),
             ("workspace:*", None),

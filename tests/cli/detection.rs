@@ -163,3 +163,43 @@ fn insforge_url_name_from_source_files() {
         .read("lib/insforge.ts")
         .contains("process.env.NEXT_PUBLIC_INSFORGE_BASE_URL"));
 }
+
+#[test]
+fn a_workspace_member_gets_its_own_next_version() {
+    let lock = "lockfileVersion: '9.0'\n\nimporters:\n\n  apps/docs:\n    dependencies:\n      next:\n        specifier: ^16.0.0\n        version: 16.0.1(react@19.2.1)\n\n  apps/web:\n    dependencies:\n      next:\n        specifier: ^15.1.0\n        version: 15.1.0(react@19.2.1)\n\npackages:\n\n  next@16.0.1:\n    resolution: {}\n\n  next@15.1.0:\n    resolution: {}\n";
+    let t = crate::harness::Test::empty()
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file("pnpm-lock.yaml", lock)
+        .file("node_modules/next/package.json", r#"{"version":"16.0.1"}"#)
+        .file(
+            "apps/web/package.json",
+            r#"{"dependencies":{"next":"^15.1.0","@clerk/nextjs":"^7.9.0"}}"#,
+        )
+        .file("apps/web/tsconfig.json", "{}")
+        .file(
+            "apps/web/app/page.tsx",
+            "export default function P() { return null; }\n",
+        );
+    let out = assert_cmd::Command::cargo_bin("insforge-integrate")
+        .unwrap()
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .args(["init", "--yes"])
+        .arg(t.path().join("apps/web"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("Next.js 15.1.0 App Router (../../pnpm-lock.yaml; app/)"),
+        "{stdout}"
+    );
+    assert!(
+        t.path().join("apps/web/middleware.ts").exists()
+            && !t.path().join("apps/web/proxy.ts").exists()
+    );
+}

@@ -227,7 +227,8 @@ pub fn detect(root: &Path) -> Result<Project> {
     let (typescript, aliases) = if tsconfig_path.is_file() {
         let text = std::fs::read_to_string(&tsconfig_path)
             .map_err(|e| read_error(e, "tsconfig.json", &tsconfig_path))?;
-        let aliases = tsconfig::aliases(Path::new("tsconfig.json"), &text)?;
+        let read = |p: &Path| std::fs::read_to_string(root.join(p)).ok();
+        let aliases = tsconfig::aliases(Path::new("tsconfig.json"), &text, &read)?;
         (
             Fact {
                 value: true,

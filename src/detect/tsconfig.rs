@@ -16,28 +16,37 @@ pub struct Alias {
     pub dir: PathBuf,
 }
 
-/// Parse `tsconfig.json` text and return its wildcard aliases, in file order.
-pub fn aliases(path: &Path, text: &str) -> Result<Vec<Alias>, Error> {
-    let value: Value = jsonc_parser::parse_to_serde_value(
-        text.strip_prefix('\u{feff}').unwrap_or(text),
-        &jsonc_parser::ParseOptions::default(),
-    )
-    .map_err(|e| Error::InvalidFile {
-        path: path.to_path_buf(),
-        message: format!("not valid JSON with comments: {e}"),
-    })?;
-    let options = value.get("compilerOptions");
-    let base = options
-        .and_then(|o| o.get("baseUrl"))
-        .and_then(Value::as_str)
-        .map(normalize)
-        .unwrap_or_default();
-    let Some(paths) = options
-        .and_then(|o| o.get("paths"))
-        .and_then(Value::as_object)
+/// Parse `tsconfig.json` text and return its wildcard aliases, in file order. `read` gives the
+/// text of a file a config `extends` (by path relative to the project root), so `baseUrl` and
+/// `paths` inherited from a base config count as tsc counts them.
+pub fn aliases(
+    path: &Path,
+    text: &str,
+    read: &dyn Fn(&Path) -> Option<String>,
+) -> Result<Vec<Alias>, Error> {
+    // Child first: the first layer that sets an option wins.
+    let mut layers = vec![Layer::parse(path, text)?];
+    while layers.len() < 8 {
+        let last = layers.last().expect("one layer at least");
+        let Some(parent) = last.extends.clone() else {
+            break;
+        };
+        let Some(text) = read(&parent) else { break };
+        layers.push(Layer::parse(&parent, &text)?);
+    }
+    let base_url = layers.iter().find_map(|l| {
+        l.base_url
+            .as_ref()
+            .map(|b| normalize(&l.dir.join(b).to_string_lossy()))
+    });
+    let Some((paths_dir, paths)) = layers
+        .iter()
+        .find_map(|l| l.paths.as_ref().map(|p| (&l.dir, p)))
     else {
         return Ok(Vec::new());
     };
+    // `paths` are relative to `baseUrl` when there is one, else to the config that sets them.
+    let base = base_url.unwrap_or_else(|| paths_dir.clone());
     Ok(paths
         .iter()
         .filter_map(|(key, targets)| {
@@ -50,6 +59,59 @@ pub fn aliases(path: &Path, text: &str) -> Result<Vec<Alias>, Error> {
             })
         })
         .collect())
+}
+
+/// What one config file says about module resolution.
+struct Layer {
+    /// The file's folder, relative to the project root.
+    dir: PathBuf,
+    base_url: Option<String>,
+    paths: Option<serde_json::Map<String, Value>>,
+    /// The config it extends, relative to the project root (local files only: a package's
+    /// shared config sets no project paths).
+    extends: Option<PathBuf>,
+}
+
+impl Layer {
+    fn parse(path: &Path, text: &str) -> Result<Self, Error> {
+        let value: Value = jsonc_parser::parse_to_serde_value(
+            text.strip_prefix('\u{feff}').unwrap_or(text),
+            &jsonc_parser::ParseOptions::default(),
+        )
+        .map_err(|e| Error::InvalidFile {
+            path: path.to_path_buf(),
+            message: format!("not valid JSON with comments: {e}"),
+        })?;
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let options = value.get("compilerOptions");
+        let extends = match value.get("extends") {
+            Some(Value::String(s)) => Some(s.as_str()),
+            // TypeScript 5 allows several; the last one's options win, and it is the one read.
+            Some(Value::Array(list)) => list.last().and_then(Value::as_str),
+            _ => None,
+        }
+        .filter(|e| e.starts_with('.'))
+        .map(|e| {
+            let file = normalize(&dir.join(e).to_string_lossy());
+            if file.to_string_lossy().ends_with(".json") {
+                file
+            } else {
+                PathBuf::from(format!("{}.json", file.display()))
+            }
+        });
+        Ok(Layer {
+            base_url: options
+                .and_then(|o| o.get("baseUrl"))
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            paths: options
+                .and_then(|o| o.get("paths"))
+                .and_then(Value::as_object)
+                .cloned(),
+            extends,
+            dir,
+        })
+    }
 }
 
 /// `./src/` → `src`; `.` → ``. Paths that climb out of the project are kept as written.
@@ -80,7 +142,7 @@ mod tests {
     "paths": { "@/*": ["./src/*"], "~lib/*": ["src/lib/*",], },
   },
 }"#;
-        let aliases = aliases(Path::new("tsconfig.json"), text).unwrap();
+        let aliases = aliases(Path::new("tsconfig.json"), text, &|_| None).unwrap();
         assert_eq!(
             aliases,
             vec![
@@ -100,12 +162,12 @@ mod tests {
     fn base_url_is_the_root_of_paths() {
         let text = r#"{"compilerOptions":{"baseUrl":".","paths":{"@/*":["./*"]}}}"#;
         assert_eq!(
-            aliases(Path::new("t"), text).unwrap()[0].dir,
+            aliases(Path::new("t"), text, &|_| None).unwrap()[0].dir,
             PathBuf::new()
         );
         let text = r#"{"compilerOptions":{"baseUrl":"src","paths":{"@/*":["*"]}}}"#;
         assert_eq!(
-            aliases(Path::new("t"), text).unwrap()[0].dir,
+            aliases(Path::new("t"), text, &|_| None).unwrap()[0].dir,
             PathBuf::from("src")
         );
     }
@@ -115,6 +177,7 @@ mod tests {
         let err = aliases(
             Path::new("tsconfig.json"),
             "{\n  \"compilerOptions\": {\n    \"strict\": true\n    \"x\" 1\n}",
+            &|_| None,
         )
         .unwrap_err()
         .to_string();
@@ -126,7 +189,50 @@ mod tests {
     }
 
     #[test]
+    fn base_url_and_paths_inherited_through_extends() {
+        let files = |p: &Path| match p.to_str()? {
+            "config/tsconfig.base.json" => {
+                Some(r#"{"compilerOptions":{"baseUrl":"../src"}}"#.to_string())
+            }
+            "tsconfig.paths.json" => Some(
+                r#"{"extends":"./config/tsconfig.base","compilerOptions":{"paths":{"@/*":["*"]}}}"#
+                    .to_string(),
+            ),
+            _ => None,
+        };
+        let text = r#"{"extends": "./tsconfig.paths.json", "compilerOptions": {"strict": true}}"#;
+        let found = aliases(Path::new("tsconfig.json"), text, &files).unwrap();
+        assert_eq!(
+            found,
+            vec![Alias {
+                prefix: "@/".into(),
+                dir: "src".into()
+            }]
+        );
+        // Without baseUrl, paths are relative to the file that sets them.
+        let files = |p: &Path| {
+            (p == Path::new("config/base.json"))
+                .then(|| r#"{"compilerOptions":{"paths":{"@/*":["../src/*"]}}}"#.to_string())
+        };
+        let found = aliases(
+            Path::new("tsconfig.json"),
+            r#"{"extends":["@tsconfig/strictest","./config/base.json"]}"#,
+            &files,
+        )
+        .unwrap();
+        assert_eq!(found[0].dir, PathBuf::from("src"));
+        // A package's shared config is not followed.
+        let found = aliases(
+            Path::new("tsconfig.json"),
+            r#"{"extends":"@tsconfig/next"}"#,
+            &|_| panic!("read"),
+        )
+        .unwrap();
+        assert!(found.is_empty());
+    }
+
+    #[test]
     fn no_paths_no_aliases() {
-        assert!(aliases(Path::new("t"), "{}").unwrap().is_empty());
+        assert!(aliases(Path::new("t"), "{}", &|_| None).unwrap().is_empty());
     }
 }

@@ -203,3 +203,19 @@ fn a_workspace_member_gets_its_own_next_version() {
             && !t.path().join("apps/web/proxy.ts").exists()
     );
 }
+
+#[test]
+fn alias_through_an_extended_base_config() {
+    let t = Test::fixture("auth0")
+        .file("tsconfig.base.json", r#"{"compilerOptions":{"baseUrl":"./src","strict":true}}"#)
+        .file(
+            "tsconfig.json",
+            "{\n  // shared settings\n  \"extends\": \"./tsconfig.base.json\",\n  \"compilerOptions\": {\"paths\": {\"@/*\": [\"*\"]}},\n}\n",
+        )
+        .args(["--yes"]);
+    t.run()
+        .success()
+        .stdout_has("import alias:    @/* -> ./src/*");
+    let utility = t.read("src/lib/insforge.ts");
+    assert!(utility.contains("from '@/lib/auth0'"), "{utility}");
+}

@@ -3,8 +3,6 @@
 
 use std::path::Path;
 
-use serde_json::{Map, Value};
-
 use crate::detect::package_json::PackageJson;
 use crate::error::Error;
 use crate::render::Dependency;
@@ -19,78 +17,128 @@ pub fn add_dependencies<'a>(
         .iter()
         .filter(|d| package.declared(&d.name).is_none())
         .collect();
-    if missing.is_empty() {
-        return Ok((text.to_string(), missing));
-    }
-    let mut root = package.value;
-    let object = root
-        .as_object_mut()
-        .expect("PackageJson::parse checks for an object");
+    let bom = if text.starts_with('\u{feff}') {
+        "\u{feff}"
+    } else {
+        ""
+    };
+    let mut body = text[bom.len()..].to_string();
     for dep in &missing {
         let section = if dep.dev {
             "devDependencies"
         } else {
             "dependencies"
         };
-        let entry = object
-            .entry(section)
-            .or_insert_with(|| Value::Object(Map::new()));
-        let Value::Object(map) = entry else {
-            return Err(Error::InvalidFile {
-                path: "package.json".into(),
-                message: format!("\"{section}\" is not an object"),
-            });
-        };
-        insert_keeping_order(map, &dep.name, Value::String(dep.version.clone()));
+        body = insert(&body, section, &dep.name, &dep.version)?;
     }
-    Ok((serialize_like(text, &root), missing))
+    Ok((format!("{bom}{body}"), missing))
 }
 
-/// Insert at the sorted position when the keys are sorted (as npm keeps them), else append.
-fn insert_keeping_order(map: &mut Map<String, Value>, key: &str, value: Value) {
-    let keys: Vec<&String> = map.keys().collect();
-    if !keys.windows(2).all(|w| w[0] <= w[1]) {
-        map.insert(key.to_string(), value);
-        return;
-    }
-    let old = std::mem::take(map);
-    let mut inserted = false;
-    for (k, v) in old {
-        if !inserted && k.as_str() > key {
-            map.insert(key.to_string(), value.clone());
-            inserted = true;
+/// `text` with `"name": "version"` added to the object `section`, touching nothing else:
+/// in sorted position when the section is sorted (as npm keeps it), else last; the section
+/// is created at the end when missing.
+fn insert(text: &str, section: &str, name: &str, version: &str) -> Result<String, Error> {
+    let invalid = |message: String| Error::InvalidFile {
+        path: "package.json".into(),
+        message,
+    };
+    let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &Default::default())
+        .map_err(|e| invalid(format!("not valid JSON: {e}")))?;
+    let root = parsed
+        .value
+        .as_ref()
+        .and_then(|v| v.as_object())
+        .ok_or_else(|| invalid("must be a JSON object".into()))?;
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let unit = indent_unit(text);
+    let entry = format!("{}: {}", json_string(name), json_string(version));
+    let splice =
+        |at: usize, end: usize, with: &str| format!("{}{with}{}", &text[..at], &text[end..]);
+
+    let Some(prop) = root.properties.iter().find(|p| p.name.as_str() == section) else {
+        // A new section after the last property (or in an empty root).
+        let block = format!(
+            "{}: {{{newline}{unit}{unit}{entry}{newline}{unit}}}",
+            json_string(section)
+        );
+        return Ok(match root.properties.last() {
+            Some(last) => splice(
+                last.range.end,
+                last.range.end,
+                &format!(",{newline}{unit}{block}"),
+            ),
+            None => splice(
+                root.range.start,
+                root.range.end,
+                &format!("{{{newline}{unit}{block}{newline}}}"),
+            ),
+        });
+    };
+    let object = prop
+        .value
+        .as_object()
+        .ok_or_else(|| invalid(format!("\"{section}\" is not an object")))?;
+    let props = &object.properties;
+    let Some(first) = props.first() else {
+        let outer = line_indent(text, prop.range.start);
+        return Ok(splice(
+            object.range.start,
+            object.range.end,
+            &format!("{{{newline}{outer}{unit}{entry}{newline}{outer}}}"),
+        ));
+    };
+    // `{"a": "1"}` on one line stays on one line.
+    let inline = !text[object.range.start..first.range.start].contains('\n');
+    let keys: Vec<&str> = props.iter().map(|p| p.name.as_str()).collect();
+    let sorted = keys.windows(2).all(|w| w[0] <= w[1]);
+    let before = sorted
+        .then(|| props.iter().find(|p| p.name.as_str() > name))
+        .flatten();
+    Ok(match (before, inline) {
+        (Some(next), true) => splice(next.range.start, next.range.start, &format!("{entry}, ")),
+        (Some(next), false) => {
+            let indent = line_indent(text, next.range.start);
+            splice(
+                next.range.start,
+                next.range.start,
+                &format!("{entry},{newline}{indent}"),
+            )
         }
-        map.insert(k, v);
-    }
-    if !inserted {
-        map.insert(key.to_string(), value);
-    }
+        (None, true) => {
+            let last = props.last().expect("not empty");
+            splice(last.range.end, last.range.end, &format!(", {entry}"))
+        }
+        (None, false) => {
+            let last = props.last().expect("not empty");
+            let indent = line_indent(text, last.range.start);
+            splice(
+                last.range.end,
+                last.range.end,
+                &format!(",{newline}{indent}{entry}"),
+            )
+        }
+    })
 }
 
-/// Pretty-print `value` with the indentation, line endings and final newline of `original`.
-fn serialize_like(original: &str, value: &Value) -> String {
-    let indent = original
-        .lines()
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).expect("a string serializes")
+}
+
+/// The whitespace that starts the line holding byte `at`.
+fn line_indent(text: &str, at: usize) -> &str {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[start..];
+    &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+}
+
+/// One level of the file's indentation: that of its first indented line (two spaces if none).
+fn indent_unit(text: &str) -> &str {
+    text.lines()
         .skip(1)
         .find(|l| !l.trim().is_empty())
-        .map(|l| &l[..l.len() - l.trim_start().len()])
+        .map(|l| &l[..l.len() - l.trim_start_matches([' ', '\t']).len()])
         .filter(|i| !i.is_empty())
-        .unwrap_or("  ");
-    let mut out = Vec::new();
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(indent.as_bytes());
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
-    serde::Serialize::serialize(value, &mut serializer).expect("a JSON value serializes");
-    let mut text = String::from_utf8(out).expect("serde_json writes UTF-8");
-    if original.ends_with('\n') {
-        text.push('\n');
-    }
-    if original.contains("\r\n") {
-        text = text.replace('\n', "\r\n");
-    }
-    if original.starts_with('\u{feff}') {
-        text.insert(0, '\u{feff}');
-    }
-    text
+        .unwrap_or("  ")
 }
 
 #[cfg(test)]
@@ -126,6 +174,43 @@ mod tests {
         let text = "{\r\n  \"dependencies\": {\r\n    \"react\": \"19\",\r\n    \"next\": \"16\"\r\n  }\r\n}";
         let (out, _) = add_dependencies(text, &[dep("a", false)]).unwrap();
         assert_eq!(out, "{\r\n  \"dependencies\": {\r\n    \"react\": \"19\",\r\n    \"next\": \"16\",\r\n    \"a\": \"^1.0.0\"\r\n  }\r\n}");
+    }
+
+    #[test]
+    fn only_the_new_lines_change() {
+        let text = "{\n    \"files\": [\"dist\", \"lib\"],\n    \"x\": \"caf\\u00e9 https:\\/\\/a\",\n    \"n\": 1.50,\n    \"dependencies\": {\n        \"next\": \"16.0.0\"\n    }\n}";
+        let (out, _) = add_dependencies(text, &[dep("@insforge/sdk", false)]).unwrap();
+        assert_eq!(
+            out,
+            text.replace(
+                "{\n        \"next\"",
+                "{\n        \"@insforge/sdk\": \"^1.0.0\",\n        \"next\""
+            )
+        );
+    }
+
+    #[test]
+    fn inline_and_empty_sections() {
+        let (out, _) = add_dependencies(
+            "{\"dependencies\": {\"react\": \"19\"}}",
+            &[dep("next", false)],
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "{\"dependencies\": {\"next\": \"^1.0.0\", \"react\": \"19\"}}"
+        );
+        let (out, _) =
+            add_dependencies("{\n  \"dependencies\": {}\n}\n", &[dep("next", false)]).unwrap();
+        assert_eq!(
+            out,
+            "{\n  \"dependencies\": {\n    \"next\": \"^1.0.0\"\n  }\n}\n"
+        );
+        let (out, _) = add_dependencies("{}", &[dep("next", true)]).unwrap();
+        assert_eq!(
+            out,
+            "{\n  \"devDependencies\": {\n    \"next\": \"^1.0.0\"\n  }\n}"
+        );
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub struct Assignment {
     pub value: String,
     /// Index of the line the assignment starts on.
     line: usize,
+    /// Index of the line it ends on (a quoted value may span several).
+    last_line: usize,
 }
 
 /// A key the tool wants in the file.
@@ -61,6 +63,7 @@ pub fn parse(text: &str) -> Vec<Assignment> {
             key: key.to_string(),
             value,
             line: start,
+            last_line: i - 1,
         });
     }
     out
@@ -174,43 +177,24 @@ fn quote(value: &str) -> String {
 
 /// The text with the value of every secret key replaced by a mask, for display.
 pub fn mask(text: &str, is_secret: impl Fn(&str) -> bool) -> String {
-    let secret_lines: Vec<(usize, usize)> = {
-        let lines: Vec<&str> = text.lines().collect();
-        let assignments = parse(text);
-        assignments
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| is_secret(&a.key) && !a.value.is_empty())
-            .map(|(n, a)| {
-                let end = assignments.get(n + 1).map_or(lines.len(), |next| next.line);
-                // A multi-line value spans up to the next assignment's line, or to the end.
-                let span = (a.line + 1..end)
-                    .take_while(|&l| {
-                        !lines[l].trim_start().starts_with('#')
-                            && split_assignment(lines[l]).is_none()
-                    })
-                    .count();
-                (a.line, if a.value.contains('\n') { span } else { 0 })
-            })
-            .collect()
-    };
-    let mut out = Vec::new();
-    let mut skip = 0;
+    let secret: Vec<Assignment> = parse(text)
+        .into_iter()
+        .filter(|a| is_secret(&a.key) && !a.value.is_empty())
+        .collect();
+    let mut out = String::with_capacity(text.len());
     for (i, line) in text.split_inclusive('\n').enumerate() {
-        if skip > 0 {
-            skip -= 1;
-            continue;
-        }
-        if let Some(&(_, extra)) = secret_lines.iter().find(|(l, _)| *l == i) {
-            let eq = line.find('=').expect("an assignment has '='");
-            let ending = &line[line.trim_end_matches(['\r', '\n']).len()..];
-            out.push(format!("{}{MASK}{ending}", &line[..=eq]));
-            skip = extra;
-        } else {
-            out.push(line.to_string());
+        match secret.iter().find(|a| (a.line..=a.last_line).contains(&i)) {
+            // The first line keeps `KEY=`; the rest of a multi-line value is dropped.
+            Some(a) if a.line == i => {
+                let eq = line.find('=').expect("an assignment has '='");
+                let ending = &line[line.trim_end_matches(['\r', '\n']).len()..];
+                out.push_str(&format!("{}{MASK}{ending}", &line[..=eq]));
+            }
+            Some(_) => {}
+            None => out.push_str(line),
         }
     }
-    out.concat()
+    out
 }
 
 /// What a secret looks like in any output.

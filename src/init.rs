@@ -111,7 +111,7 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
     if plan.writes().next().is_none() {
         writeln!(out, "\nNothing written.")?;
     } else {
-        if interactive && !args.yes {
+        if interactive {
             let q = Question {
                 prompt: "Write these changes?",
                 what: "confirmation",

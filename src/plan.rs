@@ -133,9 +133,6 @@ impl Plan {
     }
 }
 
-/// Interceptor file stems Next.js looks for.
-const INTERCEPTOR_STEMS: [&str; 2] = ["middleware", "proxy"];
-const SCRIPT_EXTENSIONS: [&str; 5] = ["ts", "js", "tsx", "jsx", "mjs"];
 pub const MIGRATIONS_DIR: &str = "migrations";
 
 pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds) -> Result<Plan> {
@@ -253,14 +250,9 @@ fn same_text(a: &str, b: &str) -> bool {
 /// Interceptor files where Next.js looks for them (the root, or src/ in a src/ layout).
 fn existing_interceptors(files: &dyn Files) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    for dir in [Path::new(""), Path::new("src")] {
-        for stem in INTERCEPTOR_STEMS {
-            for ext in SCRIPT_EXTENSIONS {
-                let path = dir.join(format!("{stem}.{ext}"));
-                if files.read(&path)?.is_some() {
-                    found.push(path);
-                }
-            }
+    for path in crate::detect::interceptor_candidates() {
+        if files.read(&path)?.is_some() {
+            found.push(path);
         }
     }
     Ok(found)

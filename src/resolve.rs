@@ -256,7 +256,11 @@ fn resolve_tables(
         );
         return Ok(Vec::new());
     }
-    prompter.input(q, "todos").map(|_| Vec::new())
+    Err(Error::MissingAnswer {
+        what: q.what.to_string(),
+        flag: q.flag.to_string(),
+    }
+    .into())
 }
 
 fn check_url(url: &str) -> Result<String> {

@@ -181,6 +181,18 @@ fn read_error(e: std::io::Error, name: &str, full: &Path) -> anyhow::Error {
     }
 }
 
+/// Where Next.js looks for a request interceptor: `middleware.*` or `proxy.*`, at the root or
+/// in `src/`.
+pub fn interceptor_candidates() -> impl Iterator<Item = PathBuf> {
+    ["", "src"].into_iter().flat_map(|dir| {
+        ["middleware", "proxy"].into_iter().flat_map(move |stem| {
+            ["ts", "js", "tsx", "jsx", "mjs"]
+                .into_iter()
+                .map(move |ext| Path::new(dir).join(format!("{stem}.{ext}")))
+        })
+    })
+}
+
 /// Detect the app at `root`.
 pub fn detect(root: &Path) -> Result<Project> {
     let pj_path = root.join("package.json");
@@ -269,15 +281,7 @@ pub fn detect(root: &Path) -> Result<Project> {
     }
     versions.insert("next".into(), next.clone());
 
-    let interceptors = ["", "src"]
-        .iter()
-        .flat_map(|dir| {
-            ["middleware", "proxy"].into_iter().flat_map(move |stem| {
-                ["ts", "js", "tsx", "jsx", "mjs"]
-                    .into_iter()
-                    .map(move |ext| Path::new(dir).join(format!("{stem}.{ext}")))
-            })
-        })
+    let interceptors = interceptor_candidates()
         .filter(|p| root.join(p).is_file())
         .collect();
 

@@ -12,6 +12,8 @@ pub struct Assignment {
     line: usize,
     /// Index of the line it ends on (a quoted value may span several).
     last_line: usize,
+    /// Bytes of the first line up to the value: `export KEY=`.
+    prefix_len: usize,
 }
 
 /// A key the tool wants in the file.
@@ -28,7 +30,6 @@ pub struct Entry {
 
 /// Every assignment in `text`, in order. Multi-line quoted values count as one.
 pub fn parse(text: &str) -> Vec<Assignment> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -38,54 +39,77 @@ pub fn parse(text: &str) -> Vec<Assignment> {
         let Some((key, raw)) = split_assignment(lines[start]) else {
             continue;
         };
+        let prefix_len = lines[start].len() - raw.len();
         let raw = raw.trim_start();
-        let value = match raw.chars().next() {
-            Some(q @ ('"' | '\'' | '`')) => {
-                let mut body = raw[1..].to_string();
-                // A quoted value may run over several lines until its closing quote.
-                let mut next = i;
-                while !body.contains(q) && next < lines.len() {
-                    body.push('\n');
-                    body.push_str(lines[next]);
-                    next += 1;
-                }
-                if body.contains(q) {
-                    i = next;
-                    body.split(q).next().unwrap_or_default().to_string()
-                } else {
-                    // Never closed: dotenv reads the line as written and goes on.
-                    strip_inline_comment(raw).trim().to_string()
-                }
+        let quoted = match raw.chars().next() {
+            Some(q @ ('"' | '\'' | '`')) => closing_quote(&lines, start, raw, q),
+            _ => None,
+        };
+        let value = match quoted {
+            Some((value, last)) => {
+                i = last + 1;
+                value
             }
-            _ => strip_inline_comment(raw).trim().to_string(),
+            // Unquoted, or a quote dotenv would not accept: the line as written.
+            None => strip_inline_comment(raw).trim().to_string(),
         };
         out.push(Assignment {
             key: key.to_string(),
             value,
             line: start,
             last_line: i - 1,
+            prefix_len,
         });
     }
     out
 }
 
-/// `export KEY = value` → (`KEY`, ` value`).
+/// A quoted value as dotenv reads it: up to the first unescaped closing quote, which may be
+/// on a later line but must be followed only by spaces or a `# comment` on its own line.
+/// Returns the value and the index of the line it ends on.
+fn closing_quote(lines: &[&str], start: usize, raw: &str, q: char) -> Option<(String, usize)> {
+    let mut body = String::new();
+    for (n, line) in lines.iter().enumerate().skip(start) {
+        let part = if n == start { &raw[1..] } else { line };
+        let mut escaped = false;
+        for (at, c) in part.char_indices() {
+            if c == q && !escaped {
+                let rest = part[at + 1..].trim_start();
+                return (rest.is_empty() || rest.starts_with('#')).then(|| {
+                    body.push_str(&part[..at]);
+                    (body, n)
+                });
+            }
+            escaped = c == '\\' && !escaped;
+        }
+        body.push_str(part);
+        body.push('\n');
+    }
+    None
+}
+
+/// `export KEY = value` (or `KEY: value`) → (`KEY`, ` value`), the value a suffix of `line`.
 fn split_assignment(line: &str) -> Option<(&str, &str)> {
-    let trimmed = line.trim_start();
+    let trimmed = line.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('#') {
         return None;
     }
-    let trimmed = trimmed
-        .strip_prefix("export ")
-        .unwrap_or(trimmed)
-        .trim_start();
-    let (key, value) = trimmed.split_once('=')?;
-    let key = key.trim_end();
-    let valid = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-    valid.then_some((key, value))
+    let trimmed = match trimmed.strip_prefix("export") {
+        Some(rest) if rest.starts_with([' ', '\t']) => rest.trim_start(),
+        _ => trimmed,
+    };
+    let key_end = trimmed
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        .unwrap_or(trimmed.len());
+    let (key, rest) = trimmed.split_at(key_end);
+    let after = rest.trim_start();
+    let value = match after.strip_prefix('=') {
+        Some(value) => value,
+        None => after
+            .strip_prefix(':')
+            .filter(|v| v.starts_with([' ', '\t']))?,
+    };
+    (!key.is_empty()).then_some((key, value))
 }
 
 /// An unquoted value ends at the first `#`, as dotenv reads it.
@@ -109,9 +133,9 @@ pub fn merge(existing: &str, entries: &[Entry], header: Option<&str>) -> String 
                 let line = &lines[a.line];
                 let body = line.trim_end_matches(['\r', '\n']);
                 let ending = &line[body.len()..];
-                let eq = body.find('=').expect("an assignment has '='");
+                let (prefix, rest) = body.split_at(a.prefix_len);
                 // Keep a comment after the empty value: `KEY= # from the dashboard`.
-                let rest = body[eq + 1..].trim_start();
+                let rest = rest.trim_start();
                 let rest = ["\"\"", "''", "``"]
                     .iter()
                     .find_map(|q| rest.strip_prefix(q))
@@ -122,7 +146,7 @@ pub fn merge(existing: &str, entries: &[Entry], header: Option<&str>) -> String 
                 } else {
                     String::new()
                 };
-                lines[a.line] = format!("{}{}{comment}{ending}", &body[..=eq], quote(&entry.value));
+                lines[a.line] = format!("{prefix}{}{comment}{ending}", quote(&entry.value));
                 filled = true;
             }
             Some(_) => {}
@@ -186,9 +210,13 @@ pub fn mask(text: &str, is_secret: impl Fn(&str) -> bool) -> String {
         match secret.iter().find(|a| (a.line..=a.last_line).contains(&i)) {
             // The first line keeps `KEY=`; the rest of a multi-line value is dropped.
             Some(a) if a.line == i => {
-                let eq = line.find('=').expect("an assignment has '='");
-                let ending = &line[line.trim_end_matches(['\r', '\n']).len()..];
-                out.push_str(&format!("{}{MASK}{ending}", &line[..=eq]));
+                let body = line.trim_end_matches(['\r', '\n']);
+                let ending = &line[body.len()..];
+                let value = body[a.prefix_len..].trim_start();
+                out.push_str(&format!(
+                    "{}{MASK}{ending}",
+                    &body[..body.len() - value.len()]
+                ));
             }
             Some(_) => {}
             None => out.push_str(line),
@@ -229,6 +257,33 @@ mod tests {
             ("G", "a"),
         ];
         assert_eq!(got, want.map(|(k, v)| (k.to_string(), v.to_string())));
+    }
+
+    #[test]
+    fn a_quote_closed_later_only_counts_at_the_end_of_its_line() {
+        let keys = |text: &str| -> Vec<(String, String)> {
+            parse(text).into_iter().map(|a| (a.key, a.value)).collect()
+        };
+        let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+        assert_eq!(
+            keys("APP=\"My App\nANON=\"anon-123\"\n"),
+            [pair("APP", "\"My App"), pair("ANON", "anon-123")]
+        );
+        assert_eq!(
+            keys("J=\"{\n \\\"k\\\": 1\n}\" # c\nB=2\n"),
+            [pair("J", "{\n \\\"k\\\": 1\n}"), pair("B", "2")]
+        );
+        assert_eq!(
+            keys("2FA_SECRET=abc\nexport\tTOKEN=tok\nSMTP_PASS: hunter2\nURL=http://x:1\n"),
+            [
+                pair("2FA_SECRET", "abc"),
+                pair("TOKEN", "tok"),
+                pair("SMTP_PASS", "hunter2"),
+                pair("URL", "http://x:1")
+            ]
+        );
+        let masked = mask("SMTP_PASS: hunter2\n\u{feff}", |_| true);
+        assert_eq!(masked, "SMTP_PASS: ********\n\u{feff}");
     }
 
     #[test]

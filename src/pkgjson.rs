@@ -55,7 +55,13 @@ fn insert(text: &str, section: &str, name: &str, version: &str) -> Result<String
     let splice =
         |at: usize, end: usize, with: &str| format!("{}{with}{}", &text[..at], &text[end..]);
 
-    let Some(prop) = root.properties.iter().find(|p| p.name.as_str() == section) else {
+    // With a duplicate key, the last one is the one JSON readers keep.
+    let Some(prop) = root
+        .properties
+        .iter()
+        .rev()
+        .find(|p| p.name.as_str() == section)
+    else {
         // A new section after the last property (or in an empty root).
         let block = format!(
             "{}: {{{newline}{unit}{unit}{entry}{newline}{unit}}}",

@@ -167,19 +167,36 @@ fn pnpm_version(text: &str, package: &str, importer: &str) -> Option<String> {
             section = key;
             continue;
         }
-        if section == "importers" {
-            if indent == 2 {
-                in_importer = key == importer_key;
-                continue;
+        // A project's own entries: under `importers:` (its block at indent 2), or, in a
+        // single-project lockfile, the top-level `dependencies:` / `devDependencies:`.
+        let entry_indent = match section {
+            "importers" => {
+                if indent == 2 {
+                    in_importer = key == importer_key;
+                    continue;
+                }
+                6
             }
+            "dependencies" | "devDependencies" if importer.is_empty() => {
+                in_importer = true;
+                2
+            }
+            _ => 0,
+        };
+        if entry_indent > 0 {
             if !in_importer {
                 continue;
             }
-            if in_entry {
+            if in_entry && indent > entry_indent {
                 if let Some(v) = trimmed.strip_prefix("version:") {
                     return leading_version(v.trim().trim_matches('\''));
                 }
-                in_entry = trimmed.starts_with("specifier:");
+                continue;
+            }
+            in_entry = false;
+            if indent == entry_indent - 2 {
+                // `dependencies:` inside an importer
+                continue;
             }
             if key == package && trimmed.ends_with(':') {
                 in_entry = true;
@@ -188,18 +205,6 @@ fn pnpm_version(text: &str, package: &str, importer: &str) -> Option<String> {
                 .and_then(|r| r.strip_prefix(": "))
             {
                 // `next: 16.0.1` (pnpm v5)
-                if let Some(v) = leading_version(rest.trim_matches('\'')) {
-                    return Some(v);
-                }
-            }
-            continue;
-        }
-        if section == "dependencies" || section == "devDependencies" {
-            // pnpm v5 without importers: top-level `dependencies:` of the one project.
-            if let Some(rest) = trimmed
-                .strip_prefix(package)
-                .and_then(|r| r.strip_prefix(": "))
-            {
                 if let Some(v) = leading_version(rest.trim_matches('\'')) {
                     return Some(v);
                 }
@@ -355,6 +360,20 @@ mod tests {
             npm.version_of("next", "apps/docs").as_deref(),
             Some("16.0.1")
         );
+    }
+
+    #[test]
+    fn pnpm_single_project_sections() {
+        let v6 = lock(
+            "pnpm-lock.yaml",
+            "lockfileVersion: '6.0'\n\ndependencies:\n  next:\n    specifier: ^15.0.0\n    version: 15.5.7(react@19.0.0)\n\npackages:\n\n  /next@14.2.0:\n    resolution: {}\n",
+        );
+        assert_eq!(v6.version_of("next", "").as_deref(), Some("15.5.7"));
+        let v5 = lock(
+            "pnpm-lock.yaml",
+            "lockfileVersion: 5.4\n\ndependencies:\n  next: 15.5.7_react@19.0.0\n",
+        );
+        assert_eq!(v5.version_of("next", "").as_deref(), Some("15.5.7"));
     }
 
     #[test]

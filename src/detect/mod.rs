@@ -55,10 +55,11 @@ pub const URL_VARS: [&str; 2] = ["NEXT_PUBLIC_INSFORGE_URL", "NEXT_PUBLIC_INSFOR
 
 impl Project {
     /// The value the app runs with for `key`, when a loaded env file (not an example) sets one.
+    /// (`next dev` loads `.env.local`, `.env.development.local`, `.env.development`, `.env`.)
     pub fn env_value(&self, key: &str) -> Option<(&str, &str)> {
         self.env
             .get(key)
-            .filter(|(file, value)| !is_example_env(file) && !value.is_empty())
+            .filter(|(file, value)| ENV_ORDER[..4].contains(&file.as_str()) && !value.is_empty())
             .map(|(file, value)| (file.as_str(), value.as_str()))
     }
 
@@ -209,9 +210,13 @@ pub fn detect(root: &Path) -> Result<Project> {
     };
     let package_json = PackageJson::parse(Path::new("package.json"), text)?;
 
-    let lockfiles = find_lockfiles(root);
-    let package_manager = package_manager(&package_json, &lockfiles, root);
-    let versions_of = |name: &str| package_version(root, &package_json, &lockfiles, name);
+    // Workspace lockfiles and hoisted node_modules sit above the app: walk up from an
+    // absolute path, whatever PATH was given as (`.` included).
+    let absolute =
+        std::path::absolute(root).with_context(|| format!("resolving {}", root.display()))?;
+    let lockfiles = find_lockfiles(&absolute);
+    let package_manager = package_manager(&package_json, &lockfiles, &absolute);
+    let versions_of = |name: &str| package_version(&absolute, &package_json, &lockfiles, name);
 
     let Some(next) = versions_of("next") else {
         return Err(Error::Unsupported(format!(
@@ -494,9 +499,18 @@ pub fn satisfies(range: &str, version: &Version) -> bool {
 /// `^16.0.1` → 16.0.1, `~15.3` → 15.3.0, `>=14 <16` → 14.0.0, `15.x` → 15.0.0. Tags, aliases,
 /// URLs and workspace references give None.
 pub fn lowest_in_range(range: &str) -> Option<Version> {
-    let first = range.split("||").next()?.trim();
+    // `>= 15 < 16` → [`>=15`, `<16`]
+    let mut comparators: Vec<String> = Vec::new();
+    for token in range.split("||").next()?.split_whitespace() {
+        match comparators.last_mut() {
+            Some(last) if last.chars().all(|c| "<>=^~".contains(c)) => last.push_str(token),
+            _ => comparators.push(token.to_string()),
+        }
+    }
+    let lower = comparators.iter().find(|c| !c.starts_with('<'));
     // Only an upper bound (`<16`): the newest major below it.
-    if let Some(bound) = first.strip_prefix('<').filter(|b| !b.contains(' ')) {
+    if let (None, Some(bound)) = (lower, comparators.first()) {
+        let bound = bound.strip_prefix('<')?;
         let inclusive = bound.starts_with('=');
         let top = lowest_in_range(bound.trim_start_matches('='))?;
         return Some(if inclusive || top.minor > 0 || top.patch > 0 {
@@ -505,6 +519,7 @@ pub fn lowest_in_range(range: &str) -> Option<Version> {
             Version::new(top.major.checked_sub(1)?, 0, 0)
         });
     }
+    let first = lower?.as_str();
     let first = first
         .trim_start_matches(['^', '~', '>', '=', 'v', ' '])
         .split_whitespace()
@@ -534,16 +549,11 @@ fn read_env_files(root: &Path) -> Result<BTreeMap<String, (String, String)>> {
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|n| n.starts_with(".env"))
         .collect();
-    const ORDER: [&str; 6] = [
-        ".env.local",
-        ".env.development.local",
-        ".env.development",
-        ".env",
-        ".env.production.local",
-        ".env.production",
-    ];
     names.sort_by_key(|n| {
-        let rank = ORDER.iter().position(|o| o == n).unwrap_or(ORDER.len());
+        let rank = ENV_ORDER
+            .iter()
+            .position(|o| o == n)
+            .unwrap_or(ENV_ORDER.len());
         (is_example_env(n), rank, n.clone())
     });
     let mut keys = BTreeMap::new();
@@ -561,6 +571,16 @@ fn read_env_files(root: &Path) -> Result<BTreeMap<String, (String, String)>> {
     }
     Ok(keys)
 }
+
+/// The env files Next.js loads, in its order of precedence: the first four in development.
+const ENV_ORDER: [&str; 6] = [
+    ".env.local",
+    ".env.development.local",
+    ".env.development",
+    ".env",
+    ".env.production.local",
+    ".env.production",
+];
 
 /// `.env.example`, `.env.sample`, `.env.template`…: documentation, never loaded by Next.js.
 pub fn is_example_env(file: &str) -> bool {
@@ -683,6 +703,9 @@ mod tests {
             ("<16", Some("15.0.0")),
             ("<=15.3", Some("15.0.0")),
             ("<15.2.0", Some("15.0.0")),
+            ("< 16", Some("15.0.0")),
+            ("<16 >=15", Some("15.0.0")),
+            (">= 15.1 < 16", Some("15.1.0")),
             ("latest", None),
             ("*", None),
             ("workspace:*", None),

@@ -31,7 +31,11 @@ pub fn aliases(
         let Some(parent) = last.extends.clone() else {
             break;
         };
-        let Some(text) = read(&parent) else { break };
+        // tsc tries the path as written, then with `.json`.
+        let with_json = PathBuf::from(format!("{}.json", parent.display()));
+        let Some(text) = read(&parent).or_else(|| read(&with_json)) else {
+            break;
+        };
         layers.push(Layer::parse(&parent, &text)?);
     }
     let base_url = layers.iter().find_map(|l| {
@@ -91,14 +95,7 @@ impl Layer {
             _ => None,
         }
         .filter(|e| e.starts_with('.'))
-        .map(|e| {
-            let file = normalize(&dir.join(e).to_string_lossy());
-            if file.to_string_lossy().ends_with(".json") {
-                file
-            } else {
-                PathBuf::from(format!("{}.json", file.display()))
-            }
-        });
+        .map(|e| normalize(&dir.join(e).to_string_lossy()));
         Ok(Layer {
             base_url: options
                 .and_then(|o| o.get("baseUrl"))

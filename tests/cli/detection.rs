@@ -219,3 +219,39 @@ fn alias_through_an_extended_base_config() {
     let utility = t.read("src/lib/insforge.ts");
     assert!(utility.contains("from '@/lib/auth0'"), "{utility}");
 }
+
+#[test]
+fn run_from_inside_a_workspace_member() {
+    let t = crate::harness::Test::empty()
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file(
+            "pnpm-lock.yaml",
+            "importers:\n\n  apps/web:\n    dependencies:\n      next:\n        specifier: latest\n        version: 15.5.7\n",
+        )
+        .file("apps/web/package.json", r#"{"dependencies":{"next":"latest","@clerk/nextjs":"^7.9.0"}}"#)
+        .file("apps/web/tsconfig.json", "{}")
+        .file("apps/web/src/app/page.tsx", "export default function P() { return null; }\n");
+    let out = assert_cmd::Command::cargo_bin("insforge-integrate")
+        .unwrap()
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .current_dir(t.path().join("apps/web"))
+        .args(["init", "--yes", "--dry-run"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("Next.js 15.5.7 App Router (../../pnpm-lock.yaml; src/app/)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("package manager: pnpm (../../pnpm-lock.yaml)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("create     src/middleware.ts"), "{stdout}");
+}

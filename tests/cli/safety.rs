@@ -156,3 +156,32 @@ fn every_unknown_env_value_is_masked() {
         .lacks("mailpass123")
         .stdout_has("NEXT_PUBLIC_SITE=https://shown.example");
 }
+
+#[test]
+fn an_unclosed_quote_does_not_cost_the_next_key_its_value() {
+    let t = Test::fixture("clerk")
+        .file(
+            ".env.local",
+            "APP_NAME=\"My App\nNEXT_PUBLIC_INSFORGE_ANON_KEY=\"anon-123\"\n",
+        )
+        .file(
+            ".env.test",
+            "NEXT_PUBLIC_INSFORGE_URL=https://test-only.insforge.app\n",
+        )
+        .args(["--yes"]);
+    t.run().success();
+    let env = t.read(".env.local");
+    assert_eq!(
+        env.matches("NEXT_PUBLIC_INSFORGE_ANON_KEY=").count(),
+        1,
+        "{env}"
+    );
+    assert!(
+        env.starts_with("APP_NAME=\"My App\nNEXT_PUBLIC_INSFORGE_ANON_KEY=\"anon-123\"\n"),
+        "{env}"
+    );
+    assert!(
+        env.contains("\nNEXT_PUBLIC_INSFORGE_URL=\n"),
+        "`next dev` never loads .env.test: {env}"
+    );
+}

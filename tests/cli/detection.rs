@@ -2,6 +2,26 @@
 
 use crate::harness::Test;
 
+/// Run `init` on the workspace member `apps/web` of `t`, by path or from inside it; its stdout.
+fn run_member(t: &Test, args: &[&str], from_inside: bool) -> String {
+    let member = t.path().join("apps/web");
+    let mut cmd = assert_cmd::Command::cargo_bin("insforge-integrate").unwrap();
+    cmd.env_clear().env("NO_COLOR", "1").arg("init").args(args);
+    if from_inside {
+        cmd.current_dir(&member);
+    } else {
+        cmd.arg(&member);
+    }
+    let out = cmd.output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 fn dry(fixture: &str) -> crate::harness::Run {
     Test::fixture(fixture)
         .args(["--dry-run", "--yes"])
@@ -120,20 +140,7 @@ fn workspace_lockfile_in_a_parent_folder() {
             "apps/web/app/page.tsx",
             "export default function P() { return null; }\n",
         );
-    let mut cmd = assert_cmd::Command::cargo_bin("insforge-integrate").unwrap();
-    let out = cmd
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .args(["init", "--dry-run", "--yes"])
-        .arg(t.path().join("apps/web"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = run_member(&t, &["--dry-run", "--yes"], false);
     assert!(stdout.contains("Next.js 16.2.0"), "{stdout}");
     assert!(
         stdout.contains("package manager: pnpm (../../pnpm-lock.yaml)"),
@@ -180,20 +187,7 @@ fn a_workspace_member_gets_its_own_next_version() {
             "apps/web/app/page.tsx",
             "export default function P() { return null; }\n",
         );
-    let out = assert_cmd::Command::cargo_bin("insforge-integrate")
-        .unwrap()
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .args(["init", "--yes"])
-        .arg(t.path().join("apps/web"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = run_member(&t, &["--yes"], false);
     assert!(
         stdout.contains("Next.js 15.1.0 App Router (../../pnpm-lock.yaml; app/)"),
         "{stdout}"
@@ -231,20 +225,7 @@ fn run_from_inside_a_workspace_member() {
         .file("apps/web/package.json", r#"{"dependencies":{"next":"latest","@clerk/nextjs":"^7.9.0"}}"#)
         .file("apps/web/tsconfig.json", "{}")
         .file("apps/web/src/app/page.tsx", "export default function P() { return null; }\n");
-    let out = assert_cmd::Command::cargo_bin("insforge-integrate")
-        .unwrap()
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .current_dir(t.path().join("apps/web"))
-        .args(["init", "--yes", "--dry-run"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = run_member(&t, &["--yes", "--dry-run"], true);
     assert!(
         stdout.contains("Next.js 15.5.7 App Router (../../pnpm-lock.yaml; src/app/)"),
         "{stdout}"

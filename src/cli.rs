@@ -76,6 +76,11 @@ pub struct InitArgs {
     #[arg(long, conflicts_with = "dry_run")]
     pub check: bool,
 
+    /// Print the detected facts and the plan (path, action, kind per file) as JSON on stdout,
+    /// instead of the summary, diff and next steps. Secrets never appear in it.
+    #[arg(long)]
+    pub json: bool,
+
     /// Accept detected and default answers without asking.
     #[arg(short, long)]
     pub yes: bool,

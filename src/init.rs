@@ -27,6 +27,8 @@ pub struct Environment<'a> {
     pub now: Seconds,
     pub secrets: Secrets,
     pub prompter: &'a mut dyn Prompter,
+    /// Where `--json` output goes (the human output then goes nowhere).
+    pub json: Option<&'a mut dyn Write>,
 }
 
 pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()> {
@@ -36,6 +38,7 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
         now,
         secrets,
         prompter,
+        mut json,
     } = env;
     let root = args.path.as_path();
     if !root.is_dir() {
@@ -86,7 +89,15 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
     }
     preview::manual(out, &plan, paint)?;
 
+    let mut emit = |plan: &Plan, written: bool| -> Result<()> {
+        if let Some(json) = json.as_mut() {
+            let doc = preview::json(&project, answers.provider, plan, written);
+            writeln!(json, "{}", serde_json::to_string_pretty(&doc)?)?;
+        }
+        Ok(())
+    };
     if args.check {
+        emit(&plan, false)?;
         let pending = plan
             .changes
             .iter()
@@ -100,15 +111,16 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
     }
     if args.dry_run {
         writeln!(out, "\n{} nothing was written.", paint.bold("Dry run:"))?;
-        return Ok(());
+        return emit(&plan, false);
     }
     if plan.is_noop() {
         writeln!(out, "\nNothing to do: every file is up to date.")?;
-        return Ok(());
+        return emit(&plan, false);
     }
 
     decide_conflicts(&mut plan, &answers, &masker, paint, prompter, out)?;
-    if plan.writes().next().is_none() {
+    let writes = plan.writes().next().is_some();
+    if !writes {
         writeln!(out, "\nNothing written.")?;
     } else {
         if interactive {
@@ -125,6 +137,7 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
         writeln!(out, "\n{} {} file(s).", paint.green("Wrote"), written.len())?;
     }
     report(out, &plan, &answers, &rendered, &project, paint)?;
+    emit(&plan, writes)?;
 
     let skipped: Vec<String> = plan
         .changes

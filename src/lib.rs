@@ -108,15 +108,23 @@ fn run(command: Command, paint: Paint) -> Result<()> {
                 &mut silent
             };
             let env = init::Environment {
+                json: None,
                 interactive,
                 paint,
                 now: clock::now(),
                 secrets,
                 prompter,
             };
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            init::init(&args, env, &mut out)
+            let mut stdout = std::io::stdout().lock();
+            if args.json {
+                let env = init::Environment {
+                    json: Some(&mut stdout),
+                    ..env
+                };
+                init::init(&args, env, &mut std::io::sink())
+            } else {
+                init::init(&args, env, &mut stdout)
+            }
         }
     }
 }

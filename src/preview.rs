@@ -208,6 +208,50 @@ fn hunk_range(start: usize, len: usize) -> String {
     }
 }
 
+/// The plan as data, for `--json`: what was detected, and per file its path, action and kind.
+/// Contents are left out, so no secret can appear.
+pub fn json(
+    project: &crate::detect::Project,
+    provider: &crate::provider::Provider,
+    plan: &Plan,
+    written: bool,
+) -> serde_json::Value {
+    let detected: serde_json::Map<String, serde_json::Value> = project
+        .facts()
+        .into_iter()
+        .map(|(label, value)| (label, value.into()))
+        .collect();
+    let changes: Vec<serde_json::Value> = plan
+        .changes
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "path": c.display_path(),
+                "action": c.action.label(),
+                "kind": format!("{:?}", c.kind).to_lowercase(),
+            })
+        })
+        .collect();
+    let manual: Vec<serde_json::Value> = plan
+        .manual
+        .iter()
+        .map(|m| {
+            serde_json::json!({
+                "existing": m.existing.iter().map(|p| crate::render::slash(p)).collect::<Vec<_>>(),
+                "wanted": crate::render::slash(&m.wanted),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "provider": provider.id,
+        "detected": detected,
+        "changes": changes,
+        "manual": manual,
+        "dependencies_added": plan.added_dependencies.iter().map(|d| &d.name).collect::<Vec<_>>(),
+        "written": written,
+    })
+}
+
 /// The code to merge into an existing interceptor.
 pub fn manual(out: &mut dyn Write, plan: &Plan, paint: Paint) -> io::Result<()> {
     for m in &plan.manual {

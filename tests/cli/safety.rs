@@ -185,3 +185,40 @@ fn an_unclosed_quote_does_not_cost_the_next_key_its_value() {
         "`next dev` never loads .env.test: {env}"
     );
 }
+
+#[test]
+fn json_describes_the_plan_without_contents() {
+    let t = Test::fixture("workos").env("INSFORGE_JWT_SECRET", SECRET);
+    let before = t.tree();
+    let run = t
+        .run_with(&["--yes".into(), "--dry-run".into(), "--json".into()])
+        .success()
+        .lacks(SECRET);
+    assert_eq!(t.tree(), before);
+    let doc: serde_json::Value =
+        serde_json::from_str(&run.stdout).expect("stdout is one JSON document");
+    assert_eq!(doc["provider"], "workos");
+    assert_eq!(doc["written"], false);
+    assert_eq!(doc["detected"]["package manager"], "yarn (yarn.lock)");
+    let changes = doc["changes"].as_array().unwrap();
+    assert!(changes.iter().any(|c| c["path"] == "lib/insforge.ts"
+        && c["action"] == "create"
+        && c["kind"] == "owned"));
+    assert!(changes
+        .iter()
+        .any(|c| c["path"] == ".env.local" && c["action"] == "update" && c["kind"] == "env"));
+    assert_eq!(doc["manual"][0]["existing"][0], "middleware.ts");
+
+    let run = t.run_with(&["--yes".into(), "--json".into()]).success();
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["written"], true);
+    let run = t
+        .run_with(&["--check".into(), "--json".into(), "--yes".into()])
+        .success();
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["action"] == "unchanged"));
+}

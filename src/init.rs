@@ -17,7 +17,6 @@ use crate::preview::{self, Masker, Paint};
 use crate::prompt::{Prompter, Question};
 use crate::render::{self, Rendered};
 use crate::resolve::{self, Answers, Secrets};
-use crate::saved;
 
 /// What the run gets from outside the command line.
 pub struct Environment<'a> {
@@ -61,11 +60,10 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
         .into());
     }
 
-    let saved = saved::load(root)?;
     let answers = resolve::resolve(
         args,
         &project,
-        saved.as_ref(),
+        project.saved.as_ref(),
         secrets,
         interactive,
         prompter,

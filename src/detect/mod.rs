@@ -48,6 +48,8 @@ pub struct Project {
     pub interceptors: Vec<PathBuf>,
     /// The name the app already uses for the InsForge URL variable, if any.
     pub url_var: Option<Fact<&'static str>>,
+    /// The answers saved by an earlier run (`insforge-integrate.toml`).
+    pub saved: Option<crate::saved::Saved>,
 }
 
 /// The two names public guides use for the InsForge URL; the first is the default.
@@ -301,6 +303,7 @@ pub fn detect(root: &Path) -> Result<Project> {
         .or_else(|| find_in_sources(root, &URL_VARS));
 
     Ok(Project {
+        saved: crate::saved::load(root)?,
         url_var,
         root: root.to_path_buf(),
         package_json,

@@ -147,3 +147,10 @@ fn utf16_package_json_is_a_usage_error() {
     std::fs::write(t.path().join("package.json"), utf16).unwrap();
     fails_cleanly(&t, &["--yes"], "package.json: is not UTF-8 text");
 }
+
+#[test]
+fn a_broken_answers_file_names_itself() {
+    let t = Test::fixture("clerk").file("insforge-integrate.toml", "provider = 3\n");
+    fails_cleanly(&t, &["--yes"], "insforge-integrate.toml:");
+    fails_cleanly(&t, &["--yes"], "delete the file");
+}

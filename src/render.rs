@@ -198,11 +198,13 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
 /// The handlebars context every template sees (documented in templates/README.md).
 pub fn context(project: &Project, answers: &Answers) -> Value {
     let provider = answers.provider;
+    // Not installed: the tool adds SDK_RANGE, so render for the lowest version it allows
+    // (as for the branch packages below).
     let sdk = project
         .versions
         .get(INSFORGE_SDK)
         .map(|f| f.value.clone())
-        .unwrap_or_else(|| lowest_in_range("1.5.2").expect("literal"));
+        .unwrap_or_else(|| lowest_in_range(SDK_RANGE).expect("SDK_RANGE is a plain range"));
     let at_least = |v: &Version, s: &str| *v >= Version::parse(s).expect("literal");
     let next_major = project.next.value.major;
     let proxy = next_major >= 16;

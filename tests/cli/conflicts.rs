@@ -150,9 +150,14 @@ fn package_json_keeps_user_versions_and_format() {
     assert!(pj.contains("\"@insforge/sdk\": \"^1.4.4\""));
     assert!(pj.ends_with("}\n"));
     let keys: Vec<&str> = pj.lines().filter(|l| l.starts_with("    \"")).collect();
+    let at = |name: &str| {
+        keys.iter()
+            .position(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} missing:\n{pj}"))
+    };
     assert!(
-        keys.iter().position(|l| l.contains("@clerk"))
-            < keys.iter().position(|l| l.contains("@insforge"))
+        at("@clerk") < at("@insforge") && at("@insforge") < at("\"next\""),
+        "sorted in:\n{pj}"
     );
 }
 

@@ -142,3 +142,19 @@ fn several_providers_are_offered_as_a_choice() {
         "the default table"
     );
 }
+
+#[test]
+fn ci_set_means_no_prompts_even_on_a_terminal() {
+    let t = Test::fixture("clerk");
+    let before = t.tree();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"));
+    cmd.env_clear()
+        .env("TERM", "xterm-256color")
+        .env("CI", "true")
+        .arg("init")
+        .arg(t.path());
+    let mut p = spawn_command(cmd, Some(20_000)).expect("spawn in a pty");
+    p.exp_string("pass --table NAME").unwrap();
+    assert_eq!(exit_code(&mut p), 2);
+    assert_eq!(t.tree(), before);
+}

@@ -130,7 +130,11 @@ fn kinde_old_sdk_relative_imports() {
 #[test]
 fn stytch_sdk_1_4_3() {
     let t = full_cycle("stytch");
-    assert!(t.read("lib/insforge.ts").contains("accessToken"));
+    let utility = t.read("lib/insforge.ts");
+    assert!(
+        utility.contains("accessToken: token") && !utility.contains("edgeFunctionToken"),
+        "{utility}"
+    );
     assert!(t.read("lib/insforge.ts").contains("user_id"));
     assert!(t.exists("app/authenticate/page.tsx") && !t.exists("app/authenticate/route.ts"));
 }

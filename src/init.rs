@@ -299,7 +299,7 @@ fn report(
     for manual in &plan.manual {
         steps.push(format!(
             "Merge the interceptor code shown above into your {}.",
-            render::slash(&manual.existing[0])
+            crate::slash(&manual.existing[0])
         ));
     }
     writeln!(out, "\n{}", paint.bold("Next steps"))?;

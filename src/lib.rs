@@ -32,6 +32,14 @@ use clap::Parser;
 use cli::{Cli, ColorChoice, Command};
 use preview::Paint;
 
+/// A relative path with forward slashes, whatever the platform.
+pub fn slash(path: &std::path::Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Parse `args`, run the command, print an error once, and return the exit code.
 pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {

@@ -10,7 +10,8 @@ use crate::clock::{self, Seconds};
 use crate::dotenv;
 use crate::gitignore;
 use crate::pkgjson;
-use crate::render::{slash, Artifact, Dependency};
+use crate::render::{Artifact, Dependency};
+use crate::slash;
 
 /// Read access to the project's current files, by path relative to its root.
 pub trait Files {

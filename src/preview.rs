@@ -237,8 +237,8 @@ pub fn json(
         .iter()
         .map(|m| {
             serde_json::json!({
-                "existing": m.existing.iter().map(|p| crate::render::slash(p)).collect::<Vec<_>>(),
-                "wanted": crate::render::slash(&m.wanted),
+                "existing": m.existing.iter().map(|p| crate::slash(p)).collect::<Vec<_>>(),
+                "wanted": crate::slash(&m.wanted),
             })
         })
         .collect();

@@ -15,6 +15,7 @@ use crate::dotenv::Entry;
 use crate::provider::template_text;
 use crate::resolve::Answers;
 use crate::saved::{self, Saved};
+use crate::slash;
 
 /// The @insforge/sdk range a fresh install asks for.
 pub const SDK_RANGE: &str = "^1.4.4";
@@ -392,14 +393,6 @@ pub fn import_specifier(aliases: &[Alias], from: &Path, target: &Path) -> String
             .map(|c| c.as_os_str().to_string_lossy().into_owned()),
     );
     parts.join("/")
-}
-
-/// A relative path with forward slashes, whatever the platform.
-pub fn slash(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 #[cfg(test)]

@@ -434,7 +434,7 @@ fn package_version(
             .path
             .parent()
             .and_then(|dir| root.strip_prefix(dir).ok())
-            .map(crate::render::slash)
+            .map(crate::slash)
             .unwrap_or_default();
         let version = lock
             .version_of(name, &importer)
@@ -668,7 +668,7 @@ fn relative(root: &Path, path: &Path) -> String {
     let mut up = PathBuf::new();
     for ancestor in root.ancestors() {
         if let Ok(rel) = path.strip_prefix(ancestor) {
-            return crate::render::slash(&up.join(rel));
+            return crate::slash(&up.join(rel));
         }
         up.push("..");
     }

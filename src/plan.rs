@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 
 use crate::clock::{self, Seconds};
 use crate::dotenv;
+use crate::error::Error;
 use crate::gitignore;
 use crate::pkgjson;
 use crate::render::{Artifact, Dependency};
@@ -182,7 +183,8 @@ pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds) -> Result<P
                 header,
             } => {
                 let old = files.read(path)?;
-                let new = dotenv::merge(old.as_deref().unwrap_or(""), entries, Some(header));
+                let new = dotenv::merge(old.as_deref().unwrap_or(""), entries, Some(header))
+                    .map_err(|e| Error::InvalidArgument(format!("{}: {e}", slash(path))))?;
                 plan.push_merge(path, Kind::Env, old, new);
             }
             Artifact::GitIgnore { ignore, keep } => {

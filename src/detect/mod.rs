@@ -57,7 +57,7 @@ pub const URL_VARS: [&str; 2] = ["NEXT_PUBLIC_INSFORGE_URL", "NEXT_PUBLIC_INSFOR
 
 impl Project {
     /// The value the app runs with for `key`, when a loaded env file (not an example) sets one.
-    /// (`next dev` loads `.env.local`, `.env.development.local`, `.env.development`, `.env`.)
+    /// (`next dev` loads `.env.development.local`, `.env.local`, `.env.development`, `.env`.)
     pub fn env_value(&self, key: &str) -> Option<(&str, &str)> {
         self.env
             .get(key)
@@ -542,15 +542,17 @@ pub fn lowest_in_range(range: &str) -> Option<Version> {
 }
 
 /// Keys in the app's `.env*` files (any name starting with `.env`) with the file and value
-/// Next.js would load: files in its order (`.env.local` first, `.env` after the mode files),
-/// the last definition within a file; example files come last and only document names.
+/// Next.js would load in development: its files in its order, expanded as it expands them
+/// (`$NAME`, with this process's environment); the other files after them, parsed only (the
+/// production files, and example files, which document names with placeholder values).
 fn read_env_files(root: &Path) -> Result<BTreeMap<String, (String, String)>> {
     let mut names: Vec<String> = std::fs::read_dir(root)
         .with_context(|| format!("reading {}", root.display()))?
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|n| n.starts_with(".env"))
+        // Regular files, through links; never a FIFO or a folder.
+        .filter(|n| std::fs::metadata(root.join(n)).is_ok_and(|m| m.is_file()))
         .collect();
     names.sort_by_key(|n| {
         let rank = ENV_ORDER
@@ -559,17 +561,35 @@ fn read_env_files(root: &Path) -> Result<BTreeMap<String, (String, String)>> {
             .unwrap_or(ENV_ORDER.len());
         (is_example_env(n), rank, n.clone())
     });
+    let texts: Vec<(String, String)> = names
+        .into_iter()
+        .filter_map(|name| {
+            let text = std::fs::read_to_string(root.join(&name)).ok()?;
+            Some((name, text))
+        })
+        .collect();
+    type Named<'a> = Vec<&'a (String, String)>;
+    let (loaded, rest): (Named, Named) = texts
+        .iter()
+        .partition(|(name, _)| ENV_ORDER[..4].contains(&name.as_str()));
+    let process: std::collections::HashMap<String, String> = std::env::vars().collect();
+    let sources: Vec<&str> = loaded.iter().map(|(_, text)| text.as_str()).collect();
     let mut keys = BTreeMap::new();
-    for name in names {
-        let Ok(text) = std::fs::read_to_string(root.join(&name)) else {
-            continue;
-        };
-        let in_file: BTreeMap<String, String> = dotenv::parse(&text)
-            .into_iter()
-            .map(|a| (a.key, a.value))
-            .collect();
-        for (key, value) in in_file {
-            keys.entry(key).or_insert_with(|| (name.clone(), value));
+    for (key, (index, value)) in dotenv::load(&sources, &process, false) {
+        let (name, text) = loaded[index];
+        // An expansion too long to follow: the value as written stands for it.
+        let value = value.unwrap_or_else(|| {
+            dotenv::parse(text)
+                .into_iter()
+                .rev()
+                .find(|a| a.key == key)
+                .map_or_else(|| "?".into(), |a| a.value)
+        });
+        keys.insert(key, (name.clone(), value));
+    }
+    for (name, text) in rest {
+        for a in dotenv::parse(text).into_iter().rev() {
+            keys.entry(a.key).or_insert_with(|| (name.clone(), a.value));
         }
     }
     Ok(keys)
@@ -577,8 +597,8 @@ fn read_env_files(root: &Path) -> Result<BTreeMap<String, (String, String)>> {
 
 /// The env files Next.js loads, in its order of precedence: the first four in development.
 const ENV_ORDER: [&str; 6] = [
-    ".env.local",
     ".env.development.local",
+    ".env.local",
     ".env.development",
     ".env",
     ".env.production.local",

@@ -6,17 +6,29 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// Seconds since the Unix epoch, UTC.
 pub type Seconds = i64;
 
-/// Now, or `SOURCE_DATE_EPOCH` when it is set to a number.
-pub fn now() -> Seconds {
-    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-    {
-        return epoch;
+/// The last second a 14-digit version can name: 9999-12-31 23:59:59 UTC.
+pub const LATEST: Seconds = 253_402_300_799;
+
+/// Now, or `SOURCE_DATE_EPOCH` when it is set. A value that is not a whole number of seconds
+/// between 1970 and the end of year 9999 is a usage error, never a wrapped version.
+pub fn now() -> Result<Seconds, crate::error::Error> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => epoch(v.trim()),
+        _ => Ok(SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)),
     }
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn epoch(v: &str) -> Result<Seconds, crate::error::Error> {
+    v.parse::<Seconds>()
+        .ok()
+        .filter(|t| (0..=LATEST).contains(t))
+        .ok_or_else(|| {
+            crate::error::Error::InvalidArgument(format!(
+                "SOURCE_DATE_EPOCH={v:?} is not a time migrations can be named after: use whole seconds since 1970 up to {LATEST} (the end of year 9999), or unset it"
+            ))
+        })
 }
 
 /// `YYYYMMDDHHmmss`, the InsForge CLI's migration version.
@@ -93,5 +105,23 @@ mod tests {
         }
         assert_eq!(parse_version("2026112811182"), None);
         assert_eq!(parse_version("20261328111826"), None);
+        assert_eq!(version(LATEST), "99991231235959");
+    }
+
+    #[test]
+    fn source_date_epoch_must_name_a_14_digit_time() {
+        assert_eq!(epoch("0").unwrap(), 0);
+        assert_eq!(epoch("253402300799").unwrap(), LATEST);
+        for bad in [
+            "-1",
+            "253402300800",
+            "9223372036854775807",
+            "1e9",
+            "soon",
+            "1.5",
+        ] {
+            let err = epoch(bad).unwrap_err().to_string();
+            assert!(err.contains("SOURCE_DATE_EPOCH"), "{bad}: {err}");
+        }
     }
 }

@@ -48,6 +48,44 @@ pub enum Error {
     /// The user said no at a prompt.
     #[error("aborted: nothing was written")]
     Aborted,
+
+    /// Another run holds the app's lock.
+    #[error("another insforge-integrate run is changing {0} right now: wait for it to finish, then run again")]
+    Busy(String),
+
+    /// A target changed between the plan and the write (an edit while the prompt waited).
+    #[error("{0} changed after the plan was made, so nothing was written: run again to see the plan for the files as they are now")]
+    Changed(String),
+
+    /// A write failed; what had been written was put back.
+    #[error("{}", write_failed(failed, cause, restored, lost))]
+    WriteFailed {
+        failed: String,
+        cause: String,
+        restored: Vec<String>,
+        lost: Vec<String>,
+    },
+}
+
+fn write_failed(failed: &str, cause: &str, restored: &[String], lost: &[String]) -> String {
+    let mut text = format!("writing {failed} failed: {cause}. ");
+    if lost.is_empty() {
+        text.push_str("Every file is as it was before the run, so nothing was left changed");
+        if !restored.is_empty() {
+            text.push_str(&format!(" (put back: {})", restored.join(", ")));
+        }
+    } else {
+        text.push_str(&format!(
+            "Put back: {}. COULD NOT put back: {} (they hold the new content)",
+            if restored.is_empty() {
+                "none".to_string()
+            } else {
+                restored.join(", ")
+            },
+            lost.join(", ")
+        ));
+    }
+    text
 }
 
 impl Error {
@@ -60,7 +98,10 @@ impl Error {
             Error::ConflictsLeft { .. }
             | Error::ConflictFailed { .. }
             | Error::CheckFailed(_)
-            | Error::Aborted => EXIT_INCOMPLETE,
+            | Error::Aborted
+            | Error::Busy(_)
+            | Error::Changed(_)
+            | Error::WriteFailed { .. } => EXIT_INCOMPLETE,
         }
     }
 }

@@ -40,66 +40,17 @@ pub fn ensure(existing: &str, ignore: &[String], keep: &[String]) -> String {
     out
 }
 
-/// Whether the rules in `text` ignore the root-level file `path`.
+/// Whether the rules in `text` ignore the root-level file `path`, as git reads them (the
+/// `ignore` crate's matcher: globs compiled to automata, so no line takes more than linear
+/// time). Lines git would reject are skipped, as git skips them.
 pub fn ignored(text: &str, path: &str) -> bool {
-    let mut result = false;
+    let mut builder = ignore::gitignore::GitignoreBuilder::new("");
     for line in text.lines() {
-        let line = line.trim_end();
-        if line.is_empty() || line.starts_with('#') || line.ends_with('/') {
-            continue;
-        }
-        let (negated, pattern) = match line.strip_prefix('!') {
-            Some(rest) => (true, rest),
-            None => (false, line),
-        };
-        let pattern = pattern.strip_prefix("**/").unwrap_or(pattern);
-        let pattern = pattern.strip_prefix('/').unwrap_or(pattern);
-        if pattern.contains('/') {
-            continue;
-        }
-        if glob(pattern.as_bytes(), path.as_bytes()) {
-            result = !negated;
-        }
+        let _ = builder.add_line(None, line);
     }
-    result
-}
-
-/// `*` and `?` wildcards and `[...]` classes within one path segment.
-fn glob(pattern: &[u8], text: &[u8]) -> bool {
-    match (pattern.first(), text.first()) {
-        (None, None) => true,
-        (Some(b'*'), _) => {
-            glob(&pattern[1..], text) || (!text.is_empty() && glob(pattern, &text[1..]))
-        }
-        (Some(b'?'), Some(_)) => glob(&pattern[1..], &text[1..]),
-        (Some(b'['), Some(&c)) => match pattern.iter().position(|&b| b == b']') {
-            Some(end) if end > 1 => {
-                let class = &pattern[1..end];
-                let (negate, class) = match class.first() {
-                    Some(b'!' | b'^') => (true, &class[1..]),
-                    _ => (false, class),
-                };
-                let mut hit = false;
-                let mut i = 0;
-                while i < class.len() {
-                    if i + 2 < class.len() && class[i + 1] == b'-' {
-                        hit |= class[i] <= c && c <= class[i + 2];
-                        i += 3;
-                    } else {
-                        hit |= class[i] == c;
-                        i += 1;
-                    }
-                }
-                hit != negate && glob(&pattern[end + 1..], &text[1..])
-            }
-            _ => c == b'[' && glob(&pattern[1..], &text[1..]),
-        },
-        (Some(b'\\'), Some(&c)) if pattern.len() > 1 => {
-            pattern[1] == c && glob(&pattern[2..], &text[1..])
-        }
-        (Some(&p), Some(&c)) => p == c && glob(&pattern[1..], &text[1..]),
-        _ => false,
-    }
+    builder
+        .build()
+        .is_ok_and(|rules| rules.matched(path, false).is_ignore())
 }
 
 #[cfg(test)]
@@ -117,6 +68,8 @@ mod tests {
             "**/.env.local",
             ".env.[l]ocal",
             ".env.?ocal",
+            "*\n!.gitignore",
+            "\\.env.local",
         ] {
             assert!(ignored(rules, ".env.local"), "{rules}");
         }
@@ -127,6 +80,8 @@ mod tests {
             ".env*\n!.env.local",
             "config/.env.local",
             ".env.local/",
+            "/config/*",
+            "[",
         ] {
             assert!(!ignored(rules, ".env.local"), "{rules:?}");
         }
@@ -151,5 +106,12 @@ mod tests {
         let once = ensure("", &ignore, &keep);
         assert_eq!(once, format!("{header}\n.env.local\n"));
         assert_eq!(ensure(&once, &ignore, &keep), once);
+    }
+
+    #[test]
+    fn a_line_of_stars_is_matched_in_linear_time() {
+        let line = format!("{}x", "*".repeat(40));
+        assert!(!ignored(&line, ".env.local"));
+        assert!(ignored(&line, ".env.localx"));
     }
 }

@@ -12,7 +12,7 @@ use crate::clock::Seconds;
 use crate::detect;
 use crate::dotenv;
 use crate::error::Error;
-use crate::plan::{self, Action, Disk, Kind, Plan};
+use crate::plan::{self, Action, Disk, Kind, Plan, Reason};
 use crate::preview::{self, Masker, Paint};
 use crate::prompt::{Prompter, Question};
 use crate::render::{self, Rendered};
@@ -48,6 +48,12 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
         .into());
     }
 
+    // A run that may write holds the app's lock from the first read to the last write.
+    let _lock = if args.dry_run || args.check {
+        None
+    } else {
+        Some(apply::lock(root)?)
+    };
     let project = detect::detect(root)?;
     writeln!(out, "{} {}", paint.bold("Detected in"), root.display())?;
     for (label, value) in project.facts() {
@@ -73,7 +79,7 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
     }
 
     let rendered = render::render(&project, &answers)?;
-    let mut plan = plan::plan(&rendered.artifacts, &Disk(root), now)?;
+    let mut plan = plan::plan(&rendered.artifacts, &Disk::new(root)?, now)?;
     let masker = Masker {
         public_keys: rendered.public_keys.clone(),
         secret_values: rendered.secret_values.clone(),
@@ -111,6 +117,8 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
         writeln!(out, "\n{} nothing was written.", paint.bold("Dry run:"))?;
         return emit(&plan, false);
     }
+    // Temp files a killed run left behind go, whatever this run writes.
+    apply::sweep(root, &plan);
     if plan.is_noop() {
         writeln!(out, "\nNothing to do: every file is up to date.")?;
         return emit(&plan, false);
@@ -182,7 +190,12 @@ fn decide_conflicts(
             ConflictPolicy::Overwrite => Action::Overwrite,
             ConflictPolicy::Skip | ConflictPolicy::Fail => Action::Skip,
             ConflictPolicy::Ask => loop {
-                let prompt = format!("{} exists and differs. What now?", change.display_path());
+                let prompt = match change.reason {
+                    Some(Reason::ReadOnly) => {
+                        format!("{} is read-only. What now?", change.display_path())
+                    }
+                    _ => format!("{} exists and differs. What now?", change.display_path()),
+                };
                 let q = Question {
                     prompt: &prompt,
                     what: "what to do with a conflicting file",
@@ -217,9 +230,17 @@ fn report(
     paint: Paint,
 ) -> Result<()> {
     for change in plan.changes.iter().filter(|c| c.action == Action::Skip) {
+        let why = match change.reason {
+            Some(Reason::ReadOnly) => format!(
+                "it is read-only (make it writable with chmod u+w {}, or pass --on-conflict overwrite)",
+                change.display_path()
+            ),
+            _ => "it differs from what would be written (--on-conflict overwrite replaces it)"
+                .to_string(),
+        };
         writeln!(
             out,
-            "{} skipped {}: it differs from what would be written (--on-conflict overwrite replaces it)",
+            "{} skipped {}: {why}",
             paint.yellow("!"),
             change.display_path()
         )?;

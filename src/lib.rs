@@ -119,7 +119,7 @@ fn run(command: Command, paint: Paint) -> Result<()> {
                 json: None,
                 interactive,
                 paint,
-                now: clock::now(),
+                now: clock::now()?,
                 secrets,
                 prompter,
             };

@@ -19,33 +19,121 @@ pub trait Files {
     fn read(&self, path: &Path) -> Result<Option<String>>;
     /// The file names in a folder (empty when it does not exist).
     fn list(&self, dir: &Path) -> Result<Vec<String>>;
+    /// The file exists and nobody may write it (mode 0444, say).
+    fn read_only(&self, _path: &Path) -> bool {
+        false
+    }
 }
 
-/// The real project folder, read-only.
-pub struct Disk<'a>(pub &'a Path);
+/// The real project folder, read-only. Every path it reads must stay inside the app: a link
+/// that leaves the app's folder, a dangling link, or a target that is not a regular file is an
+/// error here, before anything is shown or written.
+pub struct Disk {
+    root: PathBuf,
+    /// The root with every link resolved, to compare link targets against.
+    real_root: PathBuf,
+}
 
-impl Files for Disk<'_> {
-    fn read(&self, path: &Path) -> Result<Option<String>> {
-        let full = self.0.join(path);
-        match std::fs::read(&full) {
-            Ok(bytes) => String::from_utf8(bytes)
-                .map(Some)
-                .with_context(|| format!("{} is not UTF-8 text", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e).with_context(|| format!("reading {}", full.display())),
+impl Disk {
+    pub fn new(root: &Path) -> Result<Self> {
+        let real_root =
+            std::fs::canonicalize(root).with_context(|| format!("resolving {}", root.display()))?;
+        Ok(Self {
+            root: root.to_path_buf(),
+            real_root,
+        })
+    }
+
+    /// `path` checked component by component: links must resolve, and inside the app.
+    /// Returns the full path when something is there, None when nothing is.
+    pub fn resolve(&self, path: &Path) -> Result<Option<PathBuf>> {
+        let mut here = self.root.clone();
+        for component in path.components() {
+            here.push(component);
+            let meta = match std::fs::symlink_metadata(&here) {
+                Ok(meta) => meta,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => {
+                    return Err(e).with_context(|| format!("reading {}", here.display()));
+                }
+            };
+            if meta.file_type().is_symlink() {
+                let shown = slash(here.strip_prefix(&self.root).unwrap_or(&here));
+                let link = std::fs::read_link(&here).unwrap_or_default();
+                let real = std::fs::canonicalize(&here).map_err(|_| Error::InvalidFile {
+                    path: shown.clone().into(),
+                    message: format!(
+                        "is a link to {}, which does not exist: remove the link, or create what it points to, and run again",
+                        link.display()
+                    ),
+                })?;
+                if !real.starts_with(&self.real_root) {
+                    return Err(Error::InvalidFile {
+                        path: shown.into(),
+                        message: format!(
+                            "is a link to {}, outside the app's folder: insforge-integrate never reads or writes outside the app. Replace the link with a copy of the file and run again",
+                            real.display()
+                        ),
+                    }
+                    .into());
+                }
+            }
         }
+        Ok(Some(here))
+    }
+}
+
+impl Files for Disk {
+    fn read(&self, path: &Path) -> Result<Option<String>> {
+        let Some(full) = self.resolve(path)? else {
+            return Ok(None);
+        };
+        let meta =
+            std::fs::metadata(&full).with_context(|| format!("reading {}", full.display()))?;
+        if !meta.is_file() {
+            return Err(Error::InvalidFile {
+                path: path.to_path_buf(),
+                message: format!(
+                    "is {}, where insforge-integrate writes a file: move it away and run again",
+                    if meta.is_dir() {
+                        "a folder"
+                    } else {
+                        "not a regular file"
+                    }
+                ),
+            }
+            .into());
+        }
+        let bytes = std::fs::read(&full).with_context(|| format!("reading {}", full.display()))?;
+        String::from_utf8(bytes).map(Some).map_err(|_| {
+            Error::InvalidFile {
+                path: path.to_path_buf(),
+                message: "is not UTF-8 text: save it as UTF-8 and run again".into(),
+            }
+            .into()
+        })
     }
 
     fn list(&self, dir: &Path) -> Result<Vec<String>> {
-        let full = self.0.join(dir);
-        match std::fs::read_dir(&full) {
-            Ok(entries) => Ok(entries
-                .filter_map(|e| e.ok())
-                .filter_map(|e| e.file_name().into_string().ok())
-                .collect()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(e).with_context(|| format!("reading {}", full.display())),
+        let Some(full) = self.resolve(dir)? else {
+            return Ok(Vec::new());
+        };
+        if !std::fs::metadata(&full).is_ok_and(|m| m.is_dir()) {
+            return Err(Error::InvalidFile {
+                path: dir.to_path_buf(),
+                message: "is not a folder: insforge-integrate keeps migrations in this folder; move the file away and run again".into(),
+            }
+            .into());
         }
+        Ok(std::fs::read_dir(&full)
+            .with_context(|| format!("reading {}", full.display()))?
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .collect())
+    }
+
+    fn read_only(&self, path: &Path) -> bool {
+        std::fs::metadata(self.root.join(path)).is_ok_and(|m| m.permissions().readonly())
     }
 }
 
@@ -97,6 +185,17 @@ pub struct Change {
     pub kind: Kind,
     pub old: Option<String>,
     pub new: String,
+    /// Why a conflict is one.
+    pub reason: Option<Reason>,
+}
+
+/// Why an existing file is a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// It differs from what the tool would write.
+    Differs,
+    /// It would change, but it is read-only: never replaced without being asked.
+    ReadOnly,
 }
 
 /// An interceptor the tool may not create, with what the user should merge into theirs.
@@ -220,12 +319,21 @@ pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds) -> Result<P
             plan.push(&path, action, Kind::Migration, old, content.clone());
         }
     }
+    for change in &mut plan.changes {
+        if matches!(change.action, Action::Update | Action::Conflict)
+            && files.read_only(&change.path)
+        {
+            change.action = Action::Conflict;
+            change.reason = Some(Reason::ReadOnly);
+        }
+    }
     Ok(plan)
 }
 
 impl Plan {
     fn push(&mut self, path: &Path, action: Action, kind: Kind, old: Option<String>, new: String) {
         self.changes.push(Change {
+            reason: (action == Action::Conflict).then_some(Reason::Differs),
             path: path.to_path_buf(),
             action,
             kind,
@@ -263,26 +371,73 @@ fn existing_interceptors(files: &dyn Files) -> Result<Vec<PathBuf>> {
 
 /// The project's `migrations/` folder and the versions in it.
 struct Migrations {
-    /// (version, name, file name), sorted by version.
-    existing: Vec<(Seconds, String, String)>,
-    /// The earliest version a new migration may take.
-    next: Seconds,
+    /// (version, name, file name) of every `<digits>_<name>.sql`, sorted by version.
+    existing: Vec<(Version, String, String)>,
+    /// The version the next new migration takes.
+    next: Version,
 }
+
+/// A migration version as the InsForge CLI orders them: by number.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Version {
+    /// Significant digits (leading zeros dropped), so longer means larger.
+    digits: usize,
+    text: String,
+}
+
+impl Version {
+    fn parse(v: &str) -> Option<Self> {
+        if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let text = v.trim_start_matches('0').to_string();
+        Some(Self {
+            digits: text.len(),
+            text,
+        })
+    }
+
+    fn number(&self) -> Option<u64> {
+        if self.text.is_empty() {
+            return Some(0);
+        }
+        self.text.parse().ok()
+    }
+}
+
+/// The largest version that still has the 14 digits of `YYYYMMDDHHmmss`.
+const MAX_VERSION: u64 = 99_999_999_999_999;
 
 impl Migrations {
     fn scan(files: &dyn Files, now: Seconds) -> Result<Self> {
-        let mut existing: Vec<(Seconds, String, String)> = files
+        let mut existing: Vec<(Version, String, String)> = files
             .list(Path::new(MIGRATIONS_DIR))?
             .into_iter()
             .filter_map(|file| {
                 let stem = file.strip_suffix(".sql")?;
                 let (version, name) = stem.split_once('_')?;
-                Some((clock::parse_version(version)?, name.to_string(), file))
+                Some((Version::parse(version)?, name.to_string(), file))
             })
             .collect();
         existing.sort();
+        let now = Version::parse(&clock::version(now)).expect("14 digits");
         // The InsForge CLI refuses a version older than the newest applied one.
-        let next = existing.last().map_or(now, |(v, _, _)| now.max(v + 1));
+        let next = match existing.last() {
+            Some((newest, _, file)) if *newest >= now => {
+                let later = newest.number().filter(|&n| n < MAX_VERSION).map(successor);
+                match later {
+                    Some(v) => v,
+                    None => {
+                        return Err(Error::InvalidFile {
+                            path: Path::new(MIGRATIONS_DIR).join(file),
+                            message: "has the largest migration version there is (a later one would need more than 14 digits): rename it with a current YYYYMMDDHHmmss version and run again".into(),
+                        }
+                        .into())
+                    }
+                }
+            }
+            _ => now,
+        };
         Ok(Self { existing, next })
     }
 
@@ -302,14 +457,28 @@ impl Migrations {
                 }
             }
         }
-        let version = self.next;
-        self.next += 1;
-        let path = PathBuf::from(format!(
-            "{MIGRATIONS_DIR}/{}_{name}.sql",
-            clock::version(version)
-        ));
+        let n = self.next.number().expect("versions here fit 14 digits");
+        if n > MAX_VERSION {
+            return Err(Error::InvalidArgument(format!(
+                "no 14-digit migration version is left after {}: rename the newest migration in {MIGRATIONS_DIR}/ with a current version",
+                self.next.text
+            ))
+            .into());
+        }
+        let path = PathBuf::from(format!("{MIGRATIONS_DIR}/{n:014}_{name}.sql"));
+        self.next = successor(n);
         Ok((path, None))
     }
+}
+
+/// The version after `n`: one second later when `n` is a time, else `n + 1`.
+fn successor(n: u64) -> Version {
+    let text = format!("{n:014}");
+    let next = match clock::parse_version(&text) {
+        Some(t) => clock::version(t + 1),
+        None => format!("{:014}", n + 1),
+    };
+    Version::parse(&next).expect("digits")
 }
 
 impl Change {

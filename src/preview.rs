@@ -8,7 +8,7 @@ use console::Style;
 use similar::{ChangeTag, TextDiff};
 
 use crate::dotenv;
-use crate::plan::{Action, Change, Kind, Plan};
+use crate::plan::{Action, Change, Kind, Plan, Reason};
 
 /// Hides secret values in anything shown. In env files every value is hidden except those of
 /// browser-exposed variables (`NEXT_PUBLIC_*`, `VITE_*`) and of variables the tool declares
@@ -98,9 +98,12 @@ pub fn summary(out: &mut dyn Write, plan: &Plan, paint: Paint) -> io::Result<()>
             Action::Conflict => paint.red(&label),
             Action::Unchanged | Action::Skip => paint.dim(&label),
         };
-        let note = match change.action {
-            Action::Conflict => "  (exists and differs from what would be written)",
-            Action::Skip => "  (kept as it is)",
+        let note = match (change.action, change.reason) {
+            (Action::Conflict, Some(Reason::ReadOnly)) => {
+                "  (read-only: never replaced unless you say so)"
+            }
+            (Action::Conflict, _) => "  (exists and differs from what would be written)",
+            (Action::Skip, _) => "  (kept as it is)",
             _ => "",
         };
         writeln!(
@@ -292,6 +295,7 @@ mod tests {
             kind,
             old: old.map(str::to_string),
             new: new.to_string(),
+            reason: None,
         }
     }
 

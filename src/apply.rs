@@ -185,7 +185,7 @@ pub fn apply_with(root: &Path, plan: &Plan, ops: &mut dyn Ops) -> Result<Vec<Pat
             remove_dirs(&created_dirs);
             return Err(Error::WriteFailed {
                 failed,
-                cause: format!("{e:#}"),
+                cause: cause(&e),
                 restored: Vec::new(),
                 lost: Vec::new(),
             }
@@ -207,7 +207,7 @@ pub fn apply_with(root: &Path, plan: &Plan, ops: &mut dyn Ops) -> Result<Vec<Pat
             remove_dirs(&created_dirs);
             return Err(Error::WriteFailed {
                 failed,
-                cause: format!("{e:#}"),
+                cause: cause(&e),
                 restored,
                 lost,
             }
@@ -225,6 +225,15 @@ pub fn apply_with(root: &Path, plan: &Plan, ops: &mut dyn Ops) -> Result<Vec<Pat
         }
     }
     Ok(changes.iter().map(|c| c.path.clone()).collect())
+}
+
+/// The error without the temp file's path, which means nothing to the user.
+fn cause(e: &anyhow::Error) -> String {
+    let text = format!("{e:#}");
+    match text.find(" at path ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
 }
 
 fn stage(staged: &mut Staged, created_dirs: &mut Vec<PathBuf>) -> Result<()> {

@@ -23,7 +23,7 @@ pub mod saved;
 pub mod table;
 
 use std::ffi::OsString;
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -53,17 +53,16 @@ pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             });
         }
     };
+    // `NO_COLOR` (any value) and `TERM=dumb` turn colour off unless it is asked for.
+    let plain =
+        std::env::var_os("NO_COLOR").is_some() || std::env::var("TERM").is_ok_and(|t| t == "dumb");
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
+        ColorChoice::Auto => std::io::stdout().is_terminal() && !plain,
     };
     let err_color = match cli.color {
-        ColorChoice::Auto => {
-            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
+        ColorChoice::Auto => std::io::stderr().is_terminal() && !plain,
         _ => color,
     };
     console::set_colors_enabled(color);
@@ -72,7 +71,12 @@ pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Ok(()) => ExitCode::from(error::EXIT_OK),
         Err(e) => {
             let paint = Paint { color: err_color };
-            eprintln!("{} {}", paint.red("error:"), format_error(&e));
+            let _ = writeln!(
+                std::io::stderr(),
+                "{} {}",
+                paint.red("error:"),
+                format_error(&e)
+            );
             ExitCode::from(error::exit_code_of(&e))
         }
     }
@@ -123,7 +127,7 @@ fn run(command: Command, paint: Paint) -> Result<()> {
                 secrets,
                 prompter,
             };
-            let mut stdout = std::io::stdout().lock();
+            let mut stdout = ClosedPipeIsFine::new(std::io::stdout().lock());
             if args.json {
                 let env = init::Environment {
                     json: Some(&mut stdout),
@@ -134,5 +138,49 @@ fn run(command: Command, paint: Paint) -> Result<()> {
                 init::init(&args, env, &mut stdout)
             }
         }
+    }
+}
+
+/// Standard output that a reader may stop reading (`init --dry-run | head`): once the pipe is
+/// closed, the rest of the output is dropped and the run goes on to its own exit code.
+struct ClosedPipeIsFine<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> ClosedPipeIsFine<W> {
+    fn new(inner: W) -> Self {
+        Self {
+            inner,
+            closed: false,
+        }
+    }
+
+    fn guard<T>(&mut self, done: T, result: std::io::Result<T>) -> std::io::Result<T> {
+        match result {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(done)
+            }
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Write for ClosedPipeIsFine<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        let result = self.inner.write(buf);
+        self.guard(buf.len(), result)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let result = self.inner.flush();
+        self.guard((), result)
     }
 }

@@ -424,7 +424,11 @@ impl Migrations {
         // The InsForge CLI refuses a version older than the newest applied one.
         let next = match existing.last() {
             Some((newest, _, file)) if *newest >= now => {
-                let later = newest.number().filter(|&n| n < MAX_VERSION).map(successor);
+                let later = newest
+                    .number()
+                    .filter(|&n| n < MAX_VERSION)
+                    .map(successor)
+                    .filter(|v| v.number().is_some_and(|n| n <= MAX_VERSION));
                 match later {
                     Some(v) => v,
                     None => {

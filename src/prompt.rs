@@ -17,10 +17,14 @@ pub struct Question<'a> {
     pub flag: &'a str,
 }
 
+/// Validates a typed answer: `Err` holds what to tell the user before asking again.
+pub type Check<'a> = dyn Fn(&str) -> Result<(), String> + 'a;
+
 pub trait Prompter {
     fn select(&mut self, q: Question, items: &[String], default: usize) -> Result<usize>;
-    /// Free text; an empty answer returns `default`.
-    fn input(&mut self, q: Question, default: &str) -> Result<String>;
+    /// Free text; an empty answer returns `default`. An answer `check` rejects is explained
+    /// and asked again.
+    fn input(&mut self, q: Question, default: &str, check: &Check) -> Result<String>;
     /// Hidden input; may be empty.
     fn secret(&mut self, q: Question) -> Result<String>;
     fn confirm(&mut self, q: Question, default: bool) -> Result<bool>;
@@ -43,7 +47,7 @@ impl Prompter for Silent {
     fn select(&mut self, q: Question, _: &[String], _: usize) -> Result<usize> {
         Err(Self::missing(q))
     }
-    fn input(&mut self, q: Question, _: &str) -> Result<String> {
+    fn input(&mut self, q: Question, _: &str, _: &Check) -> Result<String> {
         Err(Self::missing(q))
     }
     fn secret(&mut self, q: Question) -> Result<String> {
@@ -96,11 +100,12 @@ impl Prompter for Terminal {
             .ok_or_else(|| Error::Aborted.into())
     }
 
-    fn input(&mut self, q: Question, default: &str) -> Result<String> {
+    fn input(&mut self, q: Question, default: &str, check: &Check) -> Result<String> {
         dialoguer::Input::<String>::with_theme(&self.theme)
             .with_prompt(q.prompt)
             .default(default.to_string())
             .allow_empty(true)
+            .validate_with(|answer: &String| check(answer))
             .interact_text()
             .map_err(interrupted)
     }

@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use crate::cli::{ConflictPolicy, InitArgs};
 use crate::detect::{self, Project};
+use crate::dotenv;
 use crate::error::Error;
 use crate::prompt::{Prompter, Question};
 use crate::provider::{self, Provider};
@@ -72,35 +73,38 @@ pub fn resolve(
     let has_value = |key: &str| project.env_value(key).is_some();
 
     let insforge_url = match &args.insforge_url {
-        Some(url) => Some(check_url(url)?),
+        Some(url) => Some(check_url(url).map_err(|m| flag_error("--insforge-url", &m))?),
         None if interactive && !has_value(&env_names.url) => {
             let q = Question {
                 prompt: "InsForge project URL (empty to fill in later)",
                 what: "the InsForge URL",
                 flag: "--insforge-url",
             };
-            non_empty(prompter.input(q, "")?)
-                .map(|u| check_url(&u))
+            let check = |u: &str| optional(u, check_url).map(drop);
+            non_empty(prompter.input(q, "", &check)?)
+                .map(|u| check_url(&u).map_err(|m| flag_error("--insforge-url", &m)))
                 .transpose()?
         }
         None => None,
     };
     let anon_key = match &args.anon_key {
-        Some(key) => Some(key.trim().to_string()),
+        Some(key) => Some(check_anon_key(key).map_err(|m| flag_error("--anon-key", &m))?),
         None if interactive && !has_value(&env_names.anon_key) => {
             let q = Question {
                 prompt: "InsForge anon key (empty to fill in later)",
                 what: "the InsForge anon key",
                 flag: "--anon-key",
             };
-            non_empty(prompter.input(q, "")?)
+            let check = |k: &str| optional(k, check_anon_key).map(drop);
+            non_empty(prompter.input(q, "", &check)?)
         }
         None => None,
     };
 
     let jwt_secret = if provider.signs_jwt {
         match (secrets.jwt_secret_stdin, secrets.jwt_secret_env) {
-            (Some(s), _) | (None, Some(s)) => non_empty(s),
+            (Some(s), _) => non_empty(check_secret(&s, "--jwt-secret-stdin")?),
+            (None, Some(s)) => non_empty(check_secret(&s, JWT_SECRET_VAR)?),
             (None, None) if interactive && !has_value(&env_names.jwt_secret) => {
                 let q = Question {
                     prompt: "InsForge JWT secret (hidden; from `npx -y @insforge/cli secrets get JWT_SECRET`; empty to fill in later)",
@@ -240,15 +244,18 @@ fn resolve_tables(
         what: "which tables to protect",
         flag: "--table NAME (repeatable), or --yes for the requesting_user_id() function only",
     };
-    if interactive {
-        let answer = prompter.input(q, "todos")?;
-        let names: Vec<String> = answer
+    let split = |answer: &str| -> Vec<String> {
+        answer
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_string)
-            .collect();
-        return parse(&names);
+            .collect()
+    };
+    if interactive {
+        let check = |answer: &str| parse(&split(answer)).map(drop).map_err(|e| e.to_string());
+        let answer = prompter.input(q, "todos", &check)?;
+        return parse(&split(&answer));
     }
     if args.yes {
         notes.push(
@@ -263,17 +270,85 @@ fn resolve_tables(
     .into())
 }
 
-fn check_url(url: &str) -> Result<String> {
-    let url = url.trim().trim_end_matches('/');
-    if !(url.starts_with("https://") || url.starts_with("http://"))
-        || url.contains(char::is_whitespace)
-    {
-        return Err(Error::InvalidArgument(format!(
-            "--insforge-url {url:?} is not an http(s) URL (e.g. https://your-app.us-east.insforge.app)"
-        ))
-        .into());
+/// An InsForge project URL: http(s), a host, one line. Errors say what is wrong with the
+/// value exactly as it was given.
+fn check_url(given: &str) -> Result<String, String> {
+    let trimmed = given.trim();
+    let url = trimmed.trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"));
+    let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
+    let bad_char = given
+        .trim()
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control());
+    match host {
+        _ if bad_char => Err(format!(
+            "{given:?} is not a URL: it holds spaces or line breaks"
+        )),
+        None => Err(format!(
+            "{given:?} is not an http(s) URL (e.g. https://your-app.us-east.insforge.app)"
+        )),
+        Some(host) if host.is_empty() || host.starts_with(':') || host.contains('@') => Err(
+            format!("{given:?} has no host name (e.g. https://your-app.us-east.insforge.app)"),
+        ),
+        Some(_) => match dotenv::encode(url) {
+            Some(_) => Ok(url.to_string()),
+            None => Err(format!("{given:?} cannot be written to .env.local")),
+        },
     }
-    Ok(url.to_string())
+}
+
+/// An anon key: one token, no spaces or line breaks.
+fn check_anon_key(given: &str) -> Result<String, String> {
+    let key = given.trim();
+    if key.is_empty() || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(
+            "the anon key must be one word, without spaces or line breaks (it looks like anon_…)"
+                .to_string(),
+        );
+    }
+    Ok(key.to_string())
+}
+
+/// The JWT secret from stdin or the environment: one line, and writable to `.env.local`.
+fn check_secret(secret: &str, source: &str) -> Result<String> {
+    let secret = secret.trim_end_matches(['\n', '\r']);
+    let invalid = |why: &str| -> anyhow::Error {
+        Error::InvalidArgument(format!(
+            "the InsForge JWT secret from {source} {why} (nothing of it is shown)"
+        ))
+        .into()
+    };
+    if secret.contains(['\n', '\r']) {
+        return Err(invalid("has more than one line: pass the secret alone, on one line (`npx -y @insforge/cli secrets get JWT_SECRET --json` prints it as \"value\")"));
+    }
+    if secret.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(invalid("holds control characters"));
+    }
+    if dotenv::encode(secret.trim()).is_none() {
+        return Err(invalid(
+            "cannot be written to .env.local so that Next.js reads it back unchanged",
+        ));
+    }
+    Ok(secret.to_string())
+}
+
+/// `check` for a prompt answer that may be left empty.
+fn optional(
+    answer: &str,
+    check: impl Fn(&str) -> Result<String, String>,
+) -> Result<Option<String>, String> {
+    if answer.trim().is_empty() {
+        Ok(None)
+    } else {
+        check(answer).map(Some)
+    }
+}
+
+fn flag_error(flag: &str, message: &str) -> anyhow::Error {
+    Error::InvalidArgument(format!("{flag} {message}")).into()
 }
 
 fn non_empty(s: String) -> Option<String> {

@@ -2,9 +2,7 @@
 //! (never secrets), so that running again — by hand or in CI — renders the same files without
 //! asking or repeating flags. Flags override it; it can be edited or deleted.
 
-use std::path::Path;
-
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
@@ -22,15 +20,9 @@ pub struct Saved {
     pub owner_column: Option<String>,
 }
 
-/// Read the answers file in `root`, if there is one.
-pub fn load(root: &Path) -> Result<Option<Saved>> {
-    let path = root.join(FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
-    };
-    toml::from_str(&text).map(Some).map_err(|e| {
+/// The answers in the file's text.
+pub fn parse(text: &str) -> Result<Saved> {
+    toml::from_str(text).map_err(|e| {
         Error::InvalidFile {
             path: FILE.into(),
             message: format!("{}(fix it or delete the file; flags override it)", e),

@@ -72,17 +72,27 @@ impl FromStr for Table {
                 "a table name may have at most 40 characters here, so index and policy names fit",
             ));
         }
+        let folded = schema.to_ascii_lowercase();
         if [
             "auth",
             "storage",
             "realtime",
-            "pg_catalog",
             "information_schema",
             "better_auth",
         ]
-        .contains(&schema.to_ascii_lowercase().as_str())
+        .contains(&folded.as_str())
+            || folded.starts_with("pg_")
         {
-            return Err(invalid("that schema is managed by InsForge or Postgres"));
+            return Err(invalid(
+                "that schema is managed by InsForge or PostgreSQL (and pg_* names are reserved)",
+            ));
+        }
+        // Names are exact, as quoted SQL names are: `Notes` is the table "Notes". A schema
+        // spelled like `public` in other letters would be a second schema beside it.
+        if folded == "public" && schema != "public" {
+            return Err(invalid(&format!(
+                "names are case-sensitive here, and {schema:?} would be a new schema beside public: write public.{name} or just {name}"
+            )));
         }
         Ok(Table {
             schema: schema.to_string(),
@@ -311,6 +321,11 @@ mod tests {
             "todos/*",
             "tödös",
             "auth.users",
+            "PUBLIC.todos",
+            "Public.todos",
+            "pg_temp.x",
+            "PG_toast.x",
+            "Auth.users",
             &"x".repeat(41),
         ] {
             let err = bad.parse::<Table>().unwrap_err();

@@ -170,18 +170,54 @@ fn display_dir(dir: &Path) -> String {
 
 pub const INSFORGE_SDK: &str = "@insforge/sdk";
 
-/// A file that cannot be read as text: a usage error when it is not UTF-8 (e.g. UTF-16 from
-/// PowerShell), an I/O error otherwise.
-fn read_error(e: std::io::Error, name: &str, full: &Path) -> anyhow::Error {
-    if e.kind() == std::io::ErrorKind::InvalidData {
+/// A configuration file of the app (`package.json`, `tsconfig.json`, the answers file) as
+/// text, or None when there is none. Anything else that stops it being read as UTF-8 text — a
+/// folder or FIFO in its place, a read error, UTF-16 with or without a byte-order mark — is a
+/// usage error naming the file and what to do.
+pub fn read_config(root: &Path, name: &str) -> Result<Option<String>> {
+    let full = root.join(name);
+    let invalid = |message: String| -> anyhow::Error {
         Error::InvalidFile {
             path: name.into(),
-            message: "is not UTF-8 text: save it as UTF-8 and run again".into(),
+            message,
         }
         .into()
-    } else {
-        anyhow::Error::new(e).context(format!("reading {}", full.display()))
+    };
+    let meta = match std::fs::metadata(&full) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(invalid(format!(
+                "cannot be read ({e}): fix its permissions"
+            )))
+        }
+    };
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file"
+        };
+        return Err(invalid(format!("is {what}: it must be a text file")));
     }
+    let bytes = std::fs::read(&full)
+        .map_err(|e| invalid(format!("cannot be read ({e}): fix its permissions")))?;
+    decode(bytes).map(Some).map_err(invalid)
+}
+
+/// UTF-8 text, or why not.
+pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
+    let utf16 = bytes.starts_with(&[0xff, 0xfe])
+        || bytes.starts_with(&[0xfe, 0xff])
+        || bytes.iter().take(64).filter(|&&b| b == 0).count() >= 2;
+    if utf16 {
+        return Err(
+            "is UTF-16 text (as PowerShell and some Windows editors save it): save it as UTF-8 and run again"
+                .into(),
+        );
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| "is not UTF-8 text: save it as UTF-8 and run again".to_string())
 }
 
 /// Where Next.js looks for a request interceptor: `middleware.*` or `proxy.*`, at the root or
@@ -199,16 +235,12 @@ pub fn interceptor_candidates() -> impl Iterator<Item = PathBuf> {
 /// Detect the app at `root`.
 pub fn detect(root: &Path) -> Result<Project> {
     let pj_path = root.join("package.json");
-    let text = match std::fs::read_to_string(&pj_path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::Unsupported(format!(
-                "no package.json in {}: run insforge-integrate inside your app's folder, or pass that folder as the PATH argument",
-                root.display()
-            ))
-            .into())
-        }
-        Err(e) => return Err(read_error(e, "package.json", &pj_path)),
+    let Some(text) = read_config(root, "package.json")? else {
+        return Err(Error::Unsupported(format!(
+            "no package.json in {}: run insforge-integrate inside your app's folder, or pass that folder as the PATH argument",
+            root.display()
+        ))
+        .into());
     };
     let package_json = PackageJson::parse(Path::new("package.json"), text)?;
 
@@ -242,10 +274,7 @@ pub fn detect(root: &Path) -> Result<Project> {
     };
     let src_dir = app_dir.starts_with("src");
 
-    let tsconfig_path = root.join("tsconfig.json");
-    let (typescript, aliases) = if tsconfig_path.is_file() {
-        let text = std::fs::read_to_string(&tsconfig_path)
-            .map_err(|e| read_error(e, "tsconfig.json", &tsconfig_path))?;
+    let (typescript, aliases) = if let Some(text) = read_config(root, "tsconfig.json")? {
         let read = |p: &Path| std::fs::read_to_string(root.join(p)).ok();
         let aliases = tsconfig::aliases(Path::new("tsconfig.json"), &text, &read)?;
         (
@@ -303,7 +332,9 @@ pub fn detect(root: &Path) -> Result<Project> {
         .or_else(|| find_in_sources(root, &URL_VARS));
 
     Ok(Project {
-        saved: crate::saved::load(root)?,
+        saved: read_config(root, crate::saved::FILE)?
+            .map(|text| crate::saved::parse(&text))
+            .transpose()?,
         url_var,
         root: root.to_path_buf(),
         package_json,

@@ -145,7 +145,7 @@ fn utf16_package_json_is_a_usage_error() {
         .collect();
     let t = Test::fixture("clerk");
     std::fs::write(t.path().join("package.json"), utf16).unwrap();
-    fails_cleanly(&t, &["--yes"], "package.json: is not UTF-8 text");
+    fails_cleanly(&t, &["--yes"], "package.json: is UTF-16 text");
 }
 
 #[test]

@@ -17,6 +17,8 @@ pub struct Test {
     args: Vec<String>,
     env: Vec<(String, String)>,
     stdin: Option<String>,
+    /// A run still going after this long is killed and fails the test (a hang guard).
+    timeout: std::time::Duration,
 }
 
 pub struct Run {
@@ -101,6 +103,7 @@ impl Test {
             args: Vec::new(),
             env: Vec::new(),
             stdin: None,
+            timeout: std::time::Duration::from_secs(60),
         }
     }
 
@@ -158,7 +161,8 @@ impl Test {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        cmd.write_stdin(self.stdin.clone().unwrap_or_default());
+        cmd.write_stdin(self.stdin.clone().unwrap_or_default())
+            .timeout(self.timeout);
         let Output {
             status,
             stdout,
@@ -169,6 +173,26 @@ impl Test {
             stdout: String::from_utf8(stdout).unwrap(),
             stderr: String::from_utf8(stderr).unwrap(),
         }
+    }
+
+    /// Every file, by relative path, with its bytes, skipping links.
+    pub fn files(&self) -> BTreeMap<PathBuf, Vec<u8>> {
+        let mut out = self.tree();
+        out.retain(|p, _| {
+            !fs::symlink_metadata(self.dir.path().join(p)).is_ok_and(|m| m.file_type().is_symlink())
+        });
+        out
+    }
+
+    /// Temp files the tool left anywhere in the app.
+    pub fn leftovers(&self) -> Vec<PathBuf> {
+        self.tree()
+            .into_keys()
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(".insforge-integrate-"))
+            })
+            .collect()
     }
 
     pub fn read(&self, path: &str) -> String {
@@ -230,6 +254,13 @@ fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
         let path = entry.path();
         if entry.file_type().unwrap().is_dir() {
             walk(root, &path, out);
+        } else if fs::metadata(&path).is_err() {
+            // A dangling link: recorded by its target's name.
+            let link = fs::read_link(&path).unwrap_or_default();
+            out.insert(
+                path.strip_prefix(root).unwrap().to_path_buf(),
+                format!("-> {}", link.display()).into_bytes(),
+            );
         } else {
             out.insert(
                 path.strip_prefix(root).unwrap().to_path_buf(),

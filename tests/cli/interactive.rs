@@ -158,3 +158,72 @@ fn ci_set_means_no_prompts_even_on_a_terminal() {
     assert_eq!(exit_code(&mut p), 2);
     assert_eq!(t.tree(), before);
 }
+
+#[test]
+fn an_edit_while_the_confirmation_waits_is_never_overwritten() {
+    for edit in [
+        |t: &Test| {
+            let mut env = t.read(".env.local");
+            env.push_str("MY_LATE_EDIT=1\n");
+            std::fs::write(t.path().join(".env.local"), env).unwrap();
+        },
+        |t: &Test| {
+            std::fs::create_dir_all(t.path().join("lib")).unwrap();
+            std::fs::write(t.path().join("lib/insforge.ts"), "// mine\n").unwrap();
+        },
+    ] {
+        let t = Test::fixture("clerk").file(".env.local", "CLERK_SECRET_KEY=sk_test_1\n");
+        let mut p = spawn(&t);
+        accept_defaults(&mut p);
+        p.exp_string("Write these changes?").unwrap();
+        edit(&t);
+        let before = t.tree();
+        p.send_line("y").unwrap();
+        p.exp_string("changed after the plan was made, so nothing was written")
+            .unwrap();
+        assert_eq!(exit_code(&mut p), 1);
+        assert_eq!(
+            t.tree(),
+            before,
+            "the user's edit and every other file are kept"
+        );
+    }
+}
+
+#[test]
+fn a_typo_at_a_prompt_is_asked_again() {
+    let t = Test::fixture("clerk");
+    let mut p = spawn(&t);
+    p.exp_string("Tables to create").unwrap();
+    p.send_line("to dos").unwrap();
+    p.exp_string("invalid table name").unwrap();
+    p.send_line("\u{15}todos").unwrap();
+    p.exp_string("InsForge project URL").unwrap();
+    p.send_line("https:///").unwrap();
+    p.exp_string("has no host name").unwrap();
+    p.send_line("\u{15}https://x.us-east.insforge.app").unwrap();
+    p.exp_string("InsForge anon key").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("Write these changes?").unwrap();
+    p.send_line("y").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert!(t
+        .read(".env.local")
+        .contains("https://x.us-east.insforge.app"));
+}
+
+#[test]
+fn term_dumb_means_no_colour() {
+    let t = Test::fixture("clerk");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"));
+    cmd.env_clear()
+        .env("TERM", "dumb")
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .args(["init", "--dry-run", "--yes"])
+        .arg(t.path());
+    let mut p = spawn_command(cmd, Some(20_000)).expect("spawn in a pty");
+    let before = p.exp_string("Dry run:").unwrap();
+    assert!(before.contains("Plan:"), "{before}");
+    assert!(!before.contains('\u{1b}'), "{before:?}");
+    assert_eq!(exit_code(&mut p), 0);
+}

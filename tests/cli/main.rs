@@ -6,6 +6,7 @@ mod harness;
 mod conflicts;
 mod detection;
 mod errors;
+mod hostile;
 mod interactive;
 mod providers;
 mod safety;

@@ -1,0 +1,313 @@
+//! Hostile files, filesystems and inputs: nothing the user has is lost, no secret is shown,
+//! nothing is half-written, no input hangs the run, and every bad input is a usage error
+//! that says what to do.
+
+use std::fs;
+use std::process::{Command, Stdio};
+
+use crate::harness::{Test, EPOCH};
+
+fn yes() -> [&'static str; 3] {
+    ["--yes", "--table", "todos"]
+}
+
+#[test]
+fn a_cr_only_env_file_keeps_its_secret_hidden_and_its_values() {
+    let env = "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_test_abc\rCLERK_SECRET_KEY=sk_test_HIDDEN42\r";
+    let t = Test::fixture("clerk").file(".env.local", env);
+    t.run_with(&["--dry-run".into(), "--yes".into()])
+        .success()
+        .lacks("HIDDEN42");
+    t.run_with(&yes().map(String::from))
+        .success()
+        .lacks("HIDDEN42");
+    let after = t.read(".env.local");
+    assert!(after.starts_with(env), "{after:?}");
+    assert_eq!(after.matches("CLERK_SECRET_KEY=").count(), 1, "{after:?}");
+    assert!(
+        !after.contains('\n'),
+        "new lines take the file's CR endings: {after:?}"
+    );
+}
+
+#[test]
+fn a_multi_line_secret_on_stdin_is_refused_unseen() {
+    let t = Test::fixture("workos")
+        .args(["--yes", "--jwt-secret-stdin"])
+        .stdin("first-line-secret\nSECOND-LINE-42\n");
+    let before = t.files();
+    t.run()
+        .code(2)
+        .stderr_has("more than one line")
+        .lacks("SECOND-LINE-42")
+        .lacks("first-line-secret");
+    assert_eq!(t.files(), before);
+    for bad in ["--anon-key=anon_a\nb", "--anon-key=an on"] {
+        Test::fixture("clerk")
+            .args(["--yes", bad])
+            .run()
+            .code(2)
+            .stderr_has("--anon-key");
+    }
+    Test::fixture("workos")
+        .args(["--yes"])
+        .env("INSFORGE_JWT_SECRET", "a\nb")
+        .run()
+        .code(2)
+        .stderr_has("INSFORGE_JWT_SECRET");
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_app_are_never_read_shown_or_written() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("shared.env");
+    fs::write(&secret, "OUTSIDE_DB_URL=postgres://u:PW-OUTSIDE@h/db\n").unwrap();
+    let t = Test::fixture("clerk");
+    std::os::unix::fs::symlink(&secret, t.path().join(".env.local")).unwrap();
+    let before = t.files();
+    for args in [vec!["--dry-run", "--yes"], yes().to_vec()] {
+        t.run_with(&args.into_iter().map(String::from).collect::<Vec<_>>())
+            .code(2)
+            .stderr_has(".env.local: is a link to")
+            .stderr_has("outside the app")
+            .lacks("PW-OUTSIDE");
+    }
+    assert_eq!(
+        fs::read_to_string(&secret).unwrap(),
+        "OUTSIDE_DB_URL=postgres://u:PW-OUTSIDE@h/db\n"
+    );
+    assert_eq!(t.files(), before);
+    assert!(t.leftovers().is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_is_an_error_before_anything_is_written() {
+    for (link, target) in [(".env.local", "missing.env"), ("migrations", "gone")] {
+        let t = Test::fixture("clerk");
+        std::os::unix::fs::symlink(target, t.path().join(link)).unwrap();
+        let before = t.tree();
+        t.run_with(&["--dry-run".into(), "--yes".into()])
+            .code(2)
+            .stderr_has(&format!(
+                "{link}: is a link to {target}, which does not exist"
+            ));
+        t.run_with(&yes().map(String::from))
+            .code(2)
+            .stderr_has("which does not exist");
+        assert_eq!(t.tree(), before, "{link}");
+    }
+}
+
+#[test]
+fn read_only_files_are_conflicts_never_replaced_silently() {
+    use std::os::unix::fs::PermissionsExt;
+    for file in [".env.local", "package.json"] {
+        let t = Test::fixture("clerk")
+            .file(".env.local", "OTHER=1\n")
+            .args(yes());
+        let path = t.path().join(file);
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+        let before = t.read(file);
+        t.run()
+            .code(1)
+            .stdout_has(&format!("conflict   {file}  (read-only"))
+            .stdout_has(&format!("skipped {file}: it is read-only"));
+        assert_eq!(t.read(file), before, "{file}");
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o444
+        );
+        // Asked for, it is replaced, and stays read-only.
+        t.run_with(&["--yes".into(), "--on-conflict".into(), "overwrite".into()])
+            .success();
+        assert_ne!(t.read(file), before, "{file}");
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o444
+        );
+    }
+}
+
+/// A write that fails late (here: a file-size limit the migration exceeds, as a full disk
+/// would) leaves every file as it was, names the file, and leaves no temp file.
+#[cfg(unix)]
+#[test]
+fn a_failed_write_leaves_every_file_as_it_was() {
+    let t = Test::fixture("clerk").file(".env.local", "CLERK_SECRET_KEY=sk_test_x\n");
+    let before = t.files();
+    let output = Command::new("sh")
+        .arg("-c")
+        // 1 KiB blocks: package.json and .env.local fit, the migration does not.
+        .arg("ulimit -f 2; trap '' XFSZ; exec \"$@\"")
+        .arg("sh")
+        .arg(env!("CARGO_BIN_EXE_insforge-integrate"))
+        .args(["init", "--yes", "--table", "todos"])
+        .arg(t.path())
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("failed: File too large") && stderr.contains("nothing was left changed"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(".insforge-integrate-"), "{stderr}");
+    assert_eq!(t.files(), before);
+    assert!(t.leftovers().is_empty());
+    assert!(!t.exists("lib"), "folders the run created are gone too");
+}
+
+#[test]
+fn migration_versions_stay_14_digits() {
+    for epoch in ["9223372036854775807", "-1", "253402300800", "tomorrow"] {
+        Test::fixture("clerk")
+            .args(yes())
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .run()
+            .code(2)
+            .stderr_has("SOURCE_DATE_EPOCH");
+    }
+    let t = Test::fixture("clerk")
+        .file("migrations/99991231235959_x.sql", "select 1;\n")
+        .args(yes());
+    let before = t.files();
+    t.run()
+        .code(2)
+        .stderr_has("migrations/99991231235959_x.sql: has the largest migration version");
+    assert_eq!(t.files(), before);
+    // A newest version just before the end still gets a later, 14-digit one.
+    let t = Test::fixture("clerk")
+        .file("migrations/99991231235958_x.sql", "select 1;\n")
+        .args(yes());
+    t.run().success();
+    assert!(t.exists("migrations/99991231235959_clerk-insforge-rls.sql"));
+}
+
+#[test]
+fn schema_names_follow_one_rule() {
+    for bad in ["PUBLIC.todos", "pg_temp.x", "Public.todos", "pg_catalog.x"] {
+        let t = Test::fixture("clerk").args(["--yes", "--table", bad]);
+        let before = t.files();
+        t.run().code(2).stderr_has("--table");
+        assert_eq!(t.files(), before);
+    }
+}
+
+#[test]
+fn urls_are_checked_and_echoed_as_given() {
+    for bad in ["https:///", "ftp://x.io", "https://a b.io", "https://"] {
+        Test::fixture("clerk")
+            .args(["--yes", "--insforge-url", bad])
+            .run()
+            .code(2)
+            .stderr_has(&format!("--insforge-url {bad:?}"));
+    }
+}
+
+#[test]
+fn a_value_with_every_quote_reads_back_as_written() {
+    let key = "anon_a'b\"c`d$e";
+    let t = Test::fixture("clerk").args(["--yes", "--anon-key", key]);
+    t.run().success();
+    let text = t.read(".env.local");
+    let loaded = insforge_integrate::dotenv::load(&[&text], &Default::default(), true);
+    assert_eq!(
+        loaded["NEXT_PUBLIC_INSFORGE_ANON_KEY"].1.as_deref(),
+        Some(key),
+        "{text}"
+    );
+}
+
+#[test]
+fn config_files_that_cannot_be_read_are_usage_errors() {
+    let cases: [(&str, fn(&Test)); 5] = [
+        ("package.json", |t| {
+            fs::remove_file(t.path().join("package.json")).unwrap();
+            fs::create_dir(t.path().join("package.json")).unwrap();
+        }),
+        ("tsconfig.json", |t| {
+            fs::remove_file(t.path().join("tsconfig.json")).unwrap();
+            fs::create_dir(t.path().join("tsconfig.json")).unwrap();
+        }),
+        ("insforge-integrate.toml", |t| {
+            fs::write(
+                t.path().join("insforge-integrate.toml"),
+                b"provider = \"\xff\"\n",
+            )
+            .unwrap();
+        }),
+        ("package.json", |t| {
+            let utf16: Vec<u8> = "{\"name\":\"x\"}"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect();
+            fs::write(t.path().join("package.json"), utf16).unwrap();
+        }),
+        ("lib/insforge.ts", |t| {
+            fs::create_dir_all(t.path().join("lib/insforge.ts")).unwrap();
+        }),
+    ];
+    for (n, (file, break_it)) in cases.into_iter().enumerate() {
+        let t = Test::fixture("clerk").args(yes());
+        break_it(&t);
+        let run = t.run().code(2).stderr_has(file);
+        if n == 3 {
+            assert!(run.stderr.contains("UTF-16"), "{}", run.stderr);
+        }
+    }
+}
+
+#[test]
+fn pathological_files_do_not_hang_the_run() {
+    let many = "KEY_X=some-value-here\n".repeat(100_000);
+    let unclosed = "A=\"unterminated\n".repeat(100_000);
+    let stars = format!("{}x\n", "*".repeat(40));
+    for (file, text) in [
+        (".env.local", many.as_str()),
+        (".env.local", unclosed.as_str()),
+        (".gitignore", stars.as_str()),
+    ] {
+        Test::fixture("clerk")
+            .file(file, text)
+            .args(["--dry-run", "--yes"])
+            .run()
+            .success();
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let t = Test::fixture("clerk");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"))
+        .args(["init", "--dry-run", "--yes"])
+        .arg(t.path())
+        .env_clear()
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
+fn temp_files_are_private_and_swept() {
+    // A killed run's leftovers (see kill.rs for real kills) are removed by the next run.
+    let t = Test::fixture("clerk")
+        .file(
+            ".insforge-integrate-AbC123.tmp",
+            "INSFORGE_JWT_SECRET=leak\n",
+        )
+        .file("lib/.insforge-integrate-x.tmp", "x")
+        .args(yes());
+    t.run().success();
+    assert!(t.leftovers().is_empty(), "{:?}", t.leftovers());
+}

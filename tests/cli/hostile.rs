@@ -225,7 +225,8 @@ fn a_value_with_every_quote_reads_back_as_written() {
 
 #[test]
 fn config_files_that_cannot_be_read_are_usage_errors() {
-    let cases: [(&str, fn(&Test)); 5] = [
+    type Break = fn(&Test);
+    let cases: [(&str, Break); 5] = [
         ("package.json", |t| {
             fs::remove_file(t.path().join("package.json")).unwrap();
             fs::create_dir(t.path().join("package.json")).unwrap();

@@ -3,10 +3,12 @@
 
 mod harness;
 
+mod concurrency;
 mod conflicts;
 mod detection;
 mod errors;
 mod hostile;
 mod interactive;
+mod kill;
 mod providers;
 mod safety;

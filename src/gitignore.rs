@@ -4,13 +4,14 @@
 
 /// The new text; the input unchanged when the rules already say what is wanted.
 pub fn ensure(existing: &str, ignore: &[String], keep: &[String]) -> String {
+    let rules = Rules::new(existing);
     let missing: Vec<String> = ignore
         .iter()
-        .filter(|p| !ignored(existing, p))
+        .filter(|p| !rules.ignores(p))
         .cloned()
         .chain(
             keep.iter()
-                .filter(|p| ignored(existing, p))
+                .filter(|p| rules.ignores(p))
                 .map(|p| format!("!{p}")),
         )
         .collect();
@@ -40,17 +41,51 @@ pub fn ensure(existing: &str, ignore: &[String], keep: &[String]) -> String {
     out
 }
 
-/// Whether the rules in `text` ignore the root-level file `path`, as git reads them (the
-/// `ignore` crate's matcher: globs compiled to automata, so no line takes more than linear
-/// time). Lines git would reject are skipped, as git skips them.
+/// Whether the rules in `text` ignore the root-level file `path`, as git reads them.
 pub fn ignored(text: &str, path: &str) -> bool {
-    let mut builder = ignore::gitignore::GitignoreBuilder::new("");
-    for line in text.lines() {
-        let _ = builder.add_line(None, line);
+    Rules::new(text).ignores(path)
+}
+
+/// A `.gitignore`'s rules for files at the app's root, matched by the `ignore` crate (globs
+/// compiled to automata, so no line takes more than linear time). Lines git would reject are
+/// skipped, as git skips them; so are rules that can only match inside a folder
+/// (`config/.env.local`), and repeats of a line.
+struct Rules(Option<ignore::gitignore::Gitignore>);
+
+impl Rules {
+    fn new(text: &str) -> Self {
+        let mut builder = ignore::gitignore::GitignoreBuilder::new("");
+        let mut seen = std::collections::HashSet::new();
+        for line in text.lines() {
+            if !root_level(line) || !seen.insert(line) {
+                continue;
+            }
+            let _ = builder.add_line(None, line);
+        }
+        Self(builder.build().ok())
     }
-    builder
-        .build()
-        .is_ok_and(|rules| rules.matched(path, false).is_ignore())
+
+    fn ignores(&self, path: &str) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|rules| rules.matched(path, false).is_ignore())
+    }
+}
+
+/// Whether a rule could match a file at the root: no `/` but a leading one (or `**/`) and a
+/// trailing one. Comments and blank lines are kept out too.
+fn root_level(line: &str) -> bool {
+    let line = line.trim_end_matches([' ', '\t', '\r']);
+    if line.is_empty() || line.starts_with('#') {
+        return false;
+    }
+    let rule = line.strip_prefix('!').unwrap_or(line);
+    let rule = rule
+        .strip_prefix("**/")
+        .or_else(|| rule.strip_prefix('/'))
+        .unwrap_or(rule);
+    let rule = rule.strip_suffix('/').unwrap_or(rule);
+    !rule.contains('/')
 }
 
 #[cfg(test)]
@@ -82,6 +117,7 @@ mod tests {
             ".env.local/",
             "/config/*",
             "[",
+            ".env*\n!config/x\n!/.env.local",
         ] {
             assert!(!ignored(rules, ".env.local"), "{rules:?}");
         }

@@ -78,6 +78,15 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
         writeln!(out, "{} {note}", paint.yellow("note:"))?;
     }
 
+    if answers.provider.id == "stytch" {
+        if let Some(at) = &project.wiring.stytch_b2b {
+            return Err(Error::Unsupported(format!(
+                "this is a Stytch B2B app ({}): its sessions belong to organization members, and insforge-integrate writes code for Stytch's consumer API, which cannot authenticate them. B2B support comes later; nothing was written",
+                crate::slash(&at.file)
+            ))
+            .into());
+        }
+    }
     let rendered = render::render(&project, &answers)?;
     let mut plan = plan::plan(&rendered.artifacts, &Disk::new(root)?, now)?;
     let masker = Masker {
@@ -323,6 +332,8 @@ fn report(
             crate::slash(&manual.existing[0])
         ));
     }
+    steps.extend(rendered.manual_steps.iter().cloned());
+    steps.extend(plan.notes.iter().cloned());
     writeln!(out, "\n{}", paint.bold("Next steps"))?;
     for (n, step) in steps.iter().enumerate() {
         writeln!(out, "  {}. {step}", n + 1)?;

@@ -176,6 +176,8 @@ pub enum Kind {
     GitIgnore,
     Migration,
     Answers,
+    /// Insertions into one of the app's own source files.
+    Edit,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,6 +216,8 @@ pub struct Plan {
     pub manual: Vec<Manual>,
     /// Dependencies added to package.json (an install is needed).
     pub added_dependencies: Vec<Dependency>,
+    /// What the user must do by hand, found while planning (an edit that could not be made).
+    pub notes: Vec<String>,
 }
 
 impl Plan {
@@ -306,6 +310,25 @@ pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds) -> Result<P
                 plan.push_merge(path, Kind::Answers, old, content.clone());
             }
             Artifact::Migration { .. } => {}
+            Artifact::Edit {
+                path,
+                base,
+                insertions,
+                what,
+            } => {
+                let old = files.read(path)?;
+                if old.as_deref() != Some(base.as_str()) {
+                    return Err(Error::Changed(slash(path)).into());
+                }
+                let new = insert(base, insertions);
+                match crate::detect::source::parses(path, &new) {
+                    Ok(()) => plan.push_merge(path, Kind::Edit, old, new),
+                    Err(e) => plan.notes.push(format!(
+                        "{} was not edited ({what}): the result would not parse ({e}). Make the change by hand.",
+                        slash(path)
+                    )),
+                }
+            }
         }
     }
     for artifact in migration_artifacts {
@@ -351,6 +374,22 @@ impl Plan {
         };
         self.push(path, action, kind, old, new);
     }
+}
+
+/// `base` with each text inserted at its offset; every other byte kept.
+pub fn insert(base: &str, insertions: &[(usize, String)]) -> String {
+    let mut sorted: Vec<&(usize, String)> = insertions.iter().collect();
+    sorted.sort_by_key(|(at, _)| *at);
+    let mut out = String::with_capacity(base.len() + 128);
+    let mut from = 0;
+    for (at, text) in sorted {
+        let at = (*at).min(base.len());
+        out.push_str(&base[from..at]);
+        out.push_str(text);
+        from = at;
+    }
+    out.push_str(&base[from..]);
+    out
 }
 
 /// Equal but for line endings (a checkout may have turned LF into CRLF).

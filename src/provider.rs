@@ -26,6 +26,10 @@ pub struct Provider {
     #[serde(default)]
     pub branches: Vec<Branch>,
     pub files: Vec<FileSpec>,
+    /// Modules templates import by role (`{{use "auth0"}}`): the tool's own file, unless the
+    /// app already has one (then its module and export name).
+    #[serde(default)]
+    pub roles: Vec<Role>,
     /// Provider-specific parts of the SQL migration.
     #[serde(default)]
     pub sql: Option<SqlSpec>,
@@ -95,6 +99,19 @@ pub struct FileSpec {
     pub root: bool,
     #[serde(default)]
     pub interceptor: bool,
+    /// The part of the provider's wiring this file is (`auth0`, `auth-route`): not written
+    /// when the app already has it.
+    #[serde(default)]
+    pub provides: Option<String>,
+}
+
+/// A binding templates import: `name` is both the role and the local name they use.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    pub name: String,
+    /// The tool's own module for it (relative to the source root, no extension).
+    pub module: String,
 }
 
 impl Provider {
@@ -185,6 +202,16 @@ mod tests {
             );
             for f in &p.files {
                 p.template_source(&f.template).unwrap();
+            }
+            for r in &p.roles {
+                assert!(
+                    p.files
+                        .iter()
+                        .any(|f| f.provides.as_deref() == Some(&r.name)),
+                    "{}: no file provides role {}",
+                    p.id,
+                    r.name
+                );
             }
             p.template_source("next-steps.hbs").unwrap();
             for b in &p.branches {

@@ -51,6 +51,16 @@ pub enum Artifact {
     },
     /// The answers file: always brought up to date, never a conflict.
     Answers { path: PathBuf, content: String },
+    /// Insertions into an existing source file of the app, computed from the text `base`
+    /// detection parsed. Every byte outside the insertions stays; the result must parse.
+    Edit {
+        path: PathBuf,
+        base: String,
+        /// (byte offset in `base`, text to insert there), in any order.
+        insertions: Vec<(usize, String)>,
+        /// What the edit does, for the summary: `beforeSessionSaved added`.
+        what: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +79,9 @@ pub struct Rendered {
     pub public_keys: BTreeSet<String>,
     /// Secret values known to this run, masked wherever they appear.
     pub secret_values: Vec<String>,
+    /// What the user must do by hand that the tool cannot do safely, shown with the next
+    /// steps.
+    pub manual_steps: Vec<String>,
 }
 
 pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
@@ -84,10 +97,38 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
             source_root: project.source_root(),
         }),
     );
+    hb.register_helper(
+        "use",
+        Box::new(UseHelper {
+            aliases: project.aliases.clone(),
+            source_root: project.source_root(),
+            roles: provider.roles.clone(),
+            app: project.wiring.roles.clone(),
+        }),
+    );
 
     let mut artifacts = Vec::new();
+    let mut manual_steps = Vec::new();
     let source_root = project.source_root();
+    let wiring = &project.wiring;
     for spec in &provider.files {
+        // The app has this part of the wiring already: use it, never write a second one.
+        if spec
+            .provides
+            .as_ref()
+            .is_some_and(|role| wiring.roles.contains_key(role))
+        {
+            continue;
+        }
+        // The interceptor already calls the provider's middleware: nothing to add.
+        if spec.interceptor
+            && wiring
+                .interceptor
+                .as_ref()
+                .is_some_and(|i| i.provider_call.is_some())
+        {
+            continue;
+        }
         let relative = hb
             .render_template(&spec.path, &context)
             .with_context(|| format!("rendering the path of {}/{}", provider.id, spec.template))?;
@@ -140,8 +181,19 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
     }));
     artifacts.push(Artifact::Dependencies(deps));
 
+    if provider.id == "auth0" {
+        auth0_edit(project, &mut artifacts, &mut manual_steps);
+    }
+
     let mut sequence = 0;
-    if let Some(bootstrap) = provider.sql.as_ref().and_then(|s| s.bootstrap.as_ref()) {
+    // The bootstrap migration (Better Auth's schema) goes with the tool's own config only.
+    let own_config = !wiring.roles.contains_key("auth");
+    if let Some(bootstrap) = provider
+        .sql
+        .as_ref()
+        .and_then(|s| s.bootstrap.as_ref())
+        .filter(|_| own_config)
+    {
         let content = hb.render_template(template_text(&bootstrap.template)?, &context)?;
         artifacts.push(Artifact::Migration {
             name: bootstrap.name.clone(),
@@ -193,7 +245,65 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         next_steps,
         public_keys,
         secret_values,
+        manual_steps,
     })
+}
+
+/// The app's own `new Auth0Client(…)` must keep the InsForge token in the session: add
+/// `beforeSessionSaved: copyInsforgeToken` to its options, or say exactly what to add when
+/// the tool cannot do it safely.
+fn auth0_edit(project: &Project, artifacts: &mut Vec<Artifact>, manual: &mut Vec<String>) {
+    let Some(a) = &project.wiring.auth0 else {
+        return;
+    };
+    if a.keeps_token {
+        return;
+    }
+    let helper = project.source_root().join("lib/insforge-auth0");
+    let spec = import_specifier(&project.aliases, &a.at.file, &helper);
+    let import = format!("import {{ copyInsforgeToken }} from '{spec}';");
+    if let Some(line) = a.hook {
+        manual.push(format!(
+            "Your Auth0Client ({}) has its own beforeSessionSaved (line {line}). Keep the InsForge token there:\n     {import}\n   and end the hook with:\n     return copyInsforgeToken(session, idToken);",
+            a.at
+        ));
+        return;
+    }
+    let text = &a.text;
+    let property = "beforeSessionSaved: copyInsforgeToken";
+    let insertion = match (&a.call.object, a.call.arguments) {
+        (Some(object), _) => match object.keys.first() {
+            None => (object.span.start as usize + 1, format!(" {property} ")),
+            Some((_, first)) => {
+                let at = first.start as usize;
+                let open = object.span.start as usize;
+                if text[open..at].contains('\n') {
+                    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                    let indent: String = text[line_start..at]
+                        .chars()
+                        .take_while(|c| c.is_whitespace())
+                        .collect();
+                    (at, format!("{property},\n{indent}"))
+                } else {
+                    (at, format!("{property}, "))
+                }
+            }
+        },
+        (None, 0) => (a.call.close_paren as usize, format!("{{ {property} }}")),
+        (None, _) => {
+            manual.push(format!(
+                "Your Auth0Client ({}) takes its options from a variable: add `{property}` to them, with\n     {import}",
+                a.at
+            ));
+            return;
+        }
+    };
+    artifacts.push(Artifact::Edit {
+        path: a.at.file.clone(),
+        base: text.clone(),
+        insertions: vec![(a.imports_end as usize, format!("\n{import}")), insertion],
+        what: "beforeSessionSaved keeps the InsForge token".into(),
+    });
 }
 
 /// The handlebars context every template sees (documented in templates/README.md).
@@ -261,10 +371,40 @@ pub fn context(project: &Project, answers: &Answers) -> Value {
         "branch": branches,
         "tables": tables,
         "sql_tables": sql_tables,
-        "owner_references": provider.sql.as_ref().and_then(|s| s.owner_references.clone()).unwrap_or_default(),
+        // Owned tables reference the user table only where the tool knows it: its own
+        // Better Auth config. The app's own config keeps it where its adapter does.
+        "owner_references": provider
+            .sql
+            .as_ref()
+            .and_then(|s| s.owner_references.clone())
+            .filter(|_| !project.wiring.roles.contains_key("auth"))
+            .unwrap_or_default(),
         "package_manager": { "name": pm.name(), "run": pm.run(), "exec": pm.exec() },
         "file": "",
+        "wired": wired(project),
     })
+}
+
+/// What templates see of the app's wiring: `wired.layout.ClerkProvider` is where the root
+/// layout renders it; `wired.auth_config` is the Better Auth config the migrate command
+/// reads; `wired.roles.auth` is where the app's own instance is.
+fn wired(project: &Project) -> Value {
+    let w = &project.wiring;
+    let layout: serde_json::Map<String, Value> = w
+        .layout_providers
+        .iter()
+        .map(|(name, at)| (name.clone(), json!(at.to_string())))
+        .collect();
+    let roles: serde_json::Map<String, Value> = w
+        .roles
+        .iter()
+        .map(|(role, b)| (role.clone(), json!(b.at.to_string())))
+        .collect();
+    let auth_config = match w.roles.get("auth") {
+        Some(b) => slash(&b.at.file),
+        None => slash(&project.source_root().join("lib/auth.ts")),
+    };
+    json!({ "layout": layout, "roles": roles, "auth_config": auth_config })
 }
 
 /// The entries for `.env.example` (placeholders) and `.env.local` (values or blanks). A key
@@ -338,6 +478,73 @@ fn env_entries(project: &Project, answers: &Answers) -> (Vec<Entry>, Vec<Entry>)
         })
         .collect();
     (example, local)
+}
+
+/// `{{use "auth0"}}`: the import statement for a role's binding, as the file being rendered
+/// writes it: from the app's own module when it has one (aliased to the role's name), else
+/// from the tool's.
+struct UseHelper {
+    aliases: Vec<Alias>,
+    source_root: PathBuf,
+    roles: Vec<crate::provider::Role>,
+    app: std::collections::BTreeMap<String, crate::detect::wiring::AppBinding>,
+}
+
+impl handlebars::HelperDef for UseHelper {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        ctx: &'rc handlebars::Context,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let role = h
+            .param(0)
+            .and_then(|p| p.value().as_str())
+            .ok_or_else(|| RenderErrorReason::ParamNotFoundForIndex("use", 0))?;
+        let from = ctx
+            .data()
+            .get("file")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let statement = match self.app.get(role) {
+            Some(binding) => {
+                let module = module_path(&binding.at.file);
+                let spec = import_specifier(&self.aliases, Path::new(from), &module);
+                match &binding.export {
+                    Some(name) if name == role => format!("import {{ {role} }} from '{spec}';"),
+                    Some(name) => format!("import {{ {name} as {role} }} from '{spec}';"),
+                    None => format!("import {role} from '{spec}';"),
+                }
+            }
+            None => {
+                let own = self
+                    .roles
+                    .iter()
+                    .find(|r| r.name == role)
+                    .ok_or_else(|| RenderErrorReason::Other(format!("no role {role:?}")))?;
+                let spec = import_specifier(
+                    &self.aliases,
+                    Path::new(from),
+                    &self.source_root.join(&own.module),
+                );
+                format!("import {{ {role} }} from '{spec}';")
+            }
+        };
+        out.write(&statement)?;
+        Ok(())
+    }
+}
+
+/// A source file as a module path: no extension, and a folder for `index`.
+fn module_path(file: &Path) -> PathBuf {
+    let stem = file.with_extension("");
+    if stem.file_name().is_some_and(|n| n == "index") {
+        stem.parent().map(Path::to_path_buf).unwrap_or_default()
+    } else {
+        stem
+    }
 }
 
 /// `{{import "lib/insforge"}}`: how the file being rendered imports a generated module.

@@ -3,7 +3,9 @@
 
 pub mod lockfile;
 pub mod package_json;
+pub mod source;
 pub mod tsconfig;
+pub mod wiring;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -50,6 +52,8 @@ pub struct Project {
     pub url_var: Option<Fact<&'static str>>,
     /// The answers saved by an earlier run (`insforge-integrate.toml`).
     pub saved: Option<crate::saved::Saved>,
+    /// The app's existing auth wiring, from its parsed source.
+    pub wiring: wiring::Wiring,
 }
 
 /// The two names public guides use for the InsForge URL; the first is the default.
@@ -139,6 +143,58 @@ impl Project {
             out.push((
                 "InsForge URL var".into(),
                 format!("{} ({})", var.value, var.evidence),
+            ));
+        }
+        let w = &self.wiring;
+        for (role, binding) in &w.roles {
+            let export = match &binding.export {
+                Some(name) => format!(", export {name}"),
+                None => String::new(),
+            };
+            out.push((
+                format!("app has {role}"),
+                format!("{} at {}{export}", binding.what, binding.at),
+            ));
+        }
+        if let Some(a) = &w.auth0 {
+            out.push((
+                "Auth0 hook".into(),
+                match (a.hook, a.keeps_token) {
+                    (_, true) => format!("beforeSessionSaved keeps the InsForge token ({})", a.at),
+                    (Some(line), false) => format!(
+                        "beforeSessionSaved at {}:{line} (does not keep the InsForge token)",
+                        crate::slash(&a.at.file)
+                    ),
+                    (None, false) => format!("no beforeSessionSaved in {}", a.at),
+                },
+            ));
+        }
+        for (name, at) in &w.layout_providers {
+            out.push(("layout wraps".into(), format!("<{name}> at {at}")));
+        }
+        if let Some(i) = &w.interceptor {
+            let mut text = match &i.provider_call {
+                Some((call, line)) => format!("{}:{line} calls {call}", crate::slash(&i.file)),
+                None => format!("{} calls no provider middleware", crate::slash(&i.file)),
+            };
+            if !i.chains.is_empty() {
+                text.push_str(&format!("; also {}", i.chains.join(", ")));
+            }
+            out.push(("interceptor".into(), text));
+        }
+        for c in &w.insforge {
+            out.push((
+                "InsForge client".into(),
+                format!("createClient with {} at {}", c.token, c.at),
+            ));
+        }
+        if let Some(at) = &w.stytch_b2b {
+            out.push(("Stytch".into(), format!("B2B ({})", crate::slash(&at.file))));
+        }
+        for (file, error) in &w.unparsable {
+            out.push((
+                "does not parse".into(),
+                format!("{} ({error}): left alone", crate::slash(file)),
             ));
         }
         out.push((
@@ -331,7 +387,12 @@ pub fn detect(root: &Path) -> Result<Project> {
         })
         .or_else(|| find_in_sources(root, &URL_VARS));
 
+    let (modules, files_read) = source::scan(root);
+    let texts = |p: &Path| std::fs::read_to_string(root.join(p)).ok();
+    let wiring = wiring::recognise(&modules, &texts, files_read);
+
     Ok(Project {
+        wiring,
         saved: read_config(root, crate::saved::FILE)?
             .map(|text| crate::saved::parse(&text))
             .transpose()?,

@@ -1,0 +1,599 @@
+//! The source model: the app's own TypeScript and JavaScript, parsed with oxc.
+//!
+//! Only files that can matter are read: code files under `app/`, `src/`, `lib/`, `pages/`,
+//! `auth/`, `utils/`, `config/`, `server/` and at the root (the interceptor, `auth.ts`…),
+//! walked with the app's `.gitignore` rules and never inside `node_modules`, `.next` or build
+//! output. A file is parsed only when its text names something the tool looks for (a provider
+//! package, `@insforge/sdk`, a provider component) or it is the interceptor or a root layout.
+//!
+//! Each parsed file becomes a [`Module`]: its imports, exports, the calls and `new`
+//! expressions it makes (with the variable each is bound to and the keys of an object
+//! argument), and the JSX elements it renders, each with its line. Recognising a provider's
+//! wiring is then a query over modules; see [`Wiring`].
+
+use std::path::{Path, PathBuf};
+
+use oxc_allocator::Allocator;
+use oxc_ast::ast::{
+    Argument, BindingPattern, CallExpression, ExportDefaultDeclaration,
+    ExportDefaultDeclarationKind, Expression, JSXElementName, JSXOpeningElement, NewExpression,
+    ObjectExpression, ObjectPropertyKind, VariableDeclarator,
+};
+use oxc_ast_visit::{walk, Visit};
+use oxc_span::{GetSpan, SourceType, Span};
+
+/// Folders (at the root) the scan walks; other top-level folders are not the app's code.
+const SCAN_DIRS: [&str; 9] = [
+    "app",
+    "src",
+    "lib",
+    "pages",
+    "auth",
+    "utils",
+    "config",
+    "server",
+    "components",
+];
+const CODE: [&str; 8] = ["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
+/// Never entered, whatever `.gitignore` says.
+const SKIP: [&str; 8] = [
+    "node_modules",
+    ".next",
+    ".git",
+    "dist",
+    "build",
+    "out",
+    "coverage",
+    ".turbo",
+];
+/// Words that make a file worth parsing.
+const MARKERS: [&str; 12] = [
+    "@auth0/nextjs-auth0",
+    "better-auth",
+    "@clerk/",
+    "@kinde-oss/",
+    "@workos-inc/",
+    "stytch",
+    "@insforge/sdk",
+    "ClerkProvider",
+    "AuthKitProvider",
+    "StytchProvider",
+    "Auth0Provider",
+    "KindeProvider",
+];
+/// A file larger than this is generated or vendored, not wiring.
+const MAX_FILE: u64 = 1 << 20;
+
+/// One import binding: `import { a as b } from 'm'` is (m, Name(a), b).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    pub source: String,
+    pub imported: Imported,
+    pub local: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Imported {
+    Name(String),
+    Default,
+    Namespace,
+}
+
+/// An export of a local binding: `export const x`, `export { x as y }`, `export default x`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    /// The local name; None for `export default <expression>`.
+    pub local: Option<String>,
+    /// The exported name; None for the default export.
+    pub name: Option<String>,
+}
+
+/// A call or `new` expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// The callee as written: `betterAuth`, `auth0.middleware`, `Auth0Client`.
+    pub callee: String,
+    pub new: bool,
+    pub line: u32,
+    pub span: Span,
+    /// The variable the result is assigned to (`const auth0 = new Auth0Client()`), or
+    /// `default` for `export default betterAuth(...)`.
+    pub bound_to: Option<String>,
+    /// The first argument, when it is an object literal.
+    pub object: Option<ObjectArg>,
+    /// How many arguments, and where the argument list closes (before `)`).
+    pub arguments: usize,
+    pub close_paren: u32,
+}
+
+/// An object literal argument: its braces and its keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectArg {
+    pub span: Span,
+    /// Keys with the span of each property, in order.
+    pub keys: Vec<(String, Span)>,
+    /// `key: call(...)` values: the key and the callee, for `database: prismaAdapter(...)`.
+    pub values: Vec<(String, String)>,
+}
+
+/// A JSX element: `<ClerkProvider>` is `ClerkProvider`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Jsx {
+    pub name: String,
+    pub line: u32,
+    pub span: Span,
+}
+
+/// What one parsed file holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Module {
+    pub path: PathBuf,
+    pub imports: Vec<Import>,
+    pub exports: Vec<Export>,
+    pub calls: Vec<Call>,
+    pub jsx: Vec<Jsx>,
+    /// String literals in `export const config = { matcher }`, for an interceptor.
+    pub matcher: Vec<String>,
+    /// The file does not parse: nothing in it is trusted, and it is never edited.
+    pub parse_error: Option<String>,
+    /// Where the last import ends (a new import goes after it).
+    pub imports_end: u32,
+    /// The tool wrote this file (its first line says so): it is the tool's, not the app's.
+    pub generated: bool,
+}
+
+impl Module {
+    /// The local name `package`'s `name` is imported as, if it is.
+    pub fn local_of(&self, package: &str, name: &str) -> Option<&str> {
+        self.imports
+            .iter()
+            .find(|i| {
+                (i.source == package || i.source.starts_with(&format!("{package}/")))
+                    && i.imported == Imported::Name(name.into())
+            })
+            .map(|i| i.local.as_str())
+    }
+
+    /// The modules imported from.
+    pub fn imports_from(&self, prefix: &str) -> bool {
+        self.imports
+            .iter()
+            .any(|i| i.source == prefix || i.source.starts_with(&format!("{prefix}/")))
+    }
+
+    /// How `local` is exported: `Some(Some(name))` by name, `Some(None)` as the default.
+    pub fn export_of(&self, local: &str) -> Option<Option<String>> {
+        if local == "default" {
+            return Some(None);
+        }
+        self.exports
+            .iter()
+            .find(|e| e.local.as_deref() == Some(local))
+            .map(|e| e.name.clone())
+    }
+
+    /// Calls (or `new`s) of what `local` names.
+    pub fn calls_of<'m>(&'m self, local: &'m str) -> impl Iterator<Item = &'m Call> + 'm {
+        self.calls.iter().filter(move |c| c.callee == local)
+    }
+}
+
+/// Files the scan looks at, relative to `root`: code files in the app's folders (gitignore
+/// rules applied) and at the root.
+pub fn candidates(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(root) {
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| is_code(Path::new(n)) && !n.contains(".config."))
+            .collect();
+        names.sort();
+        out.extend(names.into_iter().map(PathBuf::from));
+    }
+    for dir in SCAN_DIRS {
+        let full = root.join(dir);
+        if !full.is_dir() {
+            continue;
+        }
+        let walk = ignore::WalkBuilder::new(&full)
+            .hidden(true)
+            .git_global(false)
+            .git_exclude(false)
+            .require_git(false)
+            .filter_entry(|e| !SKIP.contains(&e.file_name().to_string_lossy().as_ref()))
+            .sort_by_file_path(|a, b| a.cmp(b))
+            .build();
+        for entry in walk.flatten() {
+            if entry.file_type().is_some_and(|t| t.is_file()) && is_code(entry.path()) {
+                if let Ok(rel) = entry.path().strip_prefix(root) {
+                    out.push(rel.to_path_buf());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn is_code(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| CODE.contains(&e))
+        && !path.to_string_lossy().ends_with(".d.ts")
+}
+
+/// Whether a file must be parsed whatever it says: the interceptor, a layout.
+fn always(path: &Path) -> bool {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let in_root_or_src = path
+        .parent()
+        .is_none_or(|p| p.as_os_str().is_empty() || p == Path::new("src"));
+    (in_root_or_src && matches!(stem, "middleware" | "proxy")) || stem == "layout"
+}
+
+/// Read and parse the candidates worth parsing. Returns the modules and how many files were
+/// read.
+pub fn scan(root: &Path) -> (Vec<Module>, usize) {
+    let files = candidates(root);
+    let mut modules = Vec::new();
+    let mut read = 0;
+    for rel in files {
+        let full = root.join(&rel);
+        if std::fs::metadata(&full).map_or(true, |m| !m.is_file() || m.len() > MAX_FILE) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&full) else {
+            continue;
+        };
+        read += 1;
+        if always(&rel) || MARKERS.iter().any(|m| text.contains(m)) {
+            modules.push(parse(&rel, &text));
+        }
+    }
+    (modules, read)
+}
+
+/// Parse one file's text into its [`Module`].
+pub fn parse(path: &Path, text: &str) -> Module {
+    let allocator = Allocator::default();
+    let source_type = SourceType::from_path(path)
+        .unwrap_or_default()
+        .with_typescript(true)
+        .with_jsx(true);
+    // `.ts` files cannot hold JSX (`<T>x` is a cast there).
+    let source_type = if path
+        .extension()
+        .is_some_and(|e| e == "ts" || e == "mts" || e == "cts")
+    {
+        source_type.with_jsx(false)
+    } else {
+        source_type
+    };
+    let ret = oxc_parser::Parser::new(&allocator, text, source_type).parse();
+    let lines = LineIndex::new(text);
+    let mut module = Module {
+        path: path.to_path_buf(),
+        imports: Vec::new(),
+        exports: Vec::new(),
+        calls: Vec::new(),
+        jsx: Vec::new(),
+        matcher: Vec::new(),
+        parse_error: None,
+        imports_end: 0,
+        generated: text
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("Generated by insforge-integrate")),
+    };
+    if ret.panicked || !ret.diagnostics.is_empty() {
+        let first = ret
+            .diagnostics
+            .iter()
+            .next()
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "it does not parse".into());
+        module.parse_error = Some(first);
+        return module;
+    }
+    let record = &ret.module_record;
+    for entry in &record.import_entries {
+        use oxc_syntax::module_record::ImportImportName;
+        module.imports.push(Import {
+            source: entry.module_request.name.to_string(),
+            imported: match &entry.import_name {
+                ImportImportName::Name(n) => Imported::Name(n.name.to_string()),
+                ImportImportName::Default(_) => Imported::Default,
+                ImportImportName::NamespaceObject => Imported::Namespace,
+            },
+            local: entry.local_name.name.to_string(),
+        });
+        module.imports_end = module.imports_end.max(entry.statement_span.end);
+    }
+    for entry in &record.local_export_entries {
+        use oxc_syntax::module_record::{ExportExportName, ExportLocalName};
+        let local = match &entry.local_name {
+            ExportLocalName::Name(n) | ExportLocalName::Default(n) => Some(n.name.to_string()),
+            ExportLocalName::Null => None,
+        };
+        let name = match &entry.export_name {
+            ExportExportName::Name(n) => Some(n.name.to_string()),
+            _ => None,
+        };
+        module.exports.push(Export { local, name });
+    }
+    let mut visitor = Collector {
+        text,
+        lines: &lines,
+        module: &mut module,
+        bound: Vec::new(),
+    };
+    visitor.visit_program(&ret.program);
+    let bound = std::mem::take(&mut visitor.bound);
+    for (span, name) in bound {
+        if let Some(call) = module.calls.iter_mut().find(|c| c.span == span) {
+            call.bound_to = Some(name);
+        }
+    }
+    module
+}
+
+/// Byte offsets to 1-based line numbers.
+struct LineIndex(Vec<u32>);
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i as u32 + 1),
+        );
+        Self(starts)
+    }
+    fn line(&self, offset: u32) -> u32 {
+        self.0.partition_point(|&s| s <= offset) as u32
+    }
+}
+
+/// `a.b.c` for an identifier or a chain of static member accesses.
+fn dotted(expr: &Expression) -> Option<String> {
+    match expr.without_parentheses() {
+        Expression::Identifier(id) => Some(id.name.to_string()),
+        Expression::StaticMemberExpression(m) => {
+            Some(format!("{}.{}", dotted(&m.object)?, m.property.name))
+        }
+        _ => None,
+    }
+}
+
+struct Collector<'s, 'm> {
+    text: &'s str,
+    lines: &'s LineIndex,
+    module: &'m mut Module,
+    /// (span of an initializer call, the variable it is bound to)
+    bound: Vec<(Span, String)>,
+}
+
+impl Collector<'_, '_> {
+    fn object_arg(&self, arguments: &[Argument]) -> Option<ObjectArg> {
+        let Expression::ObjectExpression(obj) = arguments.first()?.as_expression()? else {
+            return None;
+        };
+        Some(object(obj))
+    }
+
+    fn push(&mut self, callee: &Expression, new: bool, span: Span, arguments: &[Argument]) {
+        let Some(callee) = dotted(callee) else {
+            return;
+        };
+        let close = self.text[..span.end as usize]
+            .rfind(')')
+            .map_or(span.end, |i| i as u32);
+        let call = Call {
+            callee,
+            new,
+            line: self.lines.line(span.start),
+            span,
+            bound_to: None,
+            object: self.object_arg(arguments),
+            arguments: arguments.len(),
+            close_paren: close,
+        };
+        self.module.calls.push(call);
+    }
+}
+
+fn object(obj: &ObjectExpression) -> ObjectArg {
+    let mut keys = Vec::new();
+    let mut values = Vec::new();
+    for prop in &obj.properties {
+        if let ObjectPropertyKind::ObjectProperty(p) = prop {
+            if let Some(name) = p.key.static_name() {
+                keys.push((name.to_string(), p.span));
+                let value = match p.value.without_parentheses() {
+                    Expression::CallExpression(c) => dotted(&c.callee),
+                    Expression::NewExpression(n) => dotted(&n.callee).map(|c| format!("new {c}")),
+                    Expression::ObjectExpression(inner) => Some(format!(
+                        "{{{}}}",
+                        object(inner)
+                            .values
+                            .iter()
+                            .map(|(k, v)| format!("{k}:{v}"))
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    )),
+                    _ => None,
+                };
+                if let Some(value) = value {
+                    values.push((name.to_string(), value));
+                }
+            }
+        }
+    }
+    ObjectArg {
+        span: obj.span,
+        keys,
+        values,
+    }
+}
+
+/// The call an initializer is, through `await` and parentheses.
+fn init_call_span(expr: &Expression) -> Option<Span> {
+    match expr.get_inner_expression() {
+        Expression::CallExpression(c) => Some(c.span),
+        Expression::NewExpression(n) => Some(n.span),
+        Expression::AwaitExpression(a) => init_call_span(&a.argument),
+        _ => None,
+    }
+}
+
+impl<'a> Visit<'a> for Collector<'_, '_> {
+    fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
+        self.push(&it.callee, false, it.span, &it.arguments);
+        walk::walk_call_expression(self, it);
+    }
+
+    fn visit_new_expression(&mut self, it: &NewExpression<'a>) {
+        self.push(&it.callee, true, it.span, &it.arguments);
+        walk::walk_new_expression(self, it);
+    }
+
+    fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
+        if let (BindingPattern::BindingIdentifier(id), Some(init)) = (&it.id, &it.init) {
+            if let Some(span) = init_call_span(init) {
+                self.bound.push((span, id.name.to_string()));
+            }
+            if id.name == "config" {
+                if let Expression::ObjectExpression(obj) = init.get_inner_expression() {
+                    for prop in &obj.properties {
+                        if let ObjectPropertyKind::ObjectProperty(p) = prop {
+                            if p.key.static_name().as_deref() == Some("matcher") {
+                                let span = p.value.span();
+                                collect_strings(
+                                    &self.text[span.start as usize..span.end as usize],
+                                    &mut self.module.matcher,
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        walk::walk_variable_declarator(self, it);
+    }
+
+    fn visit_export_default_declaration(&mut self, it: &ExportDefaultDeclaration<'a>) {
+        if let ExportDefaultDeclarationKind::CallExpression(c) = &it.declaration {
+            self.bound.push((c.span, "default".into()));
+        }
+        walk::walk_export_default_declaration(self, it);
+    }
+
+    fn visit_jsx_opening_element(&mut self, it: &JSXOpeningElement<'a>) {
+        let name = match &it.name {
+            JSXElementName::Identifier(id) => Some(id.name.to_string()),
+            JSXElementName::IdentifierReference(id) => Some(id.name.to_string()),
+            JSXElementName::MemberExpression(m) => Some(m.to_string()),
+            _ => None,
+        };
+        if let Some(name) = name {
+            self.module.jsx.push(Jsx {
+                name,
+                line: self.lines.line(it.span.start),
+                span: it.span,
+            });
+        }
+        walk::walk_jsx_opening_element(self, it);
+    }
+}
+
+/// The string literals in a piece of source (a matcher array).
+fn collect_strings(text: &str, out: &mut Vec<String>) {
+    let mut chars = text.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        if c == '\'' || c == '"' || c == '`' {
+            let mut s = String::new();
+            let mut escaped = false;
+            for (_, d) in chars.by_ref() {
+                if escaped {
+                    s.push(d);
+                    escaped = false;
+                } else if d == '\\' {
+                    escaped = true;
+                } else if d == c {
+                    break;
+                } else {
+                    s.push(d);
+                }
+            }
+            out.push(s);
+        }
+    }
+}
+
+/// Whether `text` parses as `path`'s kind of source (checked after every edit).
+pub fn parses(path: &Path, text: &str) -> Result<(), String> {
+    match parse(path, text).parse_error {
+        None => Ok(()),
+        Some(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_imports_exports_calls_and_jsx() {
+        let text = r#"import { Auth0Client as Client } from "@auth0/nextjs-auth0/server";
+import type { Metadata } from 'next';
+export const auth0 = new Client({
+  authorizationParameters: { scope: 'openid' },
+  beforeSessionSaved: async (s) => s,
+});
+const inner = helper();
+export { inner as renamed };
+export default function Layout({ children }: { children: React.ReactNode }) {
+  return <Auth0Provider><main>{children}</main></Auth0Provider>;
+}
+export const config = { matcher: ['/((?!_next/static).*)', "/api/(.*)"] };
+"#;
+        let m = parse(Path::new("lib/auth0.tsx"), text);
+        assert_eq!(m.parse_error, None);
+        assert_eq!(
+            m.local_of("@auth0/nextjs-auth0", "Auth0Client"),
+            Some("Client")
+        );
+        let call = m.calls_of("Client").next().unwrap();
+        assert!(call.new);
+        assert_eq!(call.line, 3);
+        assert_eq!(call.bound_to.as_deref(), Some("auth0"));
+        let keys: Vec<&str> = call
+            .object
+            .as_ref()
+            .unwrap()
+            .keys
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(keys, ["authorizationParameters", "beforeSessionSaved"]);
+        assert_eq!(m.export_of("auth0"), Some(Some("auth0".into())));
+        assert_eq!(m.export_of("inner"), Some(Some("renamed".into())));
+        let jsx: Vec<&str> = m.jsx.iter().map(|j| j.name.as_str()).collect();
+        assert_eq!(jsx, ["Auth0Provider", "main"]);
+        assert_eq!(m.matcher, ["/((?!_next/static).*)", "/api/(.*)"]);
+        assert!(m.imports_end > 0 && (m.imports_end as usize) < text.find("export").unwrap());
+    }
+
+    #[test]
+    fn a_file_that_does_not_parse_is_marked() {
+        let m = parse(
+            Path::new("lib/auth.ts"),
+            "export const auth = betterAuth({\n",
+        );
+        assert!(m.parse_error.is_some());
+        assert!(m.calls.is_empty());
+    }
+}

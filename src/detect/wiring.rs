@@ -1,0 +1,476 @@
+//! The app's existing auth wiring, recognised in the [`source`](super::source) model: which
+//! module creates the provider's instance (and under which export), which routes, clients,
+//! provider components and interceptor it already has, and whether it already hands a
+//! provider token to an InsForge client. Each finding carries `file:line` evidence.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::source::{Call, Module, ObjectArg};
+
+/// Where something was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Located {
+    pub file: PathBuf,
+    pub line: u32,
+}
+
+impl std::fmt::Display for Located {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", crate::slash(&self.file), self.line)
+    }
+}
+
+/// A role the app fills itself (see `provides` in `provider.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppBinding {
+    pub at: Located,
+    /// How the module exports it: `Some(name)`, or None for the default export. Roles that
+    /// are files (a route), not bindings, have None too and are never imported.
+    pub export: Option<String>,
+    /// What was seen: `new Auth0Client(…)`.
+    pub what: String,
+}
+
+/// The app's `new Auth0Client(…)`, with what an edit of it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Auth0Instance {
+    pub at: Located,
+    /// The module's text, as the edit is computed from it.
+    pub text: String,
+    pub call: Call,
+    /// `beforeSessionSaved` is set already (its line).
+    pub hook: Option<u32>,
+    /// The hook already keeps the InsForge token (it is, or calls, `copyInsforgeToken`).
+    pub keeps_token: bool,
+    pub imports_end: u32,
+}
+
+/// The interceptor (`middleware.ts` / `proxy.ts`) and what it does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Interceptor {
+    pub file: PathBuf,
+    /// The provider middleware it calls, with its line: `clerkMiddleware`.
+    pub provider_call: Option<(String, u32)>,
+    /// Other middleware it calls (`createMiddleware` of next-intl…).
+    pub chains: Vec<String>,
+    pub matcher: Vec<String>,
+}
+
+/// A module that creates an InsForge client with a provider token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InsforgeClient {
+    pub at: Located,
+    /// How the token is handed over: `accessToken`, `edgeFunctionToken`, `setAccessToken`.
+    pub token: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Wiring {
+    /// Roles the app fills, by role name.
+    pub roles: BTreeMap<String, AppBinding>,
+    pub auth0: Option<Auth0Instance>,
+    /// The Better Auth `database` option, as written (`new Pool`, `prismaAdapter`…).
+    pub better_auth_database: Option<(String, Located)>,
+    /// A Stytch B2B client or provider.
+    pub stytch_b2b: Option<Located>,
+    /// Provider components the root layout renders: `ClerkProvider`.
+    pub layout_providers: Vec<(String, Located)>,
+    pub interceptor: Option<Interceptor>,
+    pub insforge: Vec<InsforgeClient>,
+    /// Files that matter but do not parse: nothing in them is trusted or edited.
+    pub unparsable: Vec<(PathBuf, String)>,
+    /// How many files the scan read (it parses fewer).
+    pub files_read: usize,
+}
+
+/// Provider components that wrap an app in its layout.
+const PROVIDER_COMPONENTS: [&str; 6] = [
+    "ClerkProvider",
+    "AuthKitProvider",
+    "StytchProvider",
+    "StytchB2BProvider",
+    "Auth0Provider",
+    "KindeProvider",
+];
+
+/// Provider middleware an interceptor may call, by the package it comes from.
+const PROVIDER_MIDDLEWARE: [(&str, &str); 6] = [
+    ("@clerk/nextjs", "clerkMiddleware"),
+    ("@workos-inc/authkit-nextjs", "authkitMiddleware"),
+    ("@workos-inc/authkit-nextjs", "authkitProxy"),
+    ("@workos-inc/authkit-nextjs", "authkit"),
+    ("@kinde-oss/kinde-auth-nextjs", "withAuth"),
+    ("@kinde-oss/kinde-auth-nextjs", "authMiddleware"),
+];
+
+/// Recognise the wiring in `modules` (`texts` gives a module's source by path).
+pub fn recognise(
+    modules: &[Module],
+    texts: &dyn Fn(&Path) -> Option<String>,
+    files_read: usize,
+) -> Wiring {
+    let mut w = Wiring {
+        files_read,
+        ..Wiring::default()
+    };
+    for m in modules {
+        if let Some(error) = &m.parse_error {
+            w.unparsable.push((m.path.clone(), error.clone()));
+            continue;
+        }
+        // The tool's own files are planned as its own, never taken for the app's wiring.
+        if m.generated {
+            continue;
+        }
+        let at = |line: u32| Located {
+            file: m.path.clone(),
+            line,
+        };
+        let bind = |w: &mut Wiring, role: &str, call: &Call, what: &str| {
+            let Some(local) = call.bound_to.as_deref() else {
+                return;
+            };
+            let Some(export) = m.export_of(local) else {
+                return;
+            };
+            w.roles.entry(role.to_string()).or_insert(AppBinding {
+                at: at(call.line),
+                export,
+                what: what.to_string(),
+            });
+        };
+
+        // Auth0: `new Auth0Client(…)`.
+        if let Some(local) = m.local_of("@auth0/nextjs-auth0", "Auth0Client") {
+            if let Some(call) = m.calls_of(local).find(|c| c.new) {
+                bind(&mut w, "auth0", call, "new Auth0Client(…)");
+                if w.auth0.is_none()
+                    && call
+                        .bound_to
+                        .as_deref()
+                        .is_some_and(|b| m.export_of(b).is_some())
+                {
+                    let hook = call
+                        .object
+                        .as_ref()
+                        .and_then(|o| key_line(o, "beforeSessionSaved", texts(&m.path).as_deref()));
+                    let keeps_token = m.imports.iter().any(|i| {
+                        i.source.ends_with("insforge-auth0") && i.local == "copyInsforgeToken"
+                    });
+                    if let Some(text) = texts(&m.path) {
+                        w.auth0 = Some(Auth0Instance {
+                            at: at(call.line),
+                            text,
+                            call: call.clone(),
+                            hook,
+                            keeps_token,
+                            imports_end: m.imports_end,
+                        });
+                    }
+                }
+            }
+        }
+
+        // Better Auth: `betterAuth(…)`, `createAuthClient(…)`, `toNextJsHandler(…)`.
+        if let Some(local) = m.local_of("better-auth", "betterAuth") {
+            if let Some(call) = m.calls_of(local).next() {
+                bind(&mut w, "auth", call, "betterAuth(…)");
+                if let Some((_, db)) = call
+                    .object
+                    .as_ref()
+                    .and_then(|o| o.values.iter().find(|(k, _)| k == "database"))
+                {
+                    w.better_auth_database = Some((db.clone(), at(call.line)));
+                }
+            }
+        }
+        for package in ["better-auth/react", "better-auth/client"] {
+            if let Some(local) = m.local_of(package, "createAuthClient") {
+                if let Some(call) = m.calls_of(local).next() {
+                    bind(&mut w, "authClient", call, "createAuthClient(…)");
+                }
+            }
+        }
+        file_role(
+            &mut w,
+            m,
+            "better-auth/next-js",
+            "toNextJsHandler",
+            "auth-route",
+        );
+
+        // Kinde, WorkOS: their auth routes.
+        file_role(
+            &mut w,
+            m,
+            "@kinde-oss/kinde-auth-nextjs",
+            "handleAuth",
+            "kinde-route",
+        );
+        file_role(
+            &mut w,
+            m,
+            "@workos-inc/authkit-nextjs",
+            "handleAuth",
+            "workos-callback",
+        );
+        if is_route(&m.path) {
+            file_role(
+                &mut w,
+                m,
+                "@workos-inc/authkit-nextjs",
+                "getSignInUrl",
+                "workos-login",
+            );
+        }
+
+        // Stytch: B2B, or the consumer provider, login and authenticate pages.
+        let b2b = m.imports.iter().any(|i| {
+            i.source == "@stytch/nextjs/b2b"
+                || i.source.starts_with("@stytch/nextjs/b2b/")
+                || i.source.starts_with("@stytch/vanilla-js/b2b")
+                || (i.source == "stytch"
+                    && i.imported == super::source::Imported::Name("B2BClient".into()))
+        });
+        if b2b && w.stytch_b2b.is_none() {
+            w.stytch_b2b = Some(at(1));
+        }
+        if !b2b {
+            for create in [
+                "createStytchClient",
+                "createStytchUIClient",
+                "createStytchHeadlessClient",
+            ] {
+                if let Some(local) = m.local_of("@stytch/nextjs", create) {
+                    if let Some(call) = m.calls_of(local).next() {
+                        if m.jsx.iter().any(|j| j.name == "StytchProvider") {
+                            w.roles
+                                .entry("stytch-provider".into())
+                                .or_insert(AppBinding {
+                                    at: at(call.line),
+                                    export: None,
+                                    what: format!("{create}(…) in a <StytchProvider>"),
+                                });
+                        }
+                    }
+                }
+            }
+            if let Some(j) = m.jsx.iter().find(|j| j.name == "StytchLogin") {
+                w.roles.entry("stytch-login".into()).or_insert(AppBinding {
+                    at: at(j.line),
+                    export: None,
+                    what: "<StytchLogin>".into(),
+                });
+            }
+            if let Some(c) = m.calls.iter().find(|c| {
+                c.callee.ends_with("magicLinks.authenticate")
+                    || c.callee.ends_with("oauth.authenticate")
+                    || c.callee.ends_with("authenticateByUrl")
+            }) {
+                if m.imports_from("@stytch/nextjs") {
+                    w.roles
+                        .entry("stytch-authenticate".into())
+                        .or_insert(AppBinding {
+                            at: at(c.line),
+                            export: None,
+                            what: format!("{}(…)", c.callee),
+                        });
+                }
+            }
+        }
+
+        // Provider components in a root layout.
+        if is_root_layout(&m.path) {
+            for j in &m.jsx {
+                if PROVIDER_COMPONENTS.contains(&j.name.as_str())
+                    && !w.layout_providers.iter().any(|(n, _)| *n == j.name)
+                {
+                    w.layout_providers.push((j.name.clone(), at(j.line)));
+                }
+            }
+        }
+
+        // The interceptor.
+        if is_interceptor(&m.path) && w.interceptor.is_none() {
+            let mut provider_call = None;
+            for (package, name) in PROVIDER_MIDDLEWARE {
+                if let Some(local) = m.local_of(package, name) {
+                    if let Some(call) = m.calls_of(local).next() {
+                        provider_call.get_or_insert((name.to_string(), call.line));
+                    }
+                }
+            }
+            // Auth0: `<instance>.middleware(request)` on an instance imported from the app.
+            if let Some(call) = m.calls.iter().find(|c| {
+                c.callee.ends_with(".middleware")
+                    && m.imports
+                        .iter()
+                        .any(|i| c.callee.starts_with(&format!("{}.", i.local)))
+            }) {
+                provider_call.get_or_insert((call.callee.clone(), call.line));
+            }
+            let chains = m
+                .calls
+                .iter()
+                .filter(|c| {
+                    let name = c.callee.rsplit('.').next().unwrap_or("");
+                    (name.ends_with("Middleware") || name == "createMiddleware" || name == "chain")
+                        && Some(&c.callee) != provider_call.as_ref().map(|(n, _)| n)
+                })
+                .map(|c| c.callee.clone())
+                .collect();
+            w.interceptor = Some(Interceptor {
+                file: m.path.clone(),
+                provider_call,
+                chains,
+                matcher: m.matcher.clone(),
+            });
+        }
+
+        // An InsForge client created with a token.
+        if let Some(local) = m.local_of("@insforge/sdk", "createClient") {
+            for call in m.calls_of(local) {
+                let token = call.object.as_ref().and_then(|o| {
+                    o.keys
+                        .iter()
+                        .find(|(k, _)| k == "accessToken" || k == "edgeFunctionToken")
+                        .map(|(k, _)| k.clone())
+                });
+                let token = token.or_else(|| {
+                    m.calls
+                        .iter()
+                        .any(|c| c.callee.ends_with(".setAccessToken"))
+                        .then(|| "setAccessToken".to_string())
+                });
+                if let Some(token) = token {
+                    w.insforge.push(InsforgeClient {
+                        at: at(call.line),
+                        token,
+                    });
+                }
+            }
+        }
+    }
+    w
+}
+
+/// A role that is a whole file: the module calls `name` imported from `package`.
+fn file_role(w: &mut Wiring, m: &Module, package: &str, name: &str, role: &str) {
+    if let Some(local) = m.local_of(package, name) {
+        if let Some(call) = m.calls_of(local).next() {
+            w.roles.entry(role.to_string()).or_insert(AppBinding {
+                at: Located {
+                    file: m.path.clone(),
+                    line: call.line,
+                },
+                export: None,
+                what: format!("{name}(…)"),
+            });
+        }
+    }
+}
+
+/// The line of property `key` in an object literal.
+fn key_line(object: &ObjectArg, key: &str, text: Option<&str>) -> Option<u32> {
+    let (_, span) = object.keys.iter().find(|(k, _)| k == key)?;
+    let text = text?;
+    Some(text[..span.start as usize].matches('\n').count() as u32 + 1)
+}
+
+fn is_route(path: &Path) -> bool {
+    path.file_stem().is_some_and(|s| s == "route")
+        || path.starts_with("pages/api")
+        || path.starts_with("src/pages/api")
+}
+
+fn is_root_layout(path: &Path) -> bool {
+    [Path::new("app"), Path::new("src/app")]
+        .iter()
+        .any(|dir| path.parent() == Some(dir) && path.file_stem().is_some_and(|s| s == "layout"))
+}
+
+fn is_interceptor(path: &Path) -> bool {
+    let parent_ok = path
+        .parent()
+        .is_none_or(|p| p.as_os_str().is_empty() || p == Path::new("src"));
+    parent_ok
+        && path
+            .file_stem()
+            .is_some_and(|s| s == "middleware" || s == "proxy")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::source;
+    use super::*;
+
+    fn wiring(files: &[(&str, &str)]) -> Wiring {
+        let modules: Vec<Module> = files
+            .iter()
+            .map(|(p, t)| source::parse(Path::new(p), t))
+            .collect();
+        let texts = |p: &Path| {
+            files
+                .iter()
+                .find(|(f, _)| Path::new(f) == p)
+                .map(|(_, t)| t.to_string())
+        };
+        recognise(&modules, &texts, files.len())
+    }
+
+    #[test]
+    fn auth0_instance_with_and_without_its_hook() {
+        let w = wiring(&[(
+            "src/lib/auth/client.ts",
+            "import { Auth0Client } from '@auth0/nextjs-auth0/server';\n\nexport const authClient = new Auth0Client({\n  signInReturnToPath: '/dashboard',\n});\n",
+        )]);
+        let role = &w.roles["auth0"];
+        assert_eq!(role.at.to_string(), "src/lib/auth/client.ts:3");
+        assert_eq!(role.export.as_deref(), Some("authClient"));
+        let a = w.auth0.unwrap();
+        assert_eq!((a.hook, a.keeps_token), (None, false));
+
+        let w = wiring(&[(
+            "lib/auth0.ts",
+            "import { Auth0Client } from '@auth0/nextjs-auth0/server';\nconst auth0 = new Auth0Client({\n  async beforeSessionSaved(session) { return session; },\n});\nexport default auth0;\n",
+        )]);
+        assert_eq!(w.roles["auth0"].export, None);
+        assert_eq!(w.auth0.unwrap().hook, Some(3));
+    }
+
+    #[test]
+    fn better_auth_kinde_workos_and_stytch_wiring() {
+        let w = wiring(&[
+            ("src/lib/auth/auth.ts", "import { betterAuth } from 'better-auth';\nimport { prismaAdapter } from 'better-auth/adapters/prisma';\nexport const auth = betterAuth({ database: prismaAdapter(prisma, { provider: 'postgresql' }) });\n"),
+            ("src/lib/auth/client.ts", "import { createAuthClient } from 'better-auth/react';\nexport const authClient = createAuthClient();\n"),
+            ("src/app/api/auth/[...all]/route.ts", "import { toNextJsHandler } from 'better-auth/next-js';\nimport { auth } from '@/lib/auth/auth';\nexport const { GET, POST } = toNextJsHandler(auth);\n"),
+            ("app/api/auth/[...kindeAuth]/route.ts", "import { handleAuth } from '@kinde-oss/kinde-auth-nextjs/server';\nexport const GET = handleAuth();\n"),
+            ("app/b2b.tsx", "'use client';\nimport { StytchB2BProvider } from '@stytch/nextjs/b2b';\n"),
+        ]);
+        for role in ["auth", "authClient", "auth-route", "kinde-route"] {
+            assert!(w.roles.contains_key(role), "{role}: {:?}", w.roles);
+        }
+        assert_eq!(w.roles["auth"].at.to_string(), "src/lib/auth/auth.ts:3");
+        assert_eq!(w.better_auth_database.unwrap().0, "prismaAdapter");
+        assert!(w.stytch_b2b.is_some());
+    }
+
+    #[test]
+    fn layout_providers_interceptor_and_an_existing_insforge_client() {
+        let w = wiring(&[
+            ("app/layout.tsx", "import { ClerkProvider } from '@clerk/nextjs';\nexport default function RootLayout({ children }) {\n  return (\n    <ClerkProvider>\n      <html><body>{children}</body></html>\n    </ClerkProvider>\n  );\n}\n"),
+            ("middleware.ts", "import { clerkMiddleware } from '@clerk/nextjs/server';\nimport createMiddleware from 'next-intl/middleware';\nconst intl = createMiddleware(routing);\nexport default clerkMiddleware((auth, req) => intl(req));\nexport const config = { matcher: ['/((?!_next).*)'] };\n"),
+            ("lib/insforge.ts", "import { createClient } from '@insforge/sdk';\nexport const client = (t: string) => createClient({ baseUrl: '', edgeFunctionToken: t });\n"),
+        ]);
+        assert_eq!(w.layout_providers[0].0, "ClerkProvider");
+        assert_eq!(w.layout_providers[0].1.to_string(), "app/layout.tsx:4");
+        let i = w.interceptor.unwrap();
+        assert_eq!(i.provider_call, Some(("clerkMiddleware".into(), 4)));
+        assert_eq!(i.chains, ["createMiddleware"]);
+        assert_eq!(i.matcher, ["/((?!_next).*)"]);
+        assert_eq!(w.insforge[0].token, "edgeFunctionToken");
+    }
+}

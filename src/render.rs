@@ -153,7 +153,7 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
     let (example, local) = env_entries(project, answers);
     let header = format!("InsForge + {} (added by insforge-integrate)", provider.name);
     artifacts.push(Artifact::Env {
-        path: ".env.example".into(),
+        path: project.example_env().into(),
         entries: example,
         header: header.clone(),
     });
@@ -166,7 +166,7 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
     // `.env*` rule would hide it).
     artifacts.push(Artifact::GitIgnore {
         ignore: vec![".env.local".into()],
-        keep: vec![".env.example".into()],
+        keep: vec![project.example_env().to_string()],
     });
 
     let mut deps = vec![Dependency {
@@ -261,7 +261,13 @@ fn auth0_edit(project: &Project, artifacts: &mut Vec<Artifact>, manual: &mut Vec
     }
     let helper = project.source_root().join("lib/insforge-auth0");
     let spec = import_specifier(&project.aliases, &a.at.file, &helper);
-    let import = format!("import {{ copyInsforgeToken }} from '{spec}';");
+    // Imports in the file's own quotes.
+    let q = if a.text.matches("from \"").count() > a.text.matches("from '").count() {
+        '"'
+    } else {
+        '\''
+    };
+    let import = format!("import {{ copyInsforgeToken }} from {q}{spec}{q};");
     if let Some(line) = a.hook {
         manual.push(format!(
             "Your Auth0Client ({}) has its own beforeSessionSaved (line {line}). Keep the InsForge token there:\n     {import}\n   and end the hook with:\n     return copyInsforgeToken(session, idToken);",

@@ -54,6 +54,8 @@ pub struct Project {
     pub saved: Option<crate::saved::Saved>,
     /// The app's existing auth wiring, from its parsed source.
     pub wiring: wiring::Wiring,
+    /// The `.env*` files at the root.
+    pub env_files: Vec<String>,
 }
 
 /// The two names public guides use for the InsForge URL; the first is the default.
@@ -67,6 +69,19 @@ impl Project {
             .get(key)
             .filter(|(file, value)| ENV_ORDER[..4].contains(&file.as_str()) && !value.is_empty())
             .map(|(file, value)| (file.as_str(), value.as_str()))
+    }
+
+    /// The app's example env file (`.env.example`, or its own `.env.local.example`,
+    /// `.env.template`…): example keys go there, never into a second one.
+    pub fn example_env(&self) -> &str {
+        let mut examples: Vec<&str> = self
+            .env_files
+            .iter()
+            .map(String::as_str)
+            .filter(|n| is_example_env(n))
+            .collect();
+        examples.sort_by_key(|n| (*n != ".env.example", n.len(), n.to_string()));
+        examples.first().copied().unwrap_or(".env.example")
     }
 
     /// The folder generated app code goes in: `src` in a src/ layout, else the root.
@@ -358,7 +373,7 @@ pub fn detect(root: &Path) -> Result<Project> {
         )
     };
 
-    let env = read_env_files(root)?;
+    let (env, env_files) = read_env_files(root)?;
     let providers = detect_providers(&package_json, &env);
 
     let mut versions = BTreeMap::new();
@@ -393,6 +408,7 @@ pub fn detect(root: &Path) -> Result<Project> {
 
     Ok(Project {
         wiring,
+        env_files,
         saved: read_config(root, crate::saved::FILE)?
             .map(|text| crate::saved::parse(&text))
             .transpose()?,
@@ -637,7 +653,9 @@ pub fn lowest_in_range(range: &str) -> Option<Version> {
 /// Next.js would load in development: its files in its order, expanded as it expands them
 /// (`$NAME`, with this process's environment); the other files after them, parsed only (the
 /// production files, and example files, which document names with placeholder values).
-fn read_env_files(root: &Path) -> Result<BTreeMap<String, (String, String)>> {
+type EnvKeys = BTreeMap<String, (String, String)>;
+
+fn read_env_files(root: &Path) -> Result<(EnvKeys, Vec<String>)> {
     let mut names: Vec<String> = std::fs::read_dir(root)
         .with_context(|| format!("reading {}", root.display()))?
         .filter_map(|e| e.ok())
@@ -684,7 +702,7 @@ fn read_env_files(root: &Path) -> Result<BTreeMap<String, (String, String)>> {
             keys.entry(a.key).or_insert_with(|| (name.clone(), a.value));
         }
     }
-    Ok(keys)
+    Ok((keys, texts.iter().map(|(n, _)| n.clone()).collect()))
 }
 
 /// The env files Next.js loads, in its order of precedence: the first four in development.

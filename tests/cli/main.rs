@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod brownfield;
 mod concurrency;
 mod conflicts;
 mod detection;

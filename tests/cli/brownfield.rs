@@ -1,0 +1,202 @@
+//! Apps that already sign users in (`tests/fixtures/brownfield/`, shaped like the providers'
+//! quickstarts and starters): the tool reads their code, reuses their instances, routes and
+//! layout, edits their files only by insertion, never writes a second copy, and a second run
+//! changes nothing.
+
+use crate::harness::{Run, Test};
+
+fn app(name: &str) -> Test {
+    Test::fixture(&format!("brownfield/{name}")).args(["--yes", "--table", "todos"])
+}
+
+/// The first run, then a second that must change nothing.
+fn twice(t: &Test) -> Run {
+    let first = t.run().success();
+    let after = t.tree();
+    let second = t.run().success();
+    assert!(second.stdout.contains("Nothing to do"), "{}", second.stdout);
+    assert_eq!(t.tree(), after, "the second run changed files");
+    first
+}
+
+#[test]
+fn auth0_quickstart_keeps_its_client_and_gains_the_hook() {
+    let t = app("auth0-quickstart");
+    let before = t.read("lib/auth0.ts");
+    // The dry run shows the edit and writes nothing.
+    let preview = t.run_with(&[
+        "--yes".into(),
+        "--dry-run".into(),
+        "--table".into(),
+        "todos".into(),
+    ]);
+    let preview = preview
+        .success()
+        .stdout_has("app has auth0:   new Auth0Client(…) at lib/auth0.ts:5, export auth0")
+        .stdout_has("Auth0 hook:      no beforeSessionSaved in lib/auth0.ts:5")
+        .stdout_has("interceptor:     middleware.ts:5 calls auth0.middleware")
+        .stdout_has("update     lib/auth0.ts")
+        .stdout_has("+  beforeSessionSaved: copyInsforgeToken,");
+    drop(preview);
+    assert_eq!(t.read("lib/auth0.ts"), before);
+
+    let run = twice(&t);
+    let after = t.read("lib/auth0.ts");
+    let import = "import { copyInsforgeToken } from \"@/lib/insforge-auth0\";\n";
+    let property = "beforeSessionSaved: copyInsforgeToken,\n  ";
+    assert!(
+        after.contains(import) && after.contains(property),
+        "{after}"
+    );
+    assert_eq!(
+        after.replacen(import, "", 1).replacen(property, "", 1),
+        before,
+        "every byte outside the insertions is kept"
+    );
+    assert!(t
+        .read("lib/insforge.ts")
+        .contains("import { auth0 } from '@/lib/auth0';"));
+    // No second client, interceptor or example file.
+    assert!(!t.exists("proxy.ts") && !t.exists(".env.example"));
+    assert!(t
+        .read(".env.local.example")
+        .contains("NEXT_PUBLIC_INSFORGE_URL="));
+    assert!(
+        !run.stdout.contains("Merge the interceptor"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn auth0_with_its_own_hook_is_told_exactly_what_to_add() {
+    let t = app("auth0-hooked");
+    let before = t.read("src/lib/auth0.ts");
+    let run = t.run().success();
+    assert!(
+        run.stdout.contains(
+            "Your Auth0Client (src/lib/auth0.ts:3) has its own beforeSessionSaved (line 4)"
+        ) && run
+            .stdout
+            .contains("import { copyInsforgeToken } from \"@/lib/insforge-auth0\";")
+            && run
+                .stdout
+                .contains("return copyInsforgeToken(session, idToken);"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        t.read("src/lib/auth0.ts"),
+        before,
+        "a hook of the app's is never edited"
+    );
+    // Once the user has done it, nothing more is asked.
+    let done = before
+        .replacen(
+            "export const auth0",
+            "import { copyInsforgeToken } from \"@/lib/insforge-auth0\";\n\nexport const auth0",
+            1,
+        )
+        .replacen("    return {", "    return copyInsforgeToken({", 1)
+        .replacen("    };\n  },", "    }, null);\n  },", 1);
+    let t = t.file("src/lib/auth0.ts", &done);
+    t.run()
+        .success()
+        .stdout_has("beforeSessionSaved keeps the InsForge token")
+        .lacks("has its own beforeSessionSaved");
+}
+
+#[test]
+fn better_auth_in_a_nested_folder_is_reused() {
+    let t = app("better-auth-nested");
+    let run = twice(&t);
+    assert!(
+        run.stdout
+            .contains("app has auth:    betterAuth(…) at src/lib/auth/auth.ts:5, export auth"),
+        "{}",
+        run.stdout
+    );
+    for copy in ["src/lib/auth.ts", "src/lib/auth-client.ts", ".env.example"] {
+        assert!(!t.exists(copy), "{copy} is a second copy");
+    }
+    let route = t.read("src/app/api/insforge-token/route.ts");
+    assert!(
+        route.contains("import { auth } from '@/lib/auth/auth';"),
+        "{route}"
+    );
+    let hook = t.read("src/lib/insforge.ts");
+    assert!(
+        hook.contains("import { authClient } from '@/lib/auth/auth-client';"),
+        "{hook}"
+    );
+    let migrations: Vec<String> = std::fs::read_dir(t.path().join("migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        migrations.len(),
+        1,
+        "no better_auth bootstrap: {migrations:?}"
+    );
+    let sql = t.read(&format!("migrations/{}", migrations[0]));
+    assert!(
+        !sql.contains("references"),
+        "no foreign key to a user table it cannot see"
+    );
+    assert!(
+        run.stdout.contains("--config ./src/lib/auth/auth.ts"),
+        "{}",
+        run.stdout
+    );
+    assert!(t.read(".env.template").contains("INSFORGE_JWT_SECRET="));
+}
+
+#[test]
+fn kinde_catch_all_route_is_kept() {
+    let t = app("kinde-catchall");
+    let run = twice(&t);
+    assert!(run
+        .stdout
+        .contains("app has kinde-route: handleAuth(…) at app/api/auth/[...kindeAuth]/route.ts:3"));
+    assert!(
+        !t.exists("app/api/auth/[kindeAuth]"),
+        "a second Kinde route"
+    );
+}
+
+#[test]
+fn clerk_already_wired_needs_no_interceptor_and_no_provider_advice() {
+    let t = app("clerk-wired");
+    let middleware = t.read("src/middleware.ts");
+    let run = twice(&t);
+    assert!(run
+        .stdout
+        .contains("Your layout already renders <ClerkProvider> (src/app/layout.tsx:5)"));
+    assert!(!run.stdout.contains("Wrap the app in ClerkProvider"));
+    assert!(!run.stdout.contains("Merge the interceptor"));
+    assert_eq!(t.read("src/middleware.ts"), middleware);
+    assert!(!t.exists("src/proxy.ts") && !t.exists("proxy.ts"));
+}
+
+#[test]
+fn stytch_b2b_is_refused_with_nothing_written() {
+    let t = app("stytch-b2b");
+    let before = t.tree();
+    t.run()
+        .code(2)
+        .stderr_has("this is a Stytch B2B app (app/stytch-provider.tsx)");
+    assert_eq!(t.tree(), before);
+}
+
+#[test]
+fn a_file_that_does_not_parse_is_left_alone() {
+    let broken = "import { Auth0Client } from \"@auth0/nextjs-auth0/server\";\nexport const auth0 = new Auth0Client({\n";
+    let t = app("auth0-quickstart").file("lib/auth0.ts", broken);
+    let run = t.run();
+    assert!(
+        run.stdout.contains("does not parse:  lib/auth0.ts") && run.stdout.contains("left alone"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(t.read("lib/auth0.ts"), broken);
+}

@@ -66,6 +66,9 @@ pub struct Case {
     pub layout: Layout,
     /// `@stytch/nextjs` 21 (with `@stytch/vanilla-js` 5) instead of 22: the tool's `v22` branch.
     pub stytch_nextjs_21: bool,
+    /// An app that already signs users in: `tests/fixtures/brownfield/<name>`'s code laid over
+    /// the create-next-app fixture before the tool runs.
+    pub brownfield: Option<&'static str>,
 }
 
 impl Case {
@@ -76,6 +79,16 @@ impl Case {
             sdk: Sdk::Latest,
             layout: Layout::Root,
             stytch_nextjs_21: false,
+            brownfield: None,
+        }
+    }
+
+    /// The brownfield app `name` (its code under the given layout).
+    pub fn brownfield(self, name: &'static str, layout: Layout) -> Case {
+        Case {
+            brownfield: Some(name),
+            layout,
+            ..self
         }
     }
 
@@ -131,8 +144,11 @@ impl std::fmt::Display for Case {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{}{} on Next {}, @insforge/sdk {}, {} layout",
+            "{}{}{} on Next {}, @insforge/sdk {}, {} layout",
             self.provider,
+            self.brownfield
+                .map(|b| format!(" (brownfield {b})"))
+                .unwrap_or_default(),
             if self.stytch_nextjs_21 {
                 " (@stytch/nextjs 21)"
             } else {
@@ -211,13 +227,32 @@ impl App {
         if case.layout == Layout::NoAlias {
             app.remove_import_alias();
         }
+        if let Some(name) = case.brownfield {
+            // The app's own code; its package.json, tsconfig and .gitignore stay the
+            // fixture's, which pin what the npm project installs.
+            let code = repo().join("tests/fixtures/brownfield").join(name);
+            for file in files_under(&code) {
+                let relative = file.strip_prefix(&code).unwrap();
+                if ["package.json", "tsconfig.json", ".gitignore"]
+                    .iter()
+                    .any(|n| relative == Path::new(n))
+                {
+                    continue;
+                }
+                let target = app.path.join(relative);
+                fs::create_dir_all(target.parent().unwrap()).unwrap();
+                fs::copy(&file, target).unwrap();
+            }
+        }
         app.declare_packages();
 
         let init = app.init();
         if !init.status.success() {
             app.fail("insforge-integrate init", &init);
         }
-        app.add_usage();
+        if case.brownfield.is_none() {
+            app.add_usage();
+        }
         app.check_branch();
         app.check_dependency_ranges();
         app
@@ -330,7 +365,10 @@ impl App {
         let root = self.source_root();
         let mut code = String::new();
         for entry in fs::read_dir(root.join("lib")).expect("the tool wrote lib/") {
-            code += &fs::read_to_string(entry.unwrap().path()).unwrap();
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                code += &fs::read_to_string(path).unwrap();
+            }
         }
         let provider = self.case.provider;
         let hook = matches!(provider, "clerk" | "better-auth");
@@ -375,7 +413,8 @@ impl App {
                 self.case
             );
         }
-        if has_interceptor(provider) {
+        // A brownfield app keeps its own interceptor.
+        if has_interceptor(provider) && self.case.brownfield.is_none() {
             let (file, other) = match self.case.next {
                 Next::V16 => ("proxy.ts", "middleware.ts"),
                 Next::V15 => ("middleware.ts", "proxy.ts"),

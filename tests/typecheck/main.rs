@@ -278,22 +278,57 @@ macro_rules! provider_suite {
 }
 
 provider_suite! {
-    clerk => "clerk",
+    clerk => "clerk" {
+        #[test]
+        fn tsc_brownfield_wired() {
+            tsc(Case::latest("clerk").brownfield("clerk-wired", Layout::Src));
+        }
+    },
     auth0 => "auth0" {
         #[test]
         fn post_login_action_signs_the_insforge_token() {
             super::auth0_action();
         }
+
+        #[test]
+        fn tsc_brownfield_quickstart() {
+            tsc(Case::latest("auth0").brownfield("auth0-quickstart", Layout::Root));
+        }
+
+        #[test]
+        fn tsc_brownfield_own_hook() {
+            tsc(Case::latest("auth0").brownfield("auth0-hooked", Layout::Src));
+        }
+
+        #[test]
+        fn next_build_brownfield_quickstart() {
+            super::next_build(Case::latest("auth0").brownfield("auth0-quickstart", Layout::Root));
+        }
     },
     workos => "workos",
-    kinde => "kinde",
+    kinde => "kinde" {
+        #[test]
+        fn tsc_brownfield_catch_all_route() {
+            tsc(Case::latest("kinde").brownfield("kinde-catchall", Layout::Root));
+        }
+    },
     stytch => "stytch" {
         #[test]
         fn tsc_stytch_nextjs_21() {
             tsc(Case::latest("stytch").stytch_nextjs_21());
         }
     },
-    better_auth => "better-auth",
+    better_auth => "better-auth" {
+        #[test]
+        fn tsc_brownfield_nested_config() {
+            tsc(Case::latest("better-auth").brownfield("better-auth-nested", Layout::Src));
+        }
+
+        #[test]
+        fn next_build_brownfield_nested_config() {
+            super::next_build(Case::latest("better-auth").brownfield("better-auth-nested", Layout::Src));
+        }
+    },
 }
 
 /// The Auth0 Post Login Action is plain CommonJS for Auth0's runtime, outside the app's

@@ -78,6 +78,20 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
         writeln!(out, "{} {note}", paint.yellow("note:"))?;
     }
 
+    for r in &answers.provider.requires {
+        let minimum = semver::Version::parse(&r.at_least).expect("checked when providers load");
+        if let Some(v) = project
+            .versions
+            .get(&r.package)
+            .filter(|v| v.value < minimum)
+        {
+            return Err(Error::Unsupported(format!(
+                "{} {} ({}): {}; nothing was written",
+                r.package, v.value, v.evidence, r.message
+            ))
+            .into());
+        }
+    }
     if answers.provider.id == "stytch" {
         if let Some(at) = &project.wiring.stytch_b2b {
             return Err(Error::Unsupported(format!(

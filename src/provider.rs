@@ -25,6 +25,9 @@ pub struct Provider {
     pub dependencies: Vec<Dependency>,
     #[serde(default)]
     pub branches: Vec<Branch>,
+    /// Versions the templates cannot serve: an app below one is refused, saying why.
+    #[serde(default)]
+    pub requires: Vec<Requirement>,
     pub files: Vec<FileSpec>,
     /// Modules templates import by role (`{{use "auth0"}}`): the tool's own file, unless the
     /// app already has one (then its module and export name).
@@ -88,6 +91,15 @@ pub struct Branch {
     pub name: String,
     pub package: String,
     pub at_least: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    pub package: String,
+    pub at_least: String,
+    /// Why, and what to do: shown when the app's version is older.
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -216,6 +228,9 @@ mod tests {
             p.template_source("next-steps.hbs").unwrap();
             for b in &p.branches {
                 semver::Version::parse(&b.at_least).unwrap();
+            }
+            for r in &p.requires {
+                semver::Version::parse(&r.at_least).unwrap();
             }
         }
     }

@@ -380,6 +380,7 @@ pub fn detect(root: &Path) -> Result<Project> {
     let mut interesting: Vec<&str> = vec![INSFORGE_SDK];
     for p in provider::all() {
         interesting.extend(p.branches.iter().map(|b| b.package.as_str()));
+        interesting.extend(p.requires.iter().map(|r| r.package.as_str()));
     }
     for name in interesting {
         if let Some(v) = versions_of(name) {

@@ -69,6 +69,9 @@ pub struct Case {
     /// An app that already signs users in: `tests/fixtures/brownfield/<name>`'s code laid over
     /// the create-next-app fixture before the tool runs.
     pub brownfield: Option<&'static str>,
+    /// An older release of a provider package, installed under an alias in the npm project:
+    /// (package, alias), e.g. `@workos-inc/authkit-nextjs` 2.x.
+    pub release: Option<(&'static str, &'static str)>,
 }
 
 impl Case {
@@ -80,6 +83,15 @@ impl Case {
             layout: Layout::Root,
             stytch_nextjs_21: false,
             brownfield: None,
+            release: None,
+        }
+    }
+
+    /// The app has `package` at the release the npm project installs as `alias`.
+    pub fn release(self, package: &'static str, alias: &'static str) -> Case {
+        Case {
+            release: Some((package, alias)),
+            ..self
         }
     }
 
@@ -108,6 +120,7 @@ impl Case {
         if self.stytch_nextjs_21 {
             older.push(("@stytch/nextjs", "stytch-nextjs-21"));
         }
+        older.extend(self.release);
         older
     }
 
@@ -148,6 +161,7 @@ impl std::fmt::Display for Case {
             self.provider,
             self.brownfield
                 .map(|b| format!(" (brownfield {b})"))
+                .or(self.release.map(|(_, alias)| format!(" ({alias})")))
                 .unwrap_or_default(),
             if self.stytch_nextjs_21 {
                 " (@stytch/nextjs 21)"
@@ -283,9 +297,18 @@ impl App {
     /// Lays the next steps' snippets (`usage/<provider>/`, relative to the source root) over
     /// the app. Without an alias, `@/x` becomes the relative path the user would write.
     fn add_usage(&self) {
-        let usage = repo()
-            .join("tests/typecheck/usage")
-            .join(self.case.provider);
+        // Snippets for an older release, when its next steps differ: `usage/<provider>@<alias>/`.
+        let usage = repo().join("tests/typecheck/usage");
+        let usage = match self.case.release {
+            Some((_, alias))
+                if usage
+                    .join(format!("{}@{alias}", self.case.provider))
+                    .is_dir() =>
+            {
+                usage.join(format!("{}@{alias}", self.case.provider))
+            }
+            _ => usage.join(self.case.provider),
+        };
         for file in files_under(&usage) {
             let relative = file.strip_prefix(&usage).unwrap();
             let mut code = fs::read_to_string(&file).unwrap();
@@ -410,6 +433,14 @@ impl App {
                 login.contains("@stytch/vanilla-js"),
                 self.case.stytch_nextjs_21,
                 "{}: app/login/page.tsx took the wrong @stytch/nextjs branch",
+                self.case
+            );
+        }
+        if let Some(("@workos-inc/authkit-nextjs", _)) = self.case.release {
+            let interceptor = fs::read_to_string(root.join("middleware.ts")).unwrap();
+            assert!(
+                interceptor.contains("authkitMiddleware()"),
+                "{}: authkit-nextjs 2.x has no authkitProxy",
                 self.case
             );
         }

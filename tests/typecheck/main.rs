@@ -280,6 +280,13 @@ macro_rules! provider_suite {
 provider_suite! {
     clerk => "clerk" {
         #[test]
+        fn tsc_clerk_nextjs_6() {
+            tsc(Case::latest("clerk")
+                .next(Next::V15)
+                .release("@clerk/nextjs", "clerk-nextjs-6"));
+        }
+
+        #[test]
         fn tsc_brownfield_wired() {
             tsc(Case::latest("clerk").brownfield("clerk-wired", Layout::Src));
         }
@@ -305,7 +312,14 @@ provider_suite! {
             super::next_build(Case::latest("auth0").brownfield("auth0-quickstart", Layout::Root));
         }
     },
-    workos => "workos",
+    workos => "workos" {
+        #[test]
+        fn tsc_authkit_nextjs_2() {
+            tsc(Case::latest("workos")
+                .next(Next::V15)
+                .release("@workos-inc/authkit-nextjs", "authkit-nextjs-2"));
+        }
+    },
     kinde => "kinde" {
         #[test]
         fn tsc_brownfield_catch_all_route() {

@@ -103,6 +103,12 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
     }
     let rendered = render::render(&project, &answers)?;
     let mut plan = plan::plan(&rendered.artifacts, &Disk::new(root)?, now)?;
+    let kept = project
+        .saved
+        .as_ref()
+        .map(|s| s.kept.clone())
+        .unwrap_or_default();
+    mark_kept(&mut plan, &kept, answers.on_conflict);
     let masker = Masker {
         public_keys: rendered.public_keys.clone(),
         secret_values: rendered.secret_values.clone(),
@@ -144,10 +150,18 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
     apply::sweep(root, &plan);
     if plan.is_noop() {
         writeln!(out, "\nNothing to do: every file is up to date.")?;
+        for change in plan
+            .changes
+            .iter()
+            .filter(|c| c.reason == Some(Reason::Kept))
+        {
+            writeln!(out, "  kept (yours): {}", change.display_path())?;
+        }
         return emit(&plan, false);
     }
 
     decide_conflicts(&mut plan, &answers, &masker, paint, prompter, out)?;
+    record_kept(&mut plan, &kept, &answers);
     let writes = plan.writes().next().is_some();
     if !writes {
         writeln!(out, "\nNothing written.")?;
@@ -171,7 +185,7 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
     let skipped: Vec<String> = plan
         .changes
         .iter()
-        .filter(|c| c.action == Action::Skip)
+        .filter(|c| c.action == Action::Skip && c.reason != Some(Reason::Kept))
         .map(|c| c.display_path())
         .collect();
     if !skipped.is_empty() && answers.on_conflict_defaulted {
@@ -182,6 +196,54 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
         .into());
     }
     Ok(())
+}
+
+/// Files an earlier run was told to keep are the user's: not conflicts, unless this run says
+/// `--on-conflict overwrite`.
+fn mark_kept(plan: &mut Plan, kept: &[String], policy: ConflictPolicy) {
+    if policy == ConflictPolicy::Overwrite {
+        return;
+    }
+    for change in &mut plan.changes {
+        if change.action == Action::Conflict && kept.contains(&change.display_path()) {
+            change.action = Action::Skip;
+            change.reason = Some(Reason::Kept);
+        }
+    }
+}
+
+/// The answers file remembers what the user chose to keep: files skipped at the prompt or by
+/// an explicit `--on-conflict skip` join `kept`; overwritten ones leave it.
+fn record_kept(plan: &mut Plan, kept: &[String], answers: &Answers) {
+    let mut now: Vec<String> = kept.to_vec();
+    for change in &plan.changes {
+        let path = change.display_path();
+        let chosen_skip = change.action == Action::Skip
+            && change.reason != Some(Reason::Kept)
+            && !answers.on_conflict_defaulted;
+        if chosen_skip && !now.contains(&path) {
+            now.push(path);
+        } else if change.action == Action::Overwrite {
+            now.retain(|p| *p != path);
+        }
+    }
+    now.sort();
+    if now == kept {
+        return;
+    }
+    let Some(change) = plan.changes.iter_mut().find(|c| c.kind == Kind::Answers) else {
+        return;
+    };
+    let Ok(mut saved) = crate::saved::parse(&change.new) else {
+        return;
+    };
+    saved.kept = now;
+    change.new = crate::saved::render(&saved);
+    change.action = match &change.old {
+        None => Action::Create,
+        Some(old) if *old == change.new => Action::Unchanged,
+        Some(_) => Action::Update,
+    };
 }
 
 /// Turn every conflict into overwrite or skip, by policy or by asking.
@@ -253,6 +315,15 @@ fn report(
     paint: Paint,
 ) -> Result<()> {
     for change in plan.changes.iter().filter(|c| c.action == Action::Skip) {
+        if change.reason == Some(Reason::Kept) {
+            writeln!(
+                out,
+                "{} kept (yours) {}: insforge-integrate.toml lists it under `kept` (--on-conflict overwrite brings the tool's version back)",
+                paint.dim("·"),
+                change.display_path()
+            )?;
+            continue;
+        }
         let why = match change.reason {
             Some(Reason::ReadOnly) => format!(
                 "it is read-only (make it writable with chmod u+w {}, or pass --on-conflict overwrite)",

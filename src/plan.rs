@@ -198,6 +198,8 @@ pub enum Reason {
     Differs,
     /// It would change, but it is read-only: never replaced without being asked.
     ReadOnly,
+    /// An earlier run was told to keep the user's version (`kept` in the answers file).
+    Kept,
 }
 
 /// An interceptor the tool may not create, with what the user should merge into theirs.

@@ -103,6 +103,7 @@ pub fn summary(out: &mut dyn Write, plan: &Plan, paint: Paint) -> io::Result<()>
                 "  (read-only: never replaced unless you say so)"
             }
             (Action::Conflict, _) => "  (exists and differs from what would be written)",
+            (Action::Skip, Some(Reason::Kept)) => "  (kept: yours)",
             (Action::Skip, _) => "  (kept as it is)",
             _ => "",
         };

@@ -222,6 +222,11 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
                 .iter()
                 .find(|t| t.owner != crate::table::OWNER_COLUMN)
                 .map(|t| t.owner.clone()),
+            kept: project
+                .saved
+                .as_ref()
+                .map(|s| s.kept.clone())
+                .unwrap_or_default(),
         }),
     });
 

@@ -18,6 +18,11 @@ pub struct Saved {
     pub existing: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_column: Option<String>,
+    /// Files the user chose to keep as theirs (skipped at the prompt or with
+    /// `--on-conflict skip`): later runs leave them alone. `--on-conflict overwrite`, or
+    /// removing an entry, brings the tool's version back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept: Vec<String>,
 }
 
 /// The answers in the file's text.
@@ -51,6 +56,7 @@ mod tests {
             tables: Some(vec!["todos".into(), "app.notes".into()]),
             existing: Some(true),
             owner_column: Some("owner_id".into()),
+            kept: vec!["lib/insforge.ts".into()],
         };
         assert_eq!(toml::from_str::<Saved>(&render(&saved)).unwrap(), saved);
     }

@@ -195,3 +195,29 @@ fn package_json_with_bom_crlf_and_tabs_keeps_its_shape() {
         "\u{feff}{\r\n\t\"name\": \"app\",\r\n\t\"dependencies\": {\r\n\t\t\"@clerk/nextjs\": \"^7.9.0\",\r\n\t\t\"@insforge/sdk\": \"^1.4.4\",\r\n\t\t\"next\": \"16.0.10\"\r\n\t}\r\n}\r\n"
     );
 }
+
+#[test]
+fn a_file_the_user_keeps_stays_theirs_on_later_runs() {
+    let t = Test::fixture("clerk").args(["--yes", "--table", "todos"]);
+    t.run().success();
+    let t = t.file("lib/insforge.ts", "// my own client\n");
+    // The default policy in a script skips, says so, exits 1, and remembers nothing.
+    t.run().code(1);
+    assert!(!t.read("insforge-integrate.toml").contains("kept"));
+    // An explicit skip is a decision: recorded, and the run is done.
+    t.run_with(&["--yes".into(), "--on-conflict".into(), "skip".into()])
+        .success();
+    assert!(t
+        .read("insforge-integrate.toml")
+        .contains("kept = [\"lib/insforge.ts\"]"));
+    // Later runs treat it as the user's: no conflict, exit 0.
+    t.run_with(&["--yes".into()])
+        .success()
+        .stdout_has("kept (yours): lib/insforge.ts");
+    assert_eq!(t.read("lib/insforge.ts"), "// my own client\n");
+    // Overwrite brings the tool's version back and forgets the decision.
+    t.run_with(&["--yes".into(), "--on-conflict".into(), "overwrite".into()])
+        .success();
+    assert_ne!(t.read("lib/insforge.ts"), "// my own client\n");
+    assert!(!t.read("insforge-integrate.toml").contains("kept"));
+}

@@ -86,6 +86,22 @@ pub struct Rendered {
 
 pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
     let provider = answers.provider;
+    // Tables whose policies the app's own migrations create already are not repeated.
+    let mut manual_steps = Vec::new();
+    let mut answers = answers.clone();
+    answers.tables.retain(|t| {
+        let key = format!("{}.{}", t.schema, t.name).to_lowercase();
+        match project.existing_policies.get(&key) {
+            Some(file) => {
+                manual_steps.push(format!(
+                    "{t} already has row-level security policies in {file}: the migration leaves them as they are and adds none for it."
+                ));
+                false
+            }
+            None => true,
+        }
+    });
+    let answers = &answers;
     let context = context(project, answers);
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
@@ -108,7 +124,6 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
     );
 
     let mut artifacts = Vec::new();
-    let mut manual_steps = Vec::new();
     let source_root = project.source_root();
     let wiring = &project.wiring;
     for spec in &provider.files {
@@ -181,9 +196,10 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
     }));
     artifacts.push(Artifact::Dependencies(deps));
 
-    if provider.id == "auth0" {
+    if provider.id == "auth0" && !wiring.roles.contains_key("insforge-client") {
         auth0_edit(project, &mut artifacts, &mut manual_steps);
     }
+    compare_integration(project, &mut manual_steps);
 
     let mut sequence = 0;
     // The bootstrap migration (Better Auth's schema) goes with the tool's own config only.
@@ -252,6 +268,40 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         secret_values,
         manual_steps,
     })
+}
+
+/// An app that already hands a provider token to InsForge keeps its own client; what differs
+/// from what the tool would write is reported, each with its reason.
+fn compare_integration(project: &Project, manual: &mut Vec<String>) {
+    let Some(client) = project.wiring.insforge.first() else {
+        return;
+    };
+    let mut findings = Vec::new();
+    let sdk = project.versions.get(INSFORGE_SDK).map(|f| f.value.clone());
+    if client.token == "edgeFunctionToken"
+        && sdk.as_ref().is_some_and(|v| *v >= Version::new(1, 4, 2))
+    {
+        findings.push("it passes edgeFunctionToken, a deprecated alias since @insforge/sdk 1.4.2: pass accessToken".to_string());
+    }
+    if client.signs_without_sub {
+        findings.push("the JWT it signs has no `sub` claim: InsForge rejects such tokens (401), and requesting_user_id() reads sub".to_string());
+    }
+    if client.client_side && !client.refreshes {
+        findings.push("it never hands over a new token: once the first one expires, every request fails (refresh with client.setAccessToken before expiry)".to_string());
+    }
+    let mut text = format!(
+        "Your app already creates an InsForge client with a provider token ({}), so the tool keeps it and writes no second one.",
+        client.at
+    );
+    if findings.is_empty() {
+        text.push_str(" It matches what the tool would write.");
+    } else {
+        text.push_str(" Compared with what the tool writes:");
+        for f in findings {
+            text.push_str(&format!("\n     - {f}"));
+        }
+    }
+    manual.push(text);
 }
 
 /// The app's own `new Auth0Client(…)` must keep the InsForge token in the session: add

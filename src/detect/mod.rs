@@ -56,6 +56,9 @@ pub struct Project {
     pub wiring: wiring::Wiring,
     /// The `.env*` files at the root.
     pub env_files: Vec<String>,
+    /// Tables (`schema.table`, lower case) that the app's own migrations give policies, with
+    /// the file.
+    pub existing_policies: BTreeMap<String, String>,
 }
 
 /// The two names public guides use for the InsForge URL; the first is the default.
@@ -196,12 +199,6 @@ impl Project {
                 text.push_str(&format!("; also {}", i.chains.join(", ")));
             }
             out.push(("interceptor".into(), text));
-        }
-        for c in &w.insforge {
-            out.push((
-                "InsForge client".into(),
-                format!("createClient with {} at {}", c.token, c.at),
-            ));
         }
         if let Some(at) = &w.stytch_b2b {
             out.push(("Stytch".into(), format!("B2B ({})", crate::slash(&at.file))));
@@ -410,6 +407,7 @@ pub fn detect(root: &Path) -> Result<Project> {
     Ok(Project {
         wiring,
         env_files,
+        existing_policies: existing_policies(root),
         saved: read_config(root, crate::saved::FILE)?
             .map(|text| crate::saved::parse(&text))
             .transpose()?,
@@ -704,6 +702,61 @@ fn read_env_files(root: &Path) -> Result<(EnvKeys, Vec<String>)> {
         }
     }
     Ok((keys, texts.iter().map(|(n, _)| n.clone()).collect()))
+}
+
+/// `create policy … on <table>` in the app's own migrations (`migrations/*.sql`; the tool's
+/// own, which open with its header, are left out).
+fn existing_policies(root: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(root.join("migrations")) else {
+        return out;
+    };
+    let mut files: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".sql"))
+        .collect();
+    files.sort();
+    for name in files {
+        let path = root.join("migrations").join(&name);
+        if std::fs::metadata(&path).map_or(true, |m| !m.is_file() || m.len() > 1 << 20) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        if text
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("+ InsForge:"))
+        {
+            continue;
+        }
+        let lower = text.to_lowercase();
+        for (at, _) in lower.match_indices("create policy") {
+            let rest = &lower[at..];
+            let Some(on) = rest.find(" on ") else {
+                continue;
+            };
+            let table: String = rest[on + 4..]
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '"'))
+                .filter(|c| *c != '"')
+                .collect();
+            if table.is_empty() {
+                continue;
+            }
+            let key = if table.contains('.') {
+                table
+            } else {
+                format!("public.{table}")
+            };
+            out.entry(key)
+                .or_insert_with(|| format!("migrations/{name}"));
+        }
+    }
+    out
 }
 
 /// The env files Next.js loads, in its order of precedence: the first four in development.

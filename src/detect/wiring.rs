@@ -65,6 +65,13 @@ pub struct InsforgeClient {
     pub at: Located,
     /// How the token is handed over: `accessToken`, `edgeFunctionToken`, `setAccessToken`.
     pub token: String,
+    /// It signs a JWT whose claims object has no `sub` (InsForge answers 401 to that).
+    pub signs_without_sub: bool,
+    /// It hands a new token over later (`setAccessToken`, or a timer).
+    pub refreshes: bool,
+    /// It runs in the browser (a React hook), where one token must be refreshed; a server
+    /// utility makes a fresh one per request.
+    pub client_side: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -346,13 +353,35 @@ pub fn recognise(
                         .then(|| "setAccessToken".to_string())
                 });
                 if let Some(token) = token {
+                    let signs_without_sub = m.calls.iter().any(|c| {
+                        (c.callee == "sign" || c.callee.ends_with(".sign"))
+                            && c.object
+                                .as_ref()
+                                .is_some_and(|o| !o.keys.iter().any(|(k, _)| k == "sub"))
+                    });
+                    let refreshes = m.calls.iter().any(|c| {
+                        c.callee.ends_with(".setAccessToken") || c.callee == "setInterval"
+                    });
                     w.insforge.push(InsforgeClient {
                         at: at(call.line),
                         token,
+                        signs_without_sub,
+                        refreshes,
+                        client_side: m.imports_from("react"),
                     });
                 }
             }
         }
+    }
+    // An InsForge client the app wrote itself stands in for the tool's utility.
+    if let Some(client) = w.insforge.first() {
+        w.roles
+            .entry("insforge-client".into())
+            .or_insert(AppBinding {
+                at: client.at.clone(),
+                export: None,
+                what: format!("createClient with {}", client.token),
+            });
     }
     w
 }

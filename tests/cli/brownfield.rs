@@ -200,3 +200,28 @@ fn a_file_that_does_not_parse_is_left_alone() {
     );
     assert_eq!(t.read("lib/auth0.ts"), broken);
 }
+
+#[test]
+fn an_app_integrated_by_hand_keeps_its_client_and_policies_and_hears_what_differs() {
+    let t = app("integrated-edge");
+    let run = twice(&t);
+    assert!(!t.exists("lib/insforge.ts"), "a second InsForge client");
+    for needle in [
+        "app has insforge-client: createClient with edgeFunctionToken at lib/insforge-client.ts:15",
+        "Your app already creates an InsForge client with a provider token (lib/insforge-client.ts:15)",
+        "it passes edgeFunctionToken, a deprecated alias since @insforge/sdk 1.4.2",
+        "it never hands over a new token",
+        "todos already has row-level security policies in migrations/20250301120000_todos.sql",
+    ] {
+        assert!(run.stdout.contains(needle), "lacks {needle:?}\n{}", run.stdout);
+    }
+    let ours = t.read("migrations/20261128121826_clerk-insforge-rls.sql");
+    assert!(
+        ours.contains("requesting_user_id()") && !ours.contains("create policy"),
+        "{ours}"
+    );
+    // The app's own URL variable name is the one used.
+    assert!(t
+        .read(".env.example")
+        .contains("NEXT_PUBLIC_INSFORGE_BASE_URL="));
+}

@@ -176,10 +176,12 @@ fn kill_at(fixture: &str, calls: &str, n: usize, want: &BTreeMap<PathBuf, Vec<u8
         String::from_utf8_lossy(&rerun.stderr)
     );
     assert!(t.leftovers().is_empty(), "{point}: {:?}", t.leftovers());
-    assert_eq!(
-        &t.tree(),
-        want,
-        "{point}: the re-run ends elsewhere than a clean run"
+    let got = t.tree();
+    assert!(
+        &got == want,
+        "{point}: the re-run ends elsewhere than a clean run:
+{}",
+        crate::harness::changed_files(want, &got)
     );
     killed
 }

@@ -82,17 +82,30 @@ fn lock_file(root: &Path) -> Result<File> {
 /// Remove the temp files a killed run left in the folders this plan touches (and the root).
 /// Returns how many it removed.
 pub fn sweep(root: &Path, plan: &Plan) -> usize {
-    let mut dirs: Vec<PathBuf> = vec![PathBuf::new()];
+    let mut dirs: Vec<PathBuf> = vec![root.to_path_buf()];
     for change in &plan.changes {
         for dir in change.path.ancestors().skip(1) {
-            if !dirs.iter().any(|d| d == dir) {
-                dirs.push(dir.to_path_buf());
+            let dir = root.join(dir);
+            if !dirs.contains(&dir) {
+                dirs.push(dir);
+            }
+        }
+        // A target that is a link (inside the app) is written beside where it points.
+        let full = root.join(&change.path);
+        if fs::symlink_metadata(&full).is_ok_and(|m| m.file_type().is_symlink()) {
+            if let Some(dir) = fs::canonicalize(&full)
+                .ok()
+                .and_then(|t| t.parent().map(Path::to_path_buf))
+            {
+                if !dirs.contains(&dir) {
+                    dirs.push(dir);
+                }
             }
         }
     }
     let mut removed = 0;
     for dir in dirs {
-        let Ok(entries) = fs::read_dir(root.join(&dir)) else {
+        let Ok(entries) = fs::read_dir(&dir) else {
             continue;
         };
         for entry in entries.flatten() {
@@ -118,6 +131,8 @@ struct Staged<'a> {
     temp: Option<tempfile::NamedTempFile>,
     /// The target's permissions before the run, when it existed.
     permissions: Option<Permissions>,
+    /// Its owner and group, kept when the run has the right to (as root).
+    owner: Option<(u32, u32)>,
 }
 
 /// What the commit step does to the filesystem; tests swap it to make a rename fail.
@@ -157,20 +172,14 @@ pub fn apply_with(root: &Path, plan: &Plan, ops: &mut dyn Ops) -> Result<Vec<Pat
                 .with_context(|| format!("resolving {}", change.display_path()))?,
             None => root.join(&change.path),
         };
-        let now = match fs::read(&target) {
-            Ok(bytes) => Some(bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(e).with_context(|| format!("reading {}", change.display_path())),
-        };
-        if now.as_deref() != change.old.as_deref().map(str::as_bytes) {
-            return Err(Error::Changed(change.display_path()).into());
-        }
-        let permissions = fs::metadata(&target).ok().map(|m| m.permissions());
+        unchanged(change, &target)?;
+        let meta = fs::metadata(&target).ok();
         staged.push(Staged {
             change,
             target,
             temp: None,
-            permissions,
+            permissions: meta.as_ref().map(|m| m.permissions()),
+            owner: meta.as_ref().and_then(owner_of),
         });
     }
 
@@ -193,12 +202,24 @@ pub fn apply_with(root: &Path, plan: &Plan, ops: &mut dyn Ops) -> Result<Vec<Pat
         }
     }
 
-    // 3. Rename each into place; on a failure, put back what was already replaced.
+    // 3. Check again, now that the slow part is done: an edit made while the files were
+    //    being staged stops the run with nothing written.
+    for s in &staged {
+        if let Err(e) = unchanged(s.change, &s.target) {
+            drop(staged);
+            remove_dirs(&created_dirs);
+            return Err(e);
+        }
+    }
+
+    // 4. Rename each into place (checking it once more right before); on a failure, put back
+    //    what was already replaced.
     let mut done: Vec<usize> = Vec::new();
     for i in 0..staged.len() {
         let temp = staged[i].temp.take().expect("staged");
         let create = staged[i].change.old.is_none();
-        let result = finish_permissions(&staged[i], &temp)
+        let result = unchanged(staged[i].change, &staged[i].target)
+            .and_then(|()| finish_permissions(&staged[i], &temp))
             .and_then(|()| ops.rename(temp, &staged[i].target, create));
         if let Err(e) = result {
             let failed = staged[i].change.display_path();
@@ -225,6 +246,30 @@ pub fn apply_with(root: &Path, plan: &Plan, ops: &mut dyn Ops) -> Result<Vec<Pat
         }
     }
     Ok(changes.iter().map(|c| c.path.clone()).collect())
+}
+
+/// The target still holds the bytes the plan saw (or is still absent).
+fn unchanged(change: &Change, target: &Path) -> Result<()> {
+    let now = match fs::read(target) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("reading {}", change.display_path())),
+    };
+    if now.as_deref() != change.old.as_deref().map(str::as_bytes) {
+        return Err(Error::Changed(change.display_path()).into());
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn owner_of(meta: &fs::Metadata) -> Option<(u32, u32)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.uid(), meta.gid()))
+}
+
+#[cfg(not(unix))]
+fn owner_of(_: &fs::Metadata) -> Option<(u32, u32)> {
+    None
 }
 
 /// The error without the temp file's path, which means nothing to the user.
@@ -281,6 +326,12 @@ fn finish_permissions(staged: &Staged, temp: &tempfile::NamedTempFile) -> Result
             None => return Ok(()),
         },
     };
+    // As root (sudo, a container on a bind mount) the new file would be root's: give it back
+    // to the old file's owner. Elsewhere this is the user's own file already.
+    #[cfg(unix)]
+    if let Some((uid, gid)) = staged.owner {
+        let _ = std::os::unix::fs::chown(temp.path(), Some(uid), Some(gid));
+    }
     fs::set_permissions(temp.path(), permissions)?;
     Ok(())
 }
@@ -303,6 +354,10 @@ fn roll_back(staged: &[Staged], done: &[usize]) -> (Vec<String>, Vec<String>) {
                 let mut temp = temp_in(dir)?;
                 temp.write_all(old.as_bytes())?;
                 temp.as_file().sync_all()?;
+                #[cfg(unix)]
+                if let Some((uid, gid)) = s.owner {
+                    let _ = std::os::unix::fs::chown(temp.path(), Some(uid), Some(gid));
+                }
                 if let Some(p) = &s.permissions {
                     fs::set_permissions(temp.path(), p.clone())?;
                 }

@@ -26,7 +26,7 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Parser;
 
 use cli::{Cli, ColorChoice, Command};
@@ -98,19 +98,39 @@ fn run(command: Command, paint: Paint) -> Result<()> {
                 std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
             let interactive = terminal && !ci && !args.yes;
             let jwt_secret_stdin = if args.jwt_secret_stdin {
-                let mut text = String::new();
+                // At most 64 KiB: a secret is a line, not a file.
+                let mut bytes = Vec::new();
                 std::io::stdin()
-                    .read_to_string(&mut text)
-                    .context("reading the JWT secret from standard input")?;
+                    .take(64 << 10)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| {
+                        error::Error::InvalidArgument(format!(
+                            "--jwt-secret-stdin: standard input cannot be read ({e}): pipe the secret in, e.g. `npx -y @insforge/cli secrets get JWT_SECRET --json | jq -r .value | insforge-integrate init --jwt-secret-stdin`"
+                        ))
+                    })?;
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    error::Error::InvalidArgument(
+                        "--jwt-secret-stdin: the secret on standard input is not UTF-8 text (nothing of it is shown)".into(),
+                    )
+                })?;
                 Some(text.trim_end_matches(['\n', '\r']).to_string())
             } else {
                 None
             };
+            let jwt_secret_env = match std::env::var(resolve::JWT_SECRET_VAR) {
+                Ok(s) => Some(s).filter(|s| !s.is_empty()),
+                Err(std::env::VarError::NotPresent) => None,
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    return Err(error::Error::InvalidArgument(format!(
+                        "{} is not UTF-8 text (nothing of it is shown): set it to the secret `npx -y @insforge/cli secrets get JWT_SECRET` prints",
+                        resolve::JWT_SECRET_VAR
+                    ))
+                    .into())
+                }
+            };
             let secrets = resolve::Secrets {
                 jwt_secret_stdin,
-                jwt_secret_env: std::env::var(resolve::JWT_SECRET_VAR)
-                    .ok()
-                    .filter(|s| !s.is_empty()),
+                jwt_secret_env,
             };
             let mut terminal_prompter = prompt::Terminal::new();
             let mut silent = prompt::Silent;

@@ -48,7 +48,17 @@ impl Disk {
     /// Returns the full path when something is there, None when nothing is.
     pub fn resolve(&self, path: &Path) -> Result<Option<PathBuf>> {
         let mut here = self.root.clone();
-        for component in path.components() {
+        for (n, component) in path.components().enumerate() {
+            if n > 0 && std::fs::metadata(&here).is_ok_and(|m| !m.is_dir()) {
+                return Err(Error::InvalidFile {
+                    path: here.strip_prefix(&self.root).unwrap_or(&here).to_path_buf(),
+                    message: format!(
+                        "is a file where insforge-integrate needs a folder (for {}): move it away and run again",
+                        slash(path)
+                    ),
+                }
+                .into());
+            }
             here.push(component);
             let meta = match std::fs::symlink_metadata(&here) {
                 Ok(meta) => meta,

@@ -283,7 +283,16 @@ fn check_url(given: &str) -> Result<String, String> {
         .trim()
         .chars()
         .any(|c| c.is_whitespace() || c.is_control());
+    let userinfo = rest.is_some_and(|r| {
+        r.split(['/', '?', '#'])
+            .next()
+            .is_some_and(|authority| authority.contains('@'))
+    });
     match host {
+        _ if userinfo => Err(
+            "holds a user name or password (not shown): pass the project URL alone, e.g. https://your-app.us-east.insforge.app"
+                .to_string(),
+        ),
         _ if bad_char => Err(format!(
             "{given:?} is not a URL: it holds spaces or line breaks"
         )),

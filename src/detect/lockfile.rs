@@ -87,13 +87,13 @@ pub fn find(dir: &Path) -> Vec<Lockfile> {
         .iter()
         .filter_map(|(name, manager)| {
             let path = dir.join(name);
-            if !path.is_file() {
+            if !std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
                 return None;
             }
             let text = if *name == "bun.lockb" {
                 None
             } else {
-                std::fs::read_to_string(&path).ok()
+                super::read_regular(&path)
             };
             Some(Lockfile {
                 path,

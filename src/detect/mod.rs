@@ -273,6 +273,16 @@ pub fn read_config(root: &Path, name: &str) -> Result<Option<String>> {
     decode(bytes).map(Some).map_err(invalid)
 }
 
+/// The text of a regular file of at most 16 MiB, or None (a FIFO, a device or a folder in
+/// its place is never opened: reading one would hang or never end).
+pub fn read_regular(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > 16 << 20 {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
+}
+
 /// UTF-8 text, or why not.
 pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
     let utf16 = bytes.starts_with(&[0xff, 0xfe])
@@ -343,7 +353,7 @@ pub fn detect(root: &Path) -> Result<Project> {
     let src_dir = app_dir.starts_with("src");
 
     let (typescript, aliases) = if let Some(text) = read_config(root, "tsconfig.json")? {
-        let read = |p: &Path| std::fs::read_to_string(root.join(p)).ok();
+        let read = |p: &Path| read_regular(&root.join(p));
         let aliases = tsconfig::aliases(Path::new("tsconfig.json"), &text, &read)?;
         (
             Fact {
@@ -401,7 +411,7 @@ pub fn detect(root: &Path) -> Result<Project> {
         .or_else(|| find_in_sources(root, &URL_VARS));
 
     let (modules, files_read) = source::scan(root);
-    let texts = |p: &Path| std::fs::read_to_string(root.join(p)).ok();
+    let texts = |p: &Path| read_regular(&root.join(p));
     let wiring = wiring::recognise(&modules, &texts, files_read);
 
     Ok(Project {
@@ -519,7 +529,7 @@ fn package_version(
     let fits = |v: &Version| satisfies(&declared.range, v);
     for dir in root.ancestors() {
         let manifest = dir.join("node_modules").join(name).join("package.json");
-        if let Ok(text) = std::fs::read_to_string(&manifest) {
+        if let Some(text) = read_regular(&manifest) {
             let version = serde_json::from_str::<serde_json::Value>(&text)
                 .ok()
                 .and_then(|v| v.get("version")?.as_str().map(str::to_string))
@@ -673,15 +683,24 @@ fn read_env_files(root: &Path) -> Result<(EnvKeys, Vec<String>)> {
     let texts: Vec<(String, String)> = names
         .into_iter()
         .filter_map(|name| {
-            let text = std::fs::read_to_string(root.join(&name)).ok()?;
-            Some((name, text))
+            // As Node reads them: invalid UTF-8 becomes U+FFFD, the rest still counts.
+            let meta = std::fs::metadata(root.join(&name)).ok()?;
+            if meta.len() > 64 << 20 {
+                return None;
+            }
+            let bytes = std::fs::read(root.join(&name)).ok()?;
+            Some((name, String::from_utf8_lossy(&bytes).into_owned()))
         })
         .collect();
     type Named<'a> = Vec<&'a (String, String)>;
     let (loaded, rest): (Named, Named) = texts
         .iter()
         .partition(|(name, _)| ENV_ORDER[..4].contains(&name.as_str()));
-    let process: std::collections::HashMap<String, String> = std::env::vars().collect();
+    // Variables that are not UTF-8 cannot be what an expansion refers to: left out, never
+    // a panic that would print them.
+    let process: std::collections::HashMap<String, String> = std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect();
     let sources: Vec<&str> = loaded.iter().map(|(_, text)| text.as_str()).collect();
     let mut keys = BTreeMap::new();
     for (key, (index, value)) in dotenv::load(&sources, &process, false) {

@@ -243,7 +243,7 @@ pub fn scan(root: &Path) -> (Vec<Module>, usize) {
         if std::fs::metadata(&full).map_or(true, |m| !m.is_file() || m.len() > MAX_FILE) {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(&full) else {
+        let Some(text) = super::read_regular(&full) else {
             continue;
         };
         read += 1;

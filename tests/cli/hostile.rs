@@ -312,3 +312,139 @@ fn temp_files_are_private_and_swept() {
     t.run().success();
     assert!(t.leftovers().is_empty(), "{:?}", t.leftovers());
 }
+
+#[cfg(unix)]
+#[test]
+fn environment_variables_that_are_not_utf8_never_crash_or_show() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = Test::fixture("workos");
+    let secret = std::ffi::OsStr::from_bytes(b"MyRealSecret\xff");
+    for (key, code) in [("INSFORGE_JWT_SECRET", 2), ("SOME_OTHER_VAR", 0)] {
+        let output = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"))
+            .args(["init", "--yes", "--dry-run"])
+            .arg(t.path())
+            .env_clear()
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .env(key, secret)
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(output.status.code(), Some(code), "{key}: {all}");
+        assert!(!all.contains("MyRealSecret"), "{all}");
+    }
+}
+
+#[test]
+fn a_dot_env_that_is_not_utf8_still_counts() {
+    let t = Test::fixture("workos").args(["--yes"]);
+    std::fs::write(
+        t.path().join(".env"),
+        b"# caf\xe9\nNEXT_PUBLIC_INSFORGE_URL=https://real.insforge.app\n",
+    )
+    .unwrap();
+    t.run().success();
+    assert!(
+        !t.read(".env.local").contains("NEXT_PUBLIC_INSFORGE_URL="),
+        "a blank in .env.local would hide the value in .env"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_where_detection_reads_never_hang_it() {
+    for (setup, file) in [
+        ("tsconfig", "base.json"),
+        ("node_modules", "node_modules/next/package.json"),
+    ] {
+        let t = Test::fixture("workos").args(["--yes", "--dry-run"]);
+        std::fs::create_dir_all(t.path().join(file).parent().unwrap()).unwrap();
+        let status = Command::new("mkfifo")
+            .arg(t.path().join(file))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        if setup == "tsconfig" {
+            let tsconfig =
+                t.read("tsconfig.json")
+                    .replacen('{', "{\n  \"extends\": \"./base.json\",", 1);
+            std::fs::write(t.path().join("tsconfig.json"), tsconfig).unwrap();
+        }
+        t.run().success();
+    }
+}
+
+#[test]
+fn a_file_where_a_folder_is_needed_is_a_usage_error() {
+    let t = Test::fixture("clerk")
+        .file("lib", "not a folder\n")
+        .args(["--yes"]);
+    t.run()
+        .code(2)
+        .stderr_has("lib: is a file where insforge-integrate needs a folder");
+    Test::fixture("workos")
+        .args(["--yes", "--jwt-secret-stdin"])
+        .stdin("\u{fffe}ok")
+        .run()
+        .success();
+    let t = Test::fixture("workos");
+    let output = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"))
+        .args(["init", "--yes", "--jwt-secret-stdin"])
+        .arg(t.path())
+        .env_clear()
+        .stdin(std::fs::File::open("/").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--jwt-secret-stdin"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_url_with_a_password_is_refused_without_showing_it() {
+    Test::fixture("clerk")
+        .args([
+            "--yes",
+            "--insforge-url",
+            "https://me:hunter2@x.insforge.app",
+        ])
+        .run()
+        .code(2)
+        .stderr_has("user name or password")
+        .lacks("hunter2");
+}
+
+/// Run as root (sudo, a container on a bind mount), the files keep their owner.
+#[cfg(unix)]
+#[test]
+fn files_keep_their_owner_when_root_writes_them() {
+    use std::os::unix::fs::MetadataExt;
+    if euid() != 0 {
+        eprintln!("not root: nothing to prove here");
+        return;
+    }
+    let t = Test::fixture("workos").args(["--yes"]);
+    let status = Command::new("chown")
+        .args(["-R", "65534:65534"])
+        .arg(t.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    t.run().success();
+    for file in [".env.local", "package.json"] {
+        let meta = std::fs::metadata(t.path().join(file)).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (65534, 65534), "{file}");
+    }
+}
+
+/// The effective user id, from `id -u`.
+fn euid() -> u32 {
+    let out = Command::new("id").arg("-u").output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(1)
+}

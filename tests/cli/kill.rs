@@ -211,3 +211,55 @@ fn kill_at_every_step_loses_nothing_and_leaves_no_temp_file() {
     assert!(points >= 200, "only {points} kill points");
     assert_eq!(killed, points, "every kill point must land in a run");
 }
+
+/// A run killed while `.env.local` is a link into a folder of the app leaves its temp file
+/// beside the link's target; the next run removes it there too.
+#[test]
+fn leftovers_beside_a_linked_target_are_swept() {
+    let t = Test::fixture("workos");
+    std::fs::create_dir(t.path().join("config")).unwrap();
+    std::fs::rename(
+        t.path().join(".env.local"),
+        t.path().join("config/env.local"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("config/env.local", t.path().join(".env.local")).unwrap();
+    let mut cmd = strace();
+    cmd.args(["-o", "/dev/null", "-e", "trace=rename,renameat,renameat2"])
+        .args(["-e", "inject=rename,renameat,renameat2:signal=KILL:when=1"]);
+    tool(&mut cmd, &t);
+    assert!(cmd.status().unwrap().code() != Some(0));
+    assert!(!t.leftovers().is_empty(), "the kill left nothing to sweep");
+    let mut again = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"));
+    tool_args(&mut again, &t);
+    assert!(again.status().unwrap().success());
+    assert!(t.leftovers().is_empty(), "{:?}", t.leftovers());
+}
+
+/// An edit that lands while the new texts are being staged (here: while the first fsync is
+/// held up for a second) stops the run with nothing written.
+#[test]
+fn an_edit_during_staging_is_never_overwritten() {
+    let t = Test::fixture("workos");
+    let mut cmd = strace();
+    cmd.args(["-o", "/dev/null", "-e", "trace=fsync"])
+        .args(["-e", "inject=fsync:delay_enter=1000000:when=1"]);
+    tool(&mut cmd, &t);
+    cmd.stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let mut env = t.read(".env.local");
+    env.push_str("MY_EDIT=1\n");
+    std::fs::write(t.path().join(".env.local"), &env).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("changed after the plan was made"));
+    assert_eq!(t.read(".env.local"), env);
+    assert!(!t.exists("lib/insforge.ts") && t.leftovers().is_empty());
+}

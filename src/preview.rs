@@ -253,6 +253,8 @@ pub fn json(
         "manual": manual,
         "dependencies_added": plan.added_dependencies.iter().map(|d| &d.name).collect::<Vec<_>>(),
         "written": written,
+        "wiring": &project.wiring,
+        "existing_policies": &project.existing_policies,
     })
 }
 

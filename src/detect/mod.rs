@@ -400,6 +400,10 @@ pub fn detect(root: &Path) -> Result<Project> {
         .filter(|p| root.join(p).is_file())
         .collect();
 
+    // One pass over the app's code: its wiring, and which URL variable name it uses.
+    let scan = source::scan(root, &URL_VARS);
+    let texts = |p: &Path| read_regular(&root.join(p));
+    let wiring = wiring::recognise(&scan.modules, &texts, scan.files_read);
     let url_var = URL_VARS
         .iter()
         .find_map(|name| {
@@ -408,11 +412,12 @@ pub fn detect(root: &Path) -> Result<Project> {
                 evidence: file.clone(),
             })
         })
-        .or_else(|| find_in_sources(root, &URL_VARS));
-
-    let (modules, files_read) = source::scan(root);
-    let texts = |p: &Path| read_regular(&root.join(p));
-    let wiring = wiring::recognise(&modules, &texts, files_read);
+        .or_else(|| {
+            scan.word.map(|(n, path)| Fact {
+                value: URL_VARS[n],
+                evidence: crate::slash(&path),
+            })
+        });
 
     Ok(Project {
         wiring,
@@ -793,77 +798,6 @@ pub fn is_example_env(file: &str) -> bool {
     ["example", "sample", "template", "dist", "defaults"]
         .iter()
         .any(|word| file.split('.').any(|part| part == *word))
-}
-
-/// The first of `names` used in the app's source files (a bounded walk that skips
-/// dependencies and build output), with the file it is in.
-fn find_in_sources(root: &Path, names: &[&'static str]) -> Option<Fact<&'static str>> {
-    const SKIP: [&str; 7] = [
-        "node_modules",
-        ".next",
-        ".git",
-        "dist",
-        "build",
-        "out",
-        "coverage",
-    ];
-    const EXTENSIONS: [&str; 6] = ["ts", "tsx", "js", "jsx", "mjs", "cjs"];
-    let mut budget = 3000;
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
-        entries.sort_by_key(|e| std::cmp::Reverse(e.file_name()));
-        for entry in entries {
-            budget -= 1;
-            if budget == 0 {
-                return None;
-            }
-            let path = entry.path();
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                if !SKIP.contains(&name.as_ref()) && !name.starts_with('.') {
-                    stack.push(path);
-                }
-                continue;
-            }
-            let ext = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or_default();
-            if !kind.is_file()
-                || !EXTENSIONS.contains(&ext)
-                || entry.metadata().map_or(true, |m| m.len() > 1 << 20)
-            {
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue;
-            };
-            for var in names {
-                if contains_word(&text, var) {
-                    return Some(Fact {
-                        value: *var,
-                        evidence: relative(root, &path),
-                    });
-                }
-            }
-        }
-    }
-    None
-}
-
-/// `word` in `text`, not as part of a longer identifier.
-fn contains_word(text: &str, word: &str) -> bool {
-    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    text.match_indices(word)
-        .any(|(i, _)| !text[..i].ends_with(ident) && !text[i + word.len()..].starts_with(ident))
 }
 
 /// `path` as seen from `root`: `package-lock.json`, or `../../pnpm-lock.yaml` in a workspace.

@@ -4,7 +4,8 @@
 //! `auth/`, `utils/`, `config/`, `server/` and at the root (the interceptor, `auth.ts`…),
 //! walked with the app's `.gitignore` rules and never inside `node_modules`, `.next` or build
 //! output. A file is parsed only when its text names something the tool looks for (a provider
-//! package, `@insforge/sdk`, a provider component) or it is the interceptor or a root layout.
+//! instance, route handler or client factory, `@insforge/sdk`) or it is the interceptor or a
+//! layout.
 //!
 //! Each parsed file becomes a [`Module`]: its imports, exports, the calls and `new`
 //! expressions it makes (with the variable each is bound to and the keys of an object
@@ -46,20 +47,22 @@ const SKIP: [&str; 8] = [
     "coverage",
     ".turbo",
 ];
-/// Words that make a file worth parsing.
+/// Words that make a file worth parsing: what the recognisers in `wiring` look for (a file
+/// that only uses a provider's hooks is not wiring). Layouts and the interceptor are always
+/// parsed.
 const MARKERS: [&str; 12] = [
-    "@auth0/nextjs-auth0",
-    "better-auth",
-    "@clerk/",
-    "@kinde-oss/",
-    "@workos-inc/",
-    "stytch",
+    "Auth0Client",
+    "betterAuth",
+    "createAuthClient",
+    "toNextJsHandler",
+    "handleAuth",
+    "getSignInUrl",
+    "createStytch",
+    "StytchLogin",
+    "b2b",
+    "B2BClient",
+    "authenticate",
     "@insforge/sdk",
-    "ClerkProvider",
-    "AuthKitProvider",
-    "StytchProvider",
-    "Auth0Provider",
-    "KindeProvider",
 ];
 /// A file larger than this is generated or vendored, not wiring.
 const MAX_FILE: u64 = 1 << 20;
@@ -232,12 +235,21 @@ fn always(path: &Path) -> bool {
     (in_root_or_src && matches!(stem, "middleware" | "proxy")) || stem == "layout"
 }
 
-/// Read and parse the candidates worth parsing. Returns the modules and how many files were
-/// read.
-pub fn scan(root: &Path) -> (Vec<Module>, usize) {
+/// What one pass over the app's code found.
+pub struct Scan {
+    pub modules: Vec<Module>,
+    /// How many files were read.
+    pub files_read: usize,
+    /// The first of the words asked for that a file uses (as a whole identifier), and where.
+    pub word: Option<(usize, PathBuf)>,
+}
+
+/// Read the candidates once: parse those worth parsing, and look for `words` in all.
+pub fn scan(root: &Path, words: &[&str]) -> Scan {
     let files = candidates(root);
     let mut modules = Vec::new();
     let mut read = 0;
+    let mut word: Option<(usize, PathBuf)> = None;
     for rel in files {
         let full = root.join(&rel);
         if std::fs::metadata(&full).map_or(true, |m| !m.is_file() || m.len() > MAX_FILE) {
@@ -247,11 +259,29 @@ pub fn scan(root: &Path) -> (Vec<Module>, usize) {
             continue;
         };
         read += 1;
+        if word.as_ref().is_none_or(|(w, _)| *w > 0) {
+            if let Some(n) = words.iter().position(|w| contains_word(&text, w)) {
+                if word.as_ref().is_none_or(|(w, _)| n < *w) {
+                    word = Some((n, rel.clone()));
+                }
+            }
+        }
         if always(&rel) || MARKERS.iter().any(|m| text.contains(m)) {
             modules.push(parse(&rel, &text));
         }
     }
-    (modules, read)
+    Scan {
+        modules,
+        files_read: read,
+        word,
+    }
+}
+
+/// `word` in `text`, not as part of a longer identifier.
+pub fn contains_word(text: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(word)
+        .any(|(i, _)| !text[..i].ends_with(ident) && !text[i + word.len()..].starts_with(ident))
 }
 
 /// Parse one file's text into its [`Module`].

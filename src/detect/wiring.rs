@@ -35,16 +35,19 @@ pub struct AppBinding {
 }
 
 /// The app's `new Auth0Client(…)`, with what an edit of it needs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Auth0Instance {
     pub at: Located,
     /// The module's text, as the edit is computed from it.
+    #[serde(skip)]
     pub text: String,
+    #[serde(skip)]
     pub call: Call,
     /// `beforeSessionSaved` is set already (its line).
     pub hook: Option<u32>,
     /// The hook already keeps the InsForge token (it is, or calls, `copyInsforgeToken`).
     pub keeps_token: bool,
+    #[serde(skip)]
     pub imports_end: u32,
 }
 
@@ -74,7 +77,7 @@ pub struct InsforgeClient {
     pub client_side: bool,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Wiring {
     /// Roles the app fills, by role name.
     pub roles: BTreeMap<String, AppBinding>,

@@ -256,7 +256,10 @@ pub fn recognise(
             ] {
                 if let Some(local) = m.local_of("@stytch/nextjs", create) {
                     if let Some(call) = m.calls_of(local).next() {
-                        if m.jsx.iter().any(|j| j.name == "StytchProvider") {
+                        let provider = m
+                            .local_of("@stytch/nextjs", "StytchProvider")
+                            .unwrap_or("StytchProvider");
+                        if m.jsx.iter().any(|j| j.name == provider) {
                             w.roles
                                 .entry("stytch-provider".into())
                                 .or_insert(AppBinding {

@@ -225,3 +225,72 @@ fn an_app_integrated_by_hand_keeps_its_client_and_policies_and_hears_what_differ
         .read(".env.example")
         .contains("NEXT_PUBLIC_INSFORGE_BASE_URL="));
 }
+
+#[test]
+fn workos_starter_keeps_its_callback_middleware_and_provider() {
+    let t = app("workos-wired");
+    let run = twice(&t);
+    assert!(run
+        .stdout
+        .contains("app has workos-callback: handleAuth(…) at src/app/callback/route.ts:4"));
+    assert!(run
+        .stdout
+        .contains("Your layout already renders <AuthKitProvider>"));
+    assert!(!run.stdout.contains("Merge the interceptor"));
+    assert!(!t.exists("src/proxy.ts") && !t.exists("app/callback"));
+}
+
+#[test]
+fn stytch_at_its_own_paths_is_reused() {
+    let t = app("stytch-wired");
+    let run = twice(&t);
+    for role in ["stytch-provider", "stytch-login", "stytch-authenticate"] {
+        assert!(
+            run.stdout.contains(&format!("app has {role}:")),
+            "{role}\n{}",
+            run.stdout
+        );
+    }
+    for copy in ["app/stytch-provider.tsx", "app/login/page.tsx.new"] {
+        assert!(!t.exists(copy), "{copy}");
+    }
+    assert_eq!(
+        t.read("app/login/page.tsx"),
+        std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/brownfield/stytch-wired/app/login/page.tsx")
+        )
+        .unwrap()
+    );
+    assert!(run
+        .stdout
+        .contains("Your app has its own Stytch provider (components/StytchProvider.tsx:6)"));
+}
+
+#[test]
+fn kinde_handler_in_pages_api_is_used() {
+    let t = app("kinde-pages-api");
+    let run = twice(&t);
+    assert!(run
+        .stdout
+        .contains("app has kinde-route: handleAuth(…) at pages/api/auth/[kindeAuth].ts:3"));
+    assert!(
+        !t.exists("app/api"),
+        "an App Router route beside the pages/api handler"
+    );
+}
+
+#[test]
+fn auth0_with_a_chained_middleware_is_left_to_it() {
+    let t = app("auth0-intl");
+    let middleware = t.read("middleware.ts");
+    let run = twice(&t);
+    assert!(run.stdout.contains(
+        "interceptor:     middleware.ts:8 calls auth0.middleware; also createMiddleware"
+    ));
+    assert_eq!(t.read("middleware.ts"), middleware);
+    assert!(!run.stdout.contains("Merge the interceptor"));
+    assert!(t
+        .read("lib/auth0.ts")
+        .contains("beforeSessionSaved: copyInsforgeToken"));
+}

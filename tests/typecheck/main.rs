@@ -290,6 +290,16 @@ provider_suite! {
         fn tsc_brownfield_wired() {
             tsc(Case::latest("clerk").brownfield("clerk-wired", Layout::Src));
         }
+
+        #[test]
+        fn tsc_brownfield_integrated_by_hand() {
+            tsc(Case::latest("clerk").brownfield("integrated-edge", Layout::Root));
+        }
+
+        #[test]
+        fn next_build_brownfield_wired() {
+            super::next_build(Case::latest("clerk").brownfield("clerk-wired", Layout::Src));
+        }
     },
     auth0 => "auth0" {
         #[test]
@@ -314,6 +324,16 @@ provider_suite! {
     },
     workos => "workos" {
         #[test]
+        fn tsc_brownfield_wired() {
+            tsc(Case::latest("workos").brownfield("workos-wired", Layout::Src));
+        }
+
+        #[test]
+        fn next_build_brownfield_wired() {
+            super::next_build(Case::latest("workos").brownfield("workos-wired", Layout::Src));
+        }
+
+        #[test]
         fn tsc_authkit_nextjs_2() {
             tsc(Case::latest("workos")
                 .next(Next::V15)
@@ -322,11 +342,31 @@ provider_suite! {
     },
     kinde => "kinde" {
         #[test]
+        fn tsc_brownfield_pages_api_handler() {
+            tsc(Case::latest("kinde").brownfield("kinde-pages-api", Layout::Root));
+        }
+
+        #[test]
+        fn next_build_brownfield_catch_all_route() {
+            super::next_build(Case::latest("kinde").brownfield("kinde-catchall", Layout::Root));
+        }
+
+        #[test]
         fn tsc_brownfield_catch_all_route() {
             tsc(Case::latest("kinde").brownfield("kinde-catchall", Layout::Root));
         }
     },
     stytch => "stytch" {
+        #[test]
+        fn tsc_brownfield_own_paths() {
+            tsc(Case::latest("stytch").brownfield("stytch-wired", Layout::Root));
+        }
+
+        #[test]
+        fn next_build_brownfield_own_paths() {
+            super::next_build(Case::latest("stytch").brownfield("stytch-wired", Layout::Root));
+        }
+
         #[test]
         fn tsc_stytch_nextjs_21() {
             tsc(Case::latest("stytch").stytch_nextjs_21());

@@ -25,6 +25,9 @@ pub struct Provider {
     pub dependencies: Vec<Dependency>,
     #[serde(default)]
     pub branches: Vec<Branch>,
+    /// The provider component the root layout must wrap `{children}` in, if any.
+    #[serde(default)]
+    pub wrap: Option<Wrap>,
     /// Versions the templates cannot serve: an app below one is refused, saying why.
     #[serde(default)]
     pub requires: Vec<Requirement>,
@@ -91,6 +94,22 @@ pub struct Branch {
     pub name: String,
     pub package: String,
     pub at_least: String,
+}
+
+/// `<component>{children}</component>` in the root layout.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wrap {
+    pub component: String,
+    /// The package it is a named export of, or…
+    #[serde(default)]
+    pub package: Option<String>,
+    /// …the tool's own module (relative to the source root) it is the default export of.
+    #[serde(default)]
+    pub module: Option<String>,
+    /// Role of the app's own version of it (the app's is used instead, never wrapped again).
+    #[serde(default)]
+    pub role: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

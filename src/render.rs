@@ -200,6 +200,7 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         auth0_edit(project, &mut artifacts, &mut manual_steps);
     }
     compare_integration(project, &mut manual_steps);
+    let wrapped = wrap_layout(project, provider, &mut artifacts);
 
     let mut sequence = 0;
     // The bootstrap migration (Better Auth's schema) goes with the tool's own config only.
@@ -249,6 +250,9 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
     // Snippets in the next steps import as a page would.
     let mut steps_context = context.clone();
     steps_context["file"] = json!(slash(&source_root.join("app/page.tsx")));
+    if let Some((component, file)) = wrapped {
+        steps_context["wired"]["layout"][component] = json!(format!("{file}, wrapped by this run"));
+    }
     let next_steps = hb
         .render_template(provider.template_source("next-steps.hbs")?, &steps_context)
         .with_context(|| format!("rendering {}/next-steps.hbs", provider.id))?;
@@ -268,6 +272,67 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         secret_values,
         manual_steps,
     })
+}
+
+/// The root layout gains the provider component around `{children}` when the provider needs
+/// one and the layout lacks it: an import after the last import, and the component's tags
+/// around the one `{children}` it renders. Returns the component and the layout's path.
+fn wrap_layout(
+    project: &Project,
+    provider: &crate::provider::Provider,
+    artifacts: &mut Vec<Artifact>,
+) -> Option<(String, String)> {
+    let wrap = provider.wrap.as_ref()?;
+    let wiring = &project.wiring;
+    if wiring
+        .layout_providers
+        .iter()
+        .any(|(name, _)| *name == wrap.component)
+        || wrap
+            .role
+            .as_ref()
+            .is_some_and(|r| wiring.roles.contains_key(r))
+    {
+        return None;
+    }
+    let layout = wiring.layout.as_ref()?;
+    let (start, end) = layout.children?;
+    let text = &layout.text;
+    let q = if text.matches("from \"").count() > text.matches("from '").count() {
+        '"'
+    } else {
+        '\''
+    };
+    let c = &wrap.component;
+    let import = match (&wrap.package, &wrap.module) {
+        (Some(package), _) => format!("import {{ {c} }} from {q}{package}{q};"),
+        (None, Some(module)) => {
+            let spec = import_specifier(
+                &project.aliases,
+                &layout.file,
+                &project.source_root().join(module),
+            );
+            format!("import {c} from {q}{spec}{q};")
+        }
+        (None, None) => return None,
+    };
+    let import_at = layout.imports_end as usize;
+    let import = if import_at == 0 {
+        format!("{import}\n")
+    } else {
+        format!("\n{import}")
+    };
+    artifacts.push(Artifact::Edit {
+        path: layout.file.clone(),
+        base: text.clone(),
+        insertions: vec![
+            (import_at, import),
+            (start as usize, format!("<{c}>")),
+            (end as usize, format!("</{c}>")),
+        ],
+        what: format!("{{children}} wrapped in <{c}>"),
+    });
+    Some((c.clone(), slash(&layout.file)))
 }
 
 /// An app that already hands a provider token to InsForge keeps its own client; what differs

@@ -143,6 +143,8 @@ pub struct Module {
     pub imports_end: u32,
     /// The tool wrote this file (its header says so): it is the tool's, not the app's.
     pub generated: bool,
+    /// Where `{children}` is rendered (a layout), to wrap it in a provider component.
+    pub children: Vec<Span>,
 }
 
 impl Module {
@@ -311,6 +313,7 @@ pub fn parse(path: &Path, text: &str) -> Module {
         matcher: Vec::new(),
         parse_error: None,
         imports_end: 0,
+        children: Vec::new(),
         // The marker opens the file, after a 'use client' directive where there is one.
         generated: text
             .lines()
@@ -520,6 +523,15 @@ impl<'a> Visit<'a> for Collector<'_, '_> {
             self.bound.push((c.span, "default".into()));
         }
         walk::walk_export_default_declaration(self, it);
+    }
+
+    fn visit_jsx_expression_container(&mut self, it: &oxc_ast::ast::JSXExpressionContainer<'a>) {
+        if let Some(Expression::Identifier(id)) = it.expression.as_expression() {
+            if id.name == "children" {
+                self.module.children.push(it.span);
+            }
+        }
+        walk::walk_jsx_expression_container(self, it);
     }
 
     fn visit_jsx_opening_element(&mut self, it: &JSXOpeningElement<'a>) {

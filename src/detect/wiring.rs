@@ -77,8 +77,23 @@ pub struct InsforgeClient {
     pub client_side: bool,
 }
 
+/// The root layout, as an edit that wraps `{children}` needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Layout {
+    pub file: PathBuf,
+    #[serde(skip)]
+    pub text: String,
+    /// The one `{children}` it renders (None when it renders none, or several).
+    #[serde(skip)]
+    pub children: Option<(u32, u32)>,
+    #[serde(skip)]
+    pub imports_end: u32,
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Wiring {
+    /// The root layout (app/layout.tsx or src/app/layout.tsx), when it parses.
+    pub layout: Option<Layout>,
     /// Roles the app fills, by role name.
     pub roles: BTreeMap<String, AppBinding>,
     pub auth0: Option<Auth0Instance>,
@@ -97,7 +112,8 @@ pub struct Wiring {
 }
 
 /// Provider components that wrap an app in its layout.
-const PROVIDER_COMPONENTS: [&str; 6] = [
+const PROVIDER_COMPONENTS: [&str; 7] = [
+    "StytchAppProvider",
     "ClerkProvider",
     "AuthKitProvider",
     "StytchProvider",
@@ -297,6 +313,17 @@ pub fn recognise(
 
         // Provider components in a root layout.
         if is_root_layout(&m.path) {
+            if let Some(text) = texts(&m.path) {
+                w.layout.get_or_insert(Layout {
+                    file: m.path.clone(),
+                    text,
+                    children: match m.children.as_slice() {
+                        [one] => Some((one.start, one.end)),
+                        _ => None,
+                    },
+                    imports_end: m.imports_end,
+                });
+            }
             for j in &m.jsx {
                 if PROVIDER_COMPONENTS.contains(&j.name.as_str())
                     && !w.layout_providers.iter().any(|(n, _)| *n == j.name)

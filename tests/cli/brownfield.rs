@@ -294,3 +294,40 @@ fn auth0_with_a_chained_middleware_is_left_to_it() {
         .read("lib/auth0.ts")
         .contains("beforeSessionSaved: copyInsforgeToken"));
 }
+
+#[test]
+fn a_layout_without_the_provider_gets_it_around_children() {
+    let t = Test::fixture("clerk").args(["--yes", "--table", "todos"]);
+    let before = t.read("app/layout.tsx");
+    let run = twice(&t);
+    let after = t.read("app/layout.tsx");
+    let import = "import { ClerkProvider } from '@clerk/nextjs';\n";
+    assert!(after.starts_with(import), "{after}");
+    assert!(
+        after.contains("<ClerkProvider>{children}</ClerkProvider>"),
+        "{after}"
+    );
+    assert_eq!(
+        after
+            .replacen(import, "", 1)
+            .replacen("<ClerkProvider>", "", 1)
+            .replacen("</ClerkProvider>", "", 1),
+        before,
+        "every byte outside the insertions is kept"
+    );
+    assert!(run.stdout.contains("(app/layout.tsx, wrapped by this run)"));
+    assert!(!run.stdout.contains("Wrap the app in ClerkProvider"));
+
+    // Two `{children}`: which one to wrap is the user's call; the steps say how.
+    let t = Test::fixture("clerk")
+        .file(
+            "app/layout.tsx",
+            "export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body>{children}<aside>{children}</aside></body></html>;\n}\n",
+        )
+        .args(["--yes", "--table", "todos"]);
+    let before = t.read("app/layout.tsx");
+    t.run()
+        .success()
+        .stdout_has("Wrap the app in ClerkProvider");
+    assert_eq!(t.read("app/layout.tsx"), before);
+}

@@ -625,15 +625,7 @@ impl handlebars::HelperDef for UseHelper {
         _: &mut RenderContext<'reg, 'rc>,
         out: &mut dyn Output,
     ) -> HelperResult {
-        let role = h
-            .param(0)
-            .and_then(|p| p.value().as_str())
-            .ok_or_else(|| RenderErrorReason::ParamNotFoundForIndex("use", 0))?;
-        let from = ctx
-            .data()
-            .get("file")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let (role, from) = param_and_file(h, ctx, "use")?;
         let statement = match self.app.get(role) {
             Some(binding) => {
                 let module = module_path(&binding.at.file);
@@ -663,6 +655,24 @@ impl handlebars::HelperDef for UseHelper {
     }
 }
 
+/// A helper's first parameter, and the file being rendered (the `file` of the context).
+fn param_and_file<'rc>(
+    h: &'rc Helper<'rc>,
+    ctx: &'rc handlebars::Context,
+    helper: &'static str,
+) -> Result<(&'rc str, &'rc str), RenderErrorReason> {
+    let param = h
+        .param(0)
+        .and_then(|p| p.value().as_str())
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex(helper, 0))?;
+    let from = ctx
+        .data()
+        .get("file")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    Ok((param, from))
+}
+
 /// A source file as a module path: no extension, and a folder for `index`.
 fn module_path(file: &Path) -> PathBuf {
     let stem = file.with_extension("");
@@ -688,15 +698,7 @@ impl handlebars::HelperDef for ImportHelper {
         _: &mut RenderContext<'reg, 'rc>,
         out: &mut dyn Output,
     ) -> HelperResult {
-        let module = h
-            .param(0)
-            .and_then(|p| p.value().as_str())
-            .ok_or_else(|| RenderErrorReason::ParamNotFoundForIndex("import", 0))?;
-        let from = ctx
-            .data()
-            .get("file")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let (module, from) = param_and_file(h, ctx, "import")?;
         let target = self.source_root.join(module);
         out.write(&import_specifier(&self.aliases, Path::new(from), &target))?;
         Ok(())

@@ -31,15 +31,10 @@ fn strace() -> Command {
     cmd
 }
 
+/// The tool's run, under strace.
 fn tool(cmd: &mut Command, test: &Test) {
-    cmd.arg(env!("CARGO_BIN_EXE_insforge-integrate"))
-        .arg("init")
-        .arg(test.path())
-        .args(ARGS)
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .env("INSFORGE_JWT_SECRET", "kill-suite-secret-value");
+    cmd.arg(env!("CARGO_BIN_EXE_insforge-integrate"));
+    tool_args(cmd, test);
 }
 
 /// How many times a clean run makes each call of `CALLS`, and which of its `write`s (counted
@@ -115,11 +110,7 @@ fn tool_args(cmd: &mut Command, test: &Test) {
 fn clean_result(fixture: &str) -> BTreeMap<PathBuf, Vec<u8>> {
     let t = Test::fixture(fixture);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"));
-    cmd.arg("init").arg(t.path()).args(ARGS);
-    cmd.env_clear()
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .env("INSFORGE_JWT_SECRET", "kill-suite-secret-value");
+    tool_args(&mut cmd, &t);
     assert!(cmd.status().unwrap().success());
     t.tree()
 }
@@ -163,12 +154,7 @@ fn kill_at(fixture: &str, calls: &str, n: usize, want: &BTreeMap<PathBuf, Vec<u8
     }
 
     let mut again = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"));
-    again.arg("init").arg(t.path()).args(ARGS);
-    again
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .env("INSFORGE_JWT_SECRET", "kill-suite-secret-value");
+    tool_args(&mut again, &t);
     let rerun = again.output().unwrap();
     assert!(
         rerun.status.success(),

@@ -200,6 +200,11 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         auth0_edit(project, &mut artifacts, &mut manual_steps);
     }
     compare_integration(project, &mut manual_steps);
+    if let (_, Some(why)) = owner_references(project, provider) {
+        if !answers.tables.is_empty() {
+            manual_steps.push(why);
+        }
+    }
     let wrapped = wrap_layout(project, provider, &mut artifacts);
 
     let mut sequence = 0;
@@ -497,18 +502,49 @@ pub fn context(project: &Project, answers: &Answers) -> Value {
         "branch": branches,
         "tables": tables,
         "sql_tables": sql_tables,
-        // Owned tables reference the user table only where the tool knows it: its own
-        // Better Auth config. The app's own config keeps it where its adapter does.
-        "owner_references": provider
-            .sql
-            .as_ref()
-            .and_then(|s| s.owner_references.clone())
-            .filter(|_| !project.wiring.roles.contains_key("auth"))
-            .unwrap_or_default(),
+        "owner_references": owner_references(project, provider).0.unwrap_or_default(),
         "package_manager": { "name": pm.name(), "run": pm.run(), "exec": pm.exec() },
         "file": "",
         "wired": wired(project),
     })
+}
+
+/// What owned tables reference, and why (for the steps). The tool's own Better Auth config
+/// keeps users in `better_auth."user"`; the app's own config keeps them where its adapter
+/// does: a Prisma schema says where on Postgres, a non-Postgres database cannot be referenced
+/// at all, and anything else cannot be known, so no foreign key is written.
+fn owner_references(
+    project: &Project,
+    provider: &crate::provider::Provider,
+) -> (Option<String>, Option<String>) {
+    let ours = provider
+        .sql
+        .as_ref()
+        .and_then(|s| s.owner_references.clone());
+    if ours.is_none() || !project.wiring.roles.contains_key("auth") {
+        return (ours, None);
+    }
+    let db = project.wiring.better_auth_database.as_ref();
+    let kind = db.map(|(d, p, _)| (d.as_str(), p.as_deref()));
+    let non_postgres = match kind {
+        Some((_, Some(p))) => !matches!(p, "pg" | "postgres" | "postgresql" | "cockroachdb"),
+        Some(("new Database" | "createPool" | "new MongoClient", None)) => true,
+        _ => false,
+    };
+    if non_postgres {
+        return (None, Some("Better Auth keeps its users in another database than InsForge's Postgres, so the owned tables cannot reference them: no foreign key (the owner column still holds the Better Auth user id from the token).".into()));
+    }
+    if let (Some(("prismaAdapter", _)), Some(t)) = (kind, &project.prisma_user) {
+        let reference = format!(
+            "{}.{}({}) on delete cascade",
+            crate::table::ident(&t.schema),
+            crate::table::ident(&t.table),
+            crate::table::ident(&t.column)
+        );
+        let why = format!("The owned tables reference {reference} (Better Auth's user table, from {}): rows go with their user.", t.file);
+        return (Some(reference), Some(why));
+    }
+    (None, Some("Where your Better Auth config keeps its user table cannot be known from the config, so the owned tables get no foreign key: add one by hand if rows should go with their user.".into()))
 }
 
 /// What templates see of the app's wiring: `wired.layout.ClerkProvider` is where the root

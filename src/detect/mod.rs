@@ -59,6 +59,50 @@ pub struct Project {
     /// Tables (`schema.table`, lower case) that the app's own migrations give policies, with
     /// the file.
     pub existing_policies: BTreeMap<String, String>,
+    /// Where a Prisma schema (`prisma/schema.prisma`) keeps Better Auth's `User` model.
+    pub prisma_user: Option<UserTable>,
+}
+
+/// The table and column user ids live in, from the app's own schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UserTable {
+    pub schema: String,
+    pub table: String,
+    pub column: String,
+    /// The file it was read from.
+    pub file: String,
+}
+
+/// `model User { id String @id @map("…") … @@map("…") @@schema("…") }` in a Prisma schema.
+pub fn prisma_user_table(text: &str, file: &str) -> Option<UserTable> {
+    let start = text.find("model User ")?;
+    let body = &text[start..];
+    let body = &body[body.find('{')? + 1..body.find('}')?];
+    let quoted = |line: &str, attribute: &str| -> Option<String> {
+        let at = line.find(attribute)? + attribute.len();
+        let rest = line[at..].trim_start().strip_prefix('(')?.trim_start();
+        let rest = rest.strip_prefix('"')?;
+        Some(rest[..rest.find('"')?].to_string())
+    };
+    let mut table = "User".to_string();
+    let mut schema = "public".to_string();
+    let mut column = None;
+    for line in body.lines().map(str::trim) {
+        if let Some(t) = quoted(line, "@@map") {
+            table = t;
+        } else if let Some(s) = quoted(line, "@@schema") {
+            schema = s;
+        } else if line.contains("@id") && !line.starts_with("@@") {
+            let field = line.split_whitespace().next()?;
+            column = Some(quoted(line, "@map").unwrap_or_else(|| field.to_string()));
+        }
+    }
+    Some(UserTable {
+        schema,
+        table,
+        column: column?,
+        file: file.to_string(),
+    })
 }
 
 /// The two names public guides use for the InsForge URL; the first is the default.
@@ -423,6 +467,9 @@ pub fn detect(root: &Path) -> Result<Project> {
         wiring,
         env_files,
         existing_policies: existing_policies(root),
+        prisma_user: ["prisma/schema.prisma", "schema.prisma"]
+            .iter()
+            .find_map(|f| prisma_user_table(&read_regular(&root.join(f))?, f)),
         saved: read_config(root, crate::saved::FILE)?
             .map(|text| crate::saved::parse(&text))
             .transpose()?,
@@ -815,6 +862,26 @@ fn relative(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prisma_user_table_from_the_schema() {
+        let schema = "generator client { provider = \"prisma-client-js\" }\n\nmodel User {\n  id            String    @id @map(\"user_id\")\n  email         String\n  sessions      Session[]\n\n  @@unique([email])\n  @@map(\"users\")\n  @@schema(\"auth_app\")\n}\n";
+        let t = prisma_user_table(schema, "prisma/schema.prisma").unwrap();
+        assert_eq!(
+            (t.schema.as_str(), t.table.as_str(), t.column.as_str()),
+            ("auth_app", "users", "user_id")
+        );
+        let plain = prisma_user_table("model User {\n  id String @id\n}\n", "x").unwrap();
+        assert_eq!(
+            (
+                plain.schema.as_str(),
+                plain.table.as_str(),
+                plain.column.as_str()
+            ),
+            ("public", "User", "id")
+        );
+        assert!(prisma_user_table("model Account {\n id String @id\n}", "x").is_none());
+    }
 
     #[test]
     fn npm_ranges() {

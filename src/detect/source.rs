@@ -117,6 +117,8 @@ pub struct ObjectArg {
     pub keys: Vec<(String, Span)>,
     /// `key: call(...)` values: the key and the callee, for `database: prismaAdapter(...)`.
     pub values: Vec<(String, String)>,
+    /// `key: 'text'` values.
+    pub strings: Vec<(String, String)>,
 }
 
 /// A JSX element: `<ClerkProvider>` is `ClerkProvider`.
@@ -411,11 +413,13 @@ struct Collector<'s, 'm> {
 }
 
 impl Collector<'_, '_> {
+    /// The first argument that is an object literal (`new Auth0Client({…})`,
+    /// `prismaAdapter(prisma, {…})`).
     fn object_arg(&self, arguments: &[Argument]) -> Option<ObjectArg> {
-        let Expression::ObjectExpression(obj) = arguments.first()?.as_expression()? else {
-            return None;
-        };
-        Some(object(obj))
+        arguments.iter().find_map(|a| match a.as_expression()? {
+            Expression::ObjectExpression(obj) => Some(object(obj)),
+            _ => None,
+        })
     }
 
     fn push(&mut self, callee: &Expression, new: bool, span: Span, arguments: &[Argument]) {
@@ -442,10 +446,14 @@ impl Collector<'_, '_> {
 fn object(obj: &ObjectExpression) -> ObjectArg {
     let mut keys = Vec::new();
     let mut values = Vec::new();
+    let mut strings = Vec::new();
     for prop in &obj.properties {
         if let ObjectPropertyKind::ObjectProperty(p) = prop {
             if let Some(name) = p.key.static_name() {
                 keys.push((name.to_string(), p.span));
+                if let Expression::StringLiteral(lit) = p.value.without_parentheses() {
+                    strings.push((name.to_string(), lit.value.to_string()));
+                }
                 let value = match p.value.without_parentheses() {
                     Expression::CallExpression(c) => dotted(&c.callee),
                     Expression::NewExpression(n) => dotted(&n.callee).map(|c| format!("new {c}")),
@@ -470,6 +478,7 @@ fn object(obj: &ObjectExpression) -> ObjectArg {
         span: obj.span,
         keys,
         values,
+        strings,
     }
 }
 

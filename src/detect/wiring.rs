@@ -97,8 +97,9 @@ pub struct Wiring {
     /// Roles the app fills, by role name.
     pub roles: BTreeMap<String, AppBinding>,
     pub auth0: Option<Auth0Instance>,
-    /// The Better Auth `database` option, as written (`new Pool`, `prismaAdapter`…).
-    pub better_auth_database: Option<(String, Located)>,
+    /// The Better Auth `database` option: what it is (`new Pool`, `prismaAdapter`…), the
+    /// adapter's `provider` option when it has one (`postgresql`, `sqlite`…), and where.
+    pub better_auth_database: Option<(String, Option<String>, Located)>,
     /// A Stytch B2B client or provider.
     pub stytch_b2b: Option<Located>,
     /// Provider components the root layout renders: `ClerkProvider`.
@@ -209,7 +210,12 @@ pub fn recognise(
                     .as_ref()
                     .and_then(|o| o.values.iter().find(|(k, _)| k == "database"))
                 {
-                    w.better_auth_database = Some((db.clone(), at(call.line)));
+                    let provider = m
+                        .calls_of(db)
+                        .find_map(|c| c.object.as_ref())
+                        .and_then(|o| o.strings.iter().find(|(k, _)| k == "provider"))
+                        .map(|(_, v)| v.clone());
+                    w.better_auth_database = Some((db.clone(), provider, at(call.line)));
                 }
             }
         }
@@ -516,7 +522,11 @@ mod tests {
             assert!(w.roles.contains_key(role), "{role}: {:?}", w.roles);
         }
         assert_eq!(w.roles["auth"].at.to_string(), "src/lib/auth/auth.ts:3");
-        assert_eq!(w.better_auth_database.unwrap().0, "prismaAdapter");
+        let (db, provider, _) = w.better_auth_database.unwrap();
+        assert_eq!(
+            (db.as_str(), provider.as_deref()),
+            ("prismaAdapter", Some("postgresql"))
+        );
         assert!(w.stytch_b2b.is_some());
     }
 

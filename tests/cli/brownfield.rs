@@ -331,3 +331,39 @@ fn a_layout_without_the_provider_gets_it_around_children() {
         .stdout_has("Wrap the app in ClerkProvider");
     assert_eq!(t.read("app/layout.tsx"), before);
 }
+
+#[test]
+fn better_auth_on_prisma_references_the_user_table_its_schema_names() {
+    let t = app("better-auth-prisma");
+    let run = twice(&t);
+    let migrations: Vec<String> = std::fs::read_dir(t.path().join("migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(migrations.len(), 1, "{migrations:?}");
+    let sql = t.read(&format!("migrations/{}", migrations[0]));
+    assert!(
+        sql.contains("references public.\"user\"(id) on delete cascade"),
+        "{sql}"
+    );
+    assert!(
+        run.stdout.contains("from prisma/schema.prisma"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn better_auth_on_sqlite_gets_no_foreign_key_and_hears_why() {
+    let t = app("better-auth-sqlite");
+    let run = twice(&t);
+    assert!(run
+        .stdout
+        .contains("Better Auth keeps its users in another database than InsForge's Postgres"));
+    let migrations: Vec<String> = std::fs::read_dir(t.path().join("migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let sql = t.read(&format!("migrations/{}", migrations[0]));
+    assert!(!sql.contains("references"), "{sql}");
+}

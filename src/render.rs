@@ -541,7 +541,16 @@ fn owner_references(
             crate::table::ident(&t.table),
             crate::table::ident(&t.column)
         );
-        let why = format!("The owned tables reference {reference} (Better Auth's user table, from {}): rows go with their user.", t.file);
+        let table = format!(
+            "{}.{}",
+            crate::table::ident(&t.schema),
+            crate::table::ident(&t.table)
+        );
+        let why = format!(
+            "The owned tables reference {reference} (Better Auth's user table, from {}): rows go with their user. Migrations run as project_admin, and that table belongs to DATABASE_URL's user: once it exists, let migrations reference it:\n     psql \"$DATABASE_URL\" -c '{}'",
+            t.file,
+            format!("grant references on {table} to project_admin").replace('\'', "'\\''")
+        );
         return (Some(reference), Some(why));
     }
     (None, Some("Where your Better Auth config keeps its user table cannot be known from the config, so the owned tables get no foreign key: add one by hand if rows should go with their user.".into()))

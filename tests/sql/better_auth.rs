@@ -157,3 +157,49 @@ fn better_auth_schema_fk_cascade_and_isolation() {
         );
     }
 }
+
+/// The app's own Better Auth on Prisma: the owned table references the `User` model's table
+/// where the Prisma schema puts it (`public."user"`), once project_admin may reference it.
+#[test]
+fn better_auth_on_prisma_references_its_user_table() {
+    let cluster = Cluster::start();
+    create_roles(&cluster);
+    let app = App::init("brownfield/better-auth-prisma", &["--table", "todos"]);
+    assert_eq!(
+        app.migrations.len(),
+        1,
+        "no bootstrap: {:?}",
+        app.migrations
+    );
+    let rls = app.rls();
+    let db = Db::create(&cluster, "prisma", Backend::Current);
+    // What `prisma migrate` creates for Better Auth's schema, as DATABASE_URL's user.
+    db.admin(
+        r#"create table public."user" (id text primary key, name text not null, email text not null unique,
+             "emailVerified" boolean not null, image text, "createdAt" timestamp(3) not null,
+             "updatedAt" timestamp(3) not null)"#,
+    );
+    assert!(db
+        .apply(rls)
+        .error()
+        .contains("permission denied for table user"));
+    let grant = r#"grant references on public."user" to project_admin"#;
+    assert!(app.stdout.contains(grant), "{}", app.stdout);
+    db.admin(grant);
+    db.admin(&format!(
+        r#"insert into public."user" values ({}, 'A', 'a@example.com', true, null, now(), now())"#,
+        literal(A)
+    ));
+    apply_twice(&db, rls);
+    db.ok(As::User(A), "insert into public.todos default values;");
+    assert_eq!(db.admin("select count(*) from public.todos"), "1");
+    db.admin(&format!(
+        r#"delete from public."user" where id = {}"#,
+        literal(A)
+    ));
+    assert_eq!(
+        db.admin("select count(*) from public.todos"),
+        "0",
+        "rows go with their user"
+    );
+}

@@ -157,6 +157,14 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
         {
             writeln!(out, "  kept (yours): {}", change.display_path())?;
         }
+        // What only the user can do stays on the list until it is done.
+        let by_hand: Vec<&String> = rendered.manual_steps.iter().chain(&plan.notes).collect();
+        if !by_hand.is_empty() {
+            writeln!(out, "\n{}", paint.bold("Still to do by hand"))?;
+            for (n, step) in by_hand.iter().enumerate() {
+                writeln!(out, "  {}. {step}", n + 1)?;
+            }
+        }
         return emit(&plan, false);
     }
 

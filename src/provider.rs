@@ -86,6 +86,9 @@ pub struct Dependency {
     pub version: String,
     #[serde(default)]
     pub dev: bool,
+    /// Needed only by the tool's own file for this role: left out when the app has its own.
+    #[serde(default)]
+    pub with_role: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -189,11 +189,21 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         version: SDK_RANGE.into(),
         dev: false,
     }];
-    deps.extend(provider.dependencies.iter().map(|d| Dependency {
-        name: d.name.clone(),
-        version: d.version.clone(),
-        dev: d.dev,
-    }));
+    deps.extend(
+        provider
+            .dependencies
+            .iter()
+            .filter(|d| {
+                d.with_role
+                    .as_ref()
+                    .is_none_or(|role| !wiring.roles.contains_key(role))
+            })
+            .map(|d| Dependency {
+                name: d.name.clone(),
+                version: d.version.clone(),
+                dev: d.dev,
+            }),
+    );
     artifacts.push(Artifact::Dependencies(deps));
 
     if provider.id == "auth0" && !wiring.roles.contains_key("insforge-client") {
@@ -310,28 +320,22 @@ fn wrap_layout(
     };
     let c = &wrap.component;
     let import = match (&wrap.package, &wrap.module) {
-        (Some(package), _) => format!("import {{ {c} }} from {q}{package}{q};"),
+        (Some(package), _) => format!("import {{ {c} }} from {q}{package}{q}"),
         (None, Some(module)) => {
             let spec = import_specifier(
                 &project.aliases,
                 &layout.file,
                 &project.source_root().join(module),
             );
-            format!("import {c} from {q}{spec}{q};")
+            format!("import {c} from {q}{spec}{q}")
         }
         (None, None) => return None,
-    };
-    let import_at = layout.imports_end as usize;
-    let import = if import_at == 0 {
-        format!("{import}\n")
-    } else {
-        format!("\n{import}")
     };
     artifacts.push(Artifact::Edit {
         path: layout.file.clone(),
         base: text.clone(),
         insertions: vec![
-            (import_at, import),
+            import_insertion(text, layout.imports_end as usize, &import),
             (start as usize, format!("<{c}>")),
             (end as usize, format!("</{c}>")),
         ],
@@ -374,6 +378,54 @@ fn compare_integration(project: &Project, manual: &mut Vec<String>) {
     manual.push(text);
 }
 
+/// The line ending a source file uses.
+fn newline_of(text: &str) -> &'static str {
+    if text.matches("\r\n").count() * 2 > text.matches('\n').count() {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// Where and how a new import line goes: on a line of its own after the last import (after
+/// a `'use client'` directive when there is no import), in the file's line endings, with a
+/// semicolon only when the file's imports have them.
+fn import_insertion(text: &str, imports_end: usize, statement: &str) -> (usize, String) {
+    let nl = newline_of(text);
+    let semicolons = if imports_end == 0 {
+        !text.contains("from ") || text.contains(";")
+    } else {
+        let line_end = text[imports_end..]
+            .find('\n')
+            .map_or(text.len(), |i| imports_end + i);
+        text[..line_end].trim_end().ends_with(';')
+    };
+    let line = format!("{statement}{}", if semicolons { ";" } else { "" });
+    let after = if imports_end > 0 {
+        imports_end
+    } else {
+        // Directives ('use client') stay first.
+        let first = text.lines().next().unwrap_or("").trim();
+        let directive = first.trim_end_matches(';');
+        if [
+            "'use client'",
+            "\"use client\"",
+            "'use server'",
+            "\"use server\"",
+        ]
+        .contains(&directive)
+        {
+            text.find('\n').map_or(text.len(), |i| i)
+        } else {
+            return (0, format!("{line}{nl}"));
+        }
+    };
+    match text[after..].find('\n') {
+        Some(i) => (after + i + 1, format!("{line}{nl}")),
+        None => (text.len(), format!("{nl}{line}")),
+    }
+}
+
 /// The app's own `new Auth0Client(…)` must keep the InsForge token in the session: add
 /// `beforeSessionSaved: copyInsforgeToken` to its options, or say exactly what to add when
 /// the tool cannot do it safely.
@@ -392,10 +444,10 @@ fn auth0_edit(project: &Project, artifacts: &mut Vec<Artifact>, manual: &mut Vec
     } else {
         '\''
     };
-    let import = format!("import {{ copyInsforgeToken }} from {q}{spec}{q};");
+    let import = format!("import {{ copyInsforgeToken }} from {q}{spec}{q}");
     if let Some(line) = a.hook {
         manual.push(format!(
-            "Your Auth0Client ({}) has its own beforeSessionSaved (line {line}). Keep the InsForge token there:\n     {import}\n   and end the hook with:\n     return copyInsforgeToken(session, idToken);",
+            "Your Auth0Client ({}) has its own beforeSessionSaved (line {line}). Keep the InsForge token there:\n     {import};\n   and end the hook with:\n     return copyInsforgeToken(session, idToken);",
             a.at
         ));
         return;
@@ -414,7 +466,7 @@ fn auth0_edit(project: &Project, artifacts: &mut Vec<Artifact>, manual: &mut Vec
                         .chars()
                         .take_while(|c| c.is_whitespace())
                         .collect();
-                    (at, format!("{property},\n{indent}"))
+                    (at, format!("{property},{}{indent}", newline_of(text)))
                 } else {
                     (at, format!("{property}, "))
                 }
@@ -423,7 +475,7 @@ fn auth0_edit(project: &Project, artifacts: &mut Vec<Artifact>, manual: &mut Vec
         (None, 0) => (a.call.close_paren as usize, format!("{{ {property} }}")),
         (None, _) => {
             manual.push(format!(
-                "Your Auth0Client ({}) takes its options from a variable: add `{property}` to them, with\n     {import}",
+                "Your Auth0Client ({}) takes its options from a variable: add `{property}` to them, with\n     {import};",
                 a.at
             ));
             return;
@@ -432,7 +484,10 @@ fn auth0_edit(project: &Project, artifacts: &mut Vec<Artifact>, manual: &mut Vec
     artifacts.push(Artifact::Edit {
         path: a.at.file.clone(),
         base: text.clone(),
-        insertions: vec![(a.imports_end as usize, format!("\n{import}")), insertion],
+        insertions: vec![
+            import_insertion(text, a.imports_end as usize, &import),
+            insertion,
+        ],
         what: "beforeSessionSaved keeps the InsForge token".into(),
     });
 }

@@ -50,7 +50,13 @@ const SKIP: [&str; 8] = [
 /// Words that make a file worth parsing: what the recognisers in `wiring` look for (a file
 /// that only uses a provider's hooks is not wiring). Layouts and the interceptor are always
 /// parsed.
-const MARKERS: [&str; 12] = [
+const MARKERS: [&str; 18] = [
+    "ClerkProvider",
+    "AuthKitProvider",
+    "Auth0Provider",
+    "KindeProvider",
+    "StytchProvider",
+    "StytchB2BProvider",
     "Auth0Client",
     "betterAuth",
     "createAuthClient",
@@ -528,8 +534,14 @@ impl<'a> Visit<'a> for Collector<'_, '_> {
     }
 
     fn visit_export_default_declaration(&mut self, it: &ExportDefaultDeclaration<'a>) {
-        if let ExportDefaultDeclarationKind::CallExpression(c) = &it.declaration {
-            self.bound.push((c.span, "default".into()));
+        match &it.declaration {
+            ExportDefaultDeclarationKind::CallExpression(c) => {
+                self.bound.push((c.span, "default".into()));
+            }
+            ExportDefaultDeclarationKind::NewExpression(n) => {
+                self.bound.push((n.span, "default".into()));
+            }
+            _ => {}
         }
         walk::walk_export_default_declaration(self, it);
     }

@@ -317,7 +317,22 @@ pub fn recognise(
             }
         }
 
-        // Provider components in a root layout.
+        // Provider components the app renders: in the root layout, or in a wrapper component
+        // of its own (`components/providers.tsx`).
+        if !is_root_layout(&m.path) {
+            for j in &m.jsx {
+                let from_package = m
+                    .imports
+                    .iter()
+                    .any(|i| i.local == j.name && !i.source.starts_with('.'));
+                if PROVIDER_COMPONENTS.contains(&j.name.as_str())
+                    && from_package
+                    && !w.layout_providers.iter().any(|(n, _)| *n == j.name)
+                {
+                    w.layout_providers.push((j.name.clone(), at(j.line)));
+                }
+            }
+        }
         if is_root_layout(&m.path) {
             if let Some(text) = texts(&m.path) {
                 w.layout.get_or_insert(Layout {

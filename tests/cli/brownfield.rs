@@ -367,3 +367,71 @@ fn better_auth_on_sqlite_gets_no_foreign_key_and_hears_why() {
     let sql = t.read(&format!("migrations/{}", migrations[0]));
     assert!(!sql.contains("references"), "{sql}");
 }
+
+#[test]
+fn review_cases_default_exports_wrappers_crlf_versions_and_dependencies() {
+    // An Auth0 instance that is an anonymous default export, in a CRLF file without semicolons.
+    let t = app("auth0-quickstart").file(
+        "lib/auth0.ts",
+        "import { Auth0Client } from \"@auth0/nextjs-auth0/server\"\r\n\r\nexport default new Auth0Client()\r\n",
+    );
+    let run = twice(&t);
+    assert!(
+        run.stdout
+            .contains("app has auth0:   new Auth0Client(…) at lib/auth0.ts:3"),
+        "{}",
+        run.stdout
+    );
+    let edited = t.read("lib/auth0.ts");
+    assert_eq!(
+        edited,
+        "import { Auth0Client } from \"@auth0/nextjs-auth0/server\"\r\nimport { copyInsforgeToken } from \"@/lib/insforge-auth0\"\r\n\r\nexport default new Auth0Client({ beforeSessionSaved: copyInsforgeToken })\r\n"
+    );
+    assert!(t
+        .read("lib/insforge.ts")
+        .contains("import auth0 from '@/lib/auth0';"));
+
+    // ClerkProvider inside the app's own wrapper component: the layout is not wrapped again.
+    let t = app("clerk-wired")
+        .file(
+            "src/components/providers.tsx",
+            "'use client'\nimport { ClerkProvider } from '@clerk/nextjs'\nexport default function Providers({ children }: { children: React.ReactNode }) {\n  return <ClerkProvider>{children}</ClerkProvider>\n}\n",
+        )
+        .file(
+            "src/app/layout.tsx",
+            "import Providers from '@/components/providers'\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body><Providers>{children}</Providers></body></html>\n}\n",
+        );
+    let layout = t.read("src/app/layout.tsx");
+    let run = twice(&t);
+    assert_eq!(t.read("src/app/layout.tsx"), layout);
+    assert!(
+        run.stdout
+            .contains("<ClerkProvider> (src/components/providers.tsx:4)"),
+        "{}",
+        run.stdout
+    );
+
+    // Better Auth 1.2: its own CLI minor; its own config: no pg added.
+    let t = app("better-auth-prisma");
+    let pj = t.read("package.json").replace("\"^1.7.0\"", "\"1.2.12\"");
+    let t = t.file("package.json", &pj);
+    let run = t.run().success();
+    assert!(
+        run.stdout
+            .contains("@better-auth/cli@1.2 migrate --config ./src/lib/auth/auth.ts"),
+        "{}",
+        run.stdout
+    );
+    assert!(!t.read("package.json").contains("\"pg\""));
+
+    // Options from a variable: the step stays on the list on later runs.
+    let t = app("auth0-quickstart").file(
+        "lib/auth0.ts",
+        "import { Auth0Client } from \"@auth0/nextjs-auth0/server\";\nconst options = {};\nexport const auth0 = new Auth0Client(options);\n",
+    );
+    t.run().success();
+    t.run()
+        .success()
+        .stdout_has("Still to do by hand")
+        .stdout_has("takes its options from a variable");
+}

@@ -109,6 +109,7 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
         .map(|s| s.kept.clone())
         .unwrap_or_default();
     mark_kept(&mut plan, &kept, answers.on_conflict);
+    plan::settle(&mut plan, &project.aliases)?;
     let masker = Masker {
         public_keys: rendered.public_keys.clone(),
         secret_values: rendered.secret_values.clone(),
@@ -169,6 +170,7 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
     }
 
     decide_conflicts(&mut plan, &answers, &masker, paint, prompter, out)?;
+    plan::settle(&mut plan, &project.aliases)?;
     record_kept(&mut plan, &kept, &answers);
     let writes = plan.writes().next().is_some();
     if !writes {
@@ -227,7 +229,7 @@ fn record_kept(plan: &mut Plan, kept: &[String], answers: &Answers) {
     for change in &plan.changes {
         let path = change.display_path();
         let chosen_skip = change.action == Action::Skip
-            && change.reason != Some(Reason::Kept)
+            && !matches!(change.reason, Some(Reason::Kept | Reason::Missing))
             && !answers.on_conflict_defaulted;
         if chosen_skip && !now.contains(&path) {
             now.push(path);
@@ -333,6 +335,9 @@ fn report(
             continue;
         }
         let why = match change.reason {
+            Some(Reason::Missing) => {
+                "it imports names a file you keep does not export (see the steps below)".to_string()
+            }
             Some(Reason::ReadOnly) => format!(
                 "it is read-only (make it writable with chmod u+w {}, or pass --on-conflict overwrite)",
                 change.display_path()

@@ -210,6 +210,8 @@ pub enum Reason {
     ReadOnly,
     /// An earlier run was told to keep the user's version (`kept` in the answers file).
     Kept,
+    /// It imports names from a file the user keeps, which does not export them.
+    Missing,
 }
 
 /// An interceptor the tool may not create, with what the user should merge into theirs.
@@ -540,6 +542,190 @@ impl Change {
     pub fn display_path(&self) -> String {
         slash(&self.path)
     }
+}
+
+/// After the conflicts are decided, keep the plan buildable: a tool file that imports names
+/// from a file the user keeps, which does not export them, is not written (and the plan says
+/// what is missing); a dependency that no written file and no kept file imports any more is
+/// not added. Pure: the kept files' text is the plan's `old`.
+pub fn settle(plan: &mut Plan, aliases: &[crate::detect::tsconfig::Alias]) -> Result<()> {
+    use crate::detect::source;
+    let module_of = |p: &Path| slash(&p.with_extension(""));
+    loop {
+        let kept: Vec<(String, source::Module)> = plan
+            .changes
+            .iter()
+            .filter(|c| c.kind == Kind::Owned && c.action == Action::Skip)
+            .filter_map(|c| {
+                Some((
+                    module_of(&c.path),
+                    source::parse(&c.path, c.old.as_deref()?),
+                ))
+            })
+            .collect();
+        let mut changed = false;
+        for i in 0..plan.changes.len() {
+            let c = &plan.changes[i];
+            if c.kind != Kind::Owned || !(c.action.writes() || c.action == Action::Conflict) {
+                continue;
+            }
+            let m = source::parse(&c.path, &c.new);
+            let mut missing: Vec<String> = Vec::new();
+            let mut from = String::new();
+            for import in &m.imports {
+                let Some(target) = resolve_import(&c.path, &import.source, aliases) else {
+                    continue;
+                };
+                let Some((key, km)) = kept.iter().find(|(k, _)| *k == target) else {
+                    continue;
+                };
+                let exported = match &import.imported {
+                    source::Imported::Name(n) => {
+                        km.exports.iter().any(|e| e.name.as_deref() == Some(n))
+                    }
+                    source::Imported::Default => km.exports.iter().any(|e| e.name.is_none()),
+                    source::Imported::Namespace => true,
+                };
+                if !exported {
+                    missing.push(match &import.imported {
+                        source::Imported::Name(n) => n.clone(),
+                        _ => "its default export".into(),
+                    });
+                    from = key.clone();
+                }
+            }
+            if !missing.is_empty() {
+                let path = plan.changes[i].display_path();
+                plan.changes[i].action = Action::Skip;
+                plan.changes[i].reason = Some(Reason::Missing);
+                plan.notes.push(format!(
+                    "{path} was not written: it imports {} from {from}, which you keep and which does not export {}. Export {} there, or pass --on-conflict overwrite to take the tool's {from}.",
+                    missing.join(", "),
+                    if missing.len() > 1 { "them" } else { "it" },
+                    if missing.len() > 1 { "them" } else { "it" },
+                ));
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+
+    // Dependencies only files that are not written needed.
+    if !plan
+        .changes
+        .iter()
+        .any(|c| c.kind == Kind::Owned && c.action == Action::Skip)
+    {
+        return Ok(());
+    }
+    let used = |package: &str| {
+        let name = package
+            .strip_prefix("@types/")
+            .map(|p| p.replace("__", "/"));
+        let name = name.as_deref().unwrap_or(package);
+        plan.changes.iter().any(|c| {
+            let text = match (c.kind, c.action) {
+                // Written, or maybe written (a conflict not decided yet).
+                (Kind::Owned, a) if a != Action::Skip => Some(c.new.as_str()),
+                (Kind::Owned, Action::Skip) => c.old.as_deref(),
+                (Kind::Edit, _) => Some(c.new.as_str()),
+                _ => None,
+            };
+            text.is_some_and(|t| {
+                source::parse(&c.path, t)
+                    .imports
+                    .iter()
+                    .any(|i| i.source == name || i.source.starts_with(&format!("{name}/")))
+            })
+        })
+    };
+    let unused: Vec<Dependency> = plan
+        .added_dependencies
+        .iter()
+        .filter(|d| !used(&d.name))
+        .cloned()
+        .collect();
+    // Only drop what the written files' own imports account for: a dependency nothing imports
+    // at all (a CLI, a peer) stays.
+    let unused: Vec<Dependency> = unused
+        .into_iter()
+        .filter(|d| plan_imported_before(plan, &d.name))
+        .collect();
+    if unused.is_empty() {
+        return Ok(());
+    }
+    let keep: Vec<Dependency> = plan
+        .added_dependencies
+        .iter()
+        .filter(|d| !unused.contains(d))
+        .cloned()
+        .collect();
+    if let Some(c) = plan
+        .changes
+        .iter_mut()
+        .find(|c| c.kind == Kind::PackageJson)
+    {
+        if let Some(old) = &c.old {
+            let (new, _) = pkgjson::add_dependencies(old, &keep)?;
+            c.action = if new == *old {
+                Action::Unchanged
+            } else {
+                Action::Update
+            };
+            c.new = new;
+        }
+    }
+    for d in &unused {
+        plan.notes.push(format!(
+            "{} was not added to package.json: only files that are not written use it.",
+            d.name
+        ));
+    }
+    plan.added_dependencies = keep;
+    Ok(())
+}
+
+/// Whether a tool file of the plan (written or not) imports `package`: a dependency is the
+/// plan's to drop only when the tool's own files are what needed it.
+fn plan_imported_before(plan: &Plan, package: &str) -> bool {
+    let name = package.strip_prefix("@types/").unwrap_or(package);
+    plan.changes
+        .iter()
+        .filter(|c| c.kind == Kind::Owned)
+        .any(|c| {
+            crate::detect::source::parse(&c.path, &c.new)
+                .imports
+                .iter()
+                .any(|i| i.source == name || i.source.starts_with(&format!("{name}/")))
+        })
+}
+
+/// The module (path without extension, from the root) an import specifier of `from` names,
+/// when it is one of the app's (an alias or a relative path).
+fn resolve_import(
+    from: &Path,
+    specifier: &str,
+    aliases: &[crate::detect::tsconfig::Alias],
+) -> Option<String> {
+    let joined = if specifier.starts_with('.') {
+        from.parent().unwrap_or(Path::new("")).join(specifier)
+    } else {
+        let alias = aliases.iter().find(|a| specifier.starts_with(&a.prefix))?;
+        alias.dir.join(&specifier[alias.prefix.len()..])
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+            _ => {}
+        }
+    }
+    Some(parts.join("/"))
 }
 
 #[cfg(test)]

@@ -104,6 +104,9 @@ pub fn summary(out: &mut dyn Write, plan: &Plan, paint: Paint) -> io::Result<()>
             }
             (Action::Conflict, _) => "  (exists and differs from what would be written)",
             (Action::Skip, Some(Reason::Kept)) => "  (kept: yours)",
+            (Action::Skip, Some(Reason::Missing)) => {
+                "  (not written: a file you keep lacks what it imports)"
+            }
             (Action::Skip, _) => "  (kept as it is)",
             _ => "",
         };

@@ -221,3 +221,33 @@ fn a_file_the_user_keeps_stays_theirs_on_later_runs() {
     assert_ne!(t.read("lib/insforge.ts"), "// my own client\n");
     assert!(!t.read("insforge-integrate.toml").contains("kept"));
 }
+
+#[test]
+fn a_kept_file_never_leaves_a_file_that_imports_from_it_broken() {
+    let t = Test::fixture("better-auth")
+        .file(
+            "src/lib/insforge.server.ts",
+            "// my own server helpers\nexport const mine = 1;\n",
+        )
+        .args(["--yes", "--table", "todos", "--on-conflict", "skip"]);
+    let run = t.run().success();
+    assert!(
+        run.stdout.contains("src/app/api/insforge-token/route.ts was not written: it imports signInsforgeToken from src/lib/insforge.server, which you keep"),
+        "{}",
+        run.stdout
+    );
+    assert!(!t.exists("src/app/api/insforge-token/route.ts"));
+    assert_eq!(
+        t.read("src/lib/insforge.server.ts"),
+        "// my own server helpers\nexport const mine = 1;\n"
+    );
+    // Only the files that are not written needed jsonwebtoken: it is not added.
+    let pj = t.read("package.json");
+    assert!(!pj.contains("\"jsonwebtoken\""), "{pj}");
+    assert!(run
+        .stdout
+        .contains("jsonwebtoken was not added to package.json"));
+    // The user's file is theirs from now on; the route follows it on every run.
+    t.run_with(&["--yes".into()]).success();
+    assert!(!t.exists("src/app/api/insforge-token/route.ts"));
+}

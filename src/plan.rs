@@ -570,8 +570,8 @@ pub fn settle(plan: &mut Plan, aliases: &[crate::detect::tsconfig::Alias]) -> Re
                 continue;
             }
             let m = source::parse(&c.path, &c.new);
-            let mut missing: Vec<String> = Vec::new();
-            let mut from = String::new();
+            // (name, the kept module it is missing from)
+            let mut missing: Vec<(String, String)> = Vec::new();
             for import in &m.imports {
                 let Some(target) = resolve_import(&c.path, &import.source, aliases) else {
                     continue;
@@ -587,23 +587,22 @@ pub fn settle(plan: &mut Plan, aliases: &[crate::detect::tsconfig::Alias]) -> Re
                     source::Imported::Namespace => true,
                 };
                 if !exported {
-                    missing.push(match &import.imported {
+                    let name = match &import.imported {
                         source::Imported::Name(n) => n.clone(),
                         _ => "its default export".into(),
-                    });
-                    from = key.clone();
+                    };
+                    missing.push((name, key.clone()));
                 }
             }
             if !missing.is_empty() {
                 let path = plan.changes[i].display_path();
                 plan.changes[i].action = Action::Skip;
                 plan.changes[i].reason = Some(Reason::Missing);
-                plan.notes.push(format!(
-                    "{path} was not written: it imports {} from {from}, which you keep and which does not export {}. Export {} there, or pass --on-conflict overwrite to take the tool's {from}.",
-                    missing.join(", "),
-                    if missing.len() > 1 { "them" } else { "it" },
-                    if missing.len() > 1 { "them" } else { "it" },
-                ));
+                for (name, from) in &missing {
+                    plan.notes.push(format!(
+                        "{path} was not written: it imports {name} from {from}, which you keep and which does not export it. Export it there, or pass --on-conflict overwrite to take the tool's {from}."
+                    ));
+                }
                 changed = true;
             }
         }
@@ -612,7 +611,7 @@ pub fn settle(plan: &mut Plan, aliases: &[crate::detect::tsconfig::Alias]) -> Re
         }
     }
 
-    // Dependencies only files that are not written needed.
+    // Dependencies that only tool files which are not written imported.
     if !plan
         .changes
         .iter()
@@ -620,48 +619,42 @@ pub fn settle(plan: &mut Plan, aliases: &[crate::detect::tsconfig::Alias]) -> Re
     {
         return Ok(());
     }
-    let used = |package: &str| {
-        let name = package
-            .strip_prefix("@types/")
-            .map(|p| p.replace("__", "/"));
-        let name = name.as_deref().unwrap_or(package);
-        plan.changes.iter().any(|c| {
-            let text = match (c.kind, c.action) {
-                // Written, or maybe written (a conflict not decided yet).
-                (Kind::Owned, a) if a != Action::Skip => Some(c.new.as_str()),
-                (Kind::Owned, Action::Skip) => c.old.as_deref(),
-                (Kind::Edit, _) => Some(c.new.as_str()),
-                _ => None,
-            };
-            text.is_some_and(|t| {
-                source::parse(&c.path, t)
-                    .imports
-                    .iter()
-                    .any(|i| i.source == name || i.source.starts_with(&format!("{name}/")))
-            })
+    // What stays on disk after this run: written (or undecided) tool files, the kept files as
+    // they are, and edited app files. What the tool meant to write: every tool file.
+    let after: Vec<(&Path, &str)> = plan
+        .changes
+        .iter()
+        .filter_map(|c| match (c.kind, c.action) {
+            (Kind::Owned, Action::Skip) => Some((c.path.as_path(), c.old.as_deref()?)),
+            (Kind::Owned | Kind::Edit, _) => Some((c.path.as_path(), c.new.as_str())),
+            _ => None,
+        })
+        .collect();
+    let tool: Vec<(&Path, &str)> = plan
+        .changes
+        .iter()
+        .filter(|c| c.kind == Kind::Owned)
+        .map(|c| (c.path.as_path(), c.new.as_str()))
+        .collect();
+    let imported_by = |files: &[(&Path, &str)], package: &str| {
+        // `@types/jsonwebtoken` goes with `jsonwebtoken`.
+        let name = package.strip_prefix("@types/").unwrap_or(package);
+        files.iter().any(|(path, text)| {
+            source::parse(path, text)
+                .imports
+                .iter()
+                .any(|i| i.source == name || i.source.starts_with(&format!("{name}/")))
         })
     };
-    let unused: Vec<Dependency> = plan
+    // A dependency no tool file imports (a peer, a CLI) is not the plan's to drop.
+    let (keep, unused): (Vec<Dependency>, Vec<Dependency>) = plan
         .added_dependencies
         .iter()
-        .filter(|d| !used(&d.name))
         .cloned()
-        .collect();
-    // Only drop what the written files' own imports account for: a dependency nothing imports
-    // at all (a CLI, a peer) stays.
-    let unused: Vec<Dependency> = unused
-        .into_iter()
-        .filter(|d| plan_imported_before(plan, &d.name))
-        .collect();
+        .partition(|d| imported_by(&after, &d.name) || !imported_by(&tool, &d.name));
     if unused.is_empty() {
         return Ok(());
     }
-    let keep: Vec<Dependency> = plan
-        .added_dependencies
-        .iter()
-        .filter(|d| !unused.contains(d))
-        .cloned()
-        .collect();
     if let Some(c) = plan
         .changes
         .iter_mut()
@@ -669,11 +662,10 @@ pub fn settle(plan: &mut Plan, aliases: &[crate::detect::tsconfig::Alias]) -> Re
     {
         if let Some(old) = &c.old {
             let (new, _) = pkgjson::add_dependencies(old, &keep)?;
-            c.action = if new == *old {
-                Action::Unchanged
-            } else {
-                Action::Update
-            };
+            // A conflict (a read-only package.json) stays one; only "nothing left" changes it.
+            if new == *old {
+                c.action = Action::Unchanged;
+            }
             c.new = new;
         }
     }
@@ -685,21 +677,6 @@ pub fn settle(plan: &mut Plan, aliases: &[crate::detect::tsconfig::Alias]) -> Re
     }
     plan.added_dependencies = keep;
     Ok(())
-}
-
-/// Whether a tool file of the plan (written or not) imports `package`: a dependency is the
-/// plan's to drop only when the tool's own files are what needed it.
-fn plan_imported_before(plan: &Plan, package: &str) -> bool {
-    let name = package.strip_prefix("@types/").unwrap_or(package);
-    plan.changes
-        .iter()
-        .filter(|c| c.kind == Kind::Owned)
-        .any(|c| {
-            crate::detect::source::parse(&c.path, &c.new)
-                .imports
-                .iter()
-                .any(|i| i.source == name || i.source.starts_with(&format!("{name}/")))
-        })
 }
 
 /// The module (path without extension, from the root) an import specifier of `from` names,

@@ -251,3 +251,19 @@ fn a_kept_file_never_leaves_a_file_that_imports_from_it_broken() {
     t.run_with(&["--yes".into()]).success();
     assert!(!t.exists("src/app/api/insforge-token/route.ts"));
 }
+
+#[cfg(unix)]
+#[test]
+fn dropping_a_dependency_never_turns_a_read_only_package_json_into_a_write() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = Test::fixture("better-auth")
+        .file("src/lib/insforge.server.ts", "export const mine = 1;\n")
+        .args(["--yes", "--table", "todos", "--on-conflict", "skip"]);
+    let path = t.path().join("package.json");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = t.read("package.json");
+    t.run()
+        .success()
+        .stdout_has("skipped package.json: it is read-only");
+    assert_eq!(t.read("package.json"), before);
+}

@@ -385,11 +385,31 @@ fn a_file_where_a_folder_is_needed_is_a_usage_error() {
     t.run()
         .code(2)
         .stderr_has("lib: is a file where insforge-integrate needs a folder");
-    Test::fixture("workos")
-        .args(["--yes", "--jwt-secret-stdin"])
-        .stdin("\u{fffe}ok")
-        .run()
-        .success();
+    // Bytes that are not UTF-8 on stdin: a usage error that shows none of them.
+    let t = Test::fixture("workos");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"))
+        .args(["init", "--yes", "--jwt-secret-stdin"])
+        .arg(t.path())
+        .env_clear()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"s3cr\xff\xfet\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("not UTF-8") && !stderr.contains("s3cr"),
+        "{stderr}"
+    );
     let t = Test::fixture("workos");
     let output = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"))
         .args(["init", "--yes", "--jwt-secret-stdin"])

@@ -232,7 +232,7 @@ impl Project {
             ));
         }
         for (name, at) in &w.layout_providers {
-            out.push(("layout wraps".into(), format!("<{name}> at {at}")));
+            out.push(("app renders".into(), format!("<{name}> at {at}")));
         }
         if let Some(i) = &w.interceptor {
             let mut text = match &i.provider_call {

@@ -102,7 +102,8 @@ pub struct Wiring {
     pub better_auth_database: Option<(String, Option<String>, Located)>,
     /// A Stytch B2B client or provider.
     pub stytch_b2b: Option<Located>,
-    /// Provider components the root layout renders: `ClerkProvider`.
+    /// Provider components the app renders, in its root layout or a wrapper component of its
+    /// own: `ClerkProvider`.
     pub layout_providers: Vec<(String, Located)>,
     pub interceptor: Option<Interceptor>,
     pub insforge: Vec<InsforgeClient>,

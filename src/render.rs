@@ -589,7 +589,7 @@ fn owner_references(
     if non_postgres {
         return (None, Some("Better Auth keeps its users in another database than InsForge's Postgres, so the owned tables cannot reference them: no foreign key (the owner column still holds the Better Auth user id from the token).".into()));
     }
-    if let (Some(("prismaAdapter", _)), Some(t)) = (kind, &project.prisma_user) {
+    if let Some(t) = &project.auth_users {
         let reference = format!(
             "{}.{}({}) on delete cascade",
             crate::table::ident(&t.schema),
@@ -608,7 +608,8 @@ fn owner_references(
         );
         return (Some(reference), Some(why));
     }
-    (None, Some("Where your Better Auth config keeps its user table cannot be known from the config, so the owned tables get no foreign key: add one by hand if rows should go with their user.".into()))
+    let adapter = kind.map_or("its database option", |(d, _)| d);
+    (None, Some(format!("Where your Better Auth config ({adapter}) keeps its user table cannot be known from the app's code (a Prisma model, an exported Drizzle table, or Kysely's table outside a search_path), so the owned tables get no foreign key: add one by hand if rows should go with their user.")))
 }
 
 /// What templates see of the app's wiring: `wired.layout.ClerkProvider` is where the root
@@ -630,7 +631,14 @@ fn wired(project: &Project) -> Value {
         Some(b) => slash(&b.at.file),
         None => slash(&project.source_root().join("lib/auth.ts")),
     };
-    json!({ "layout": layout, "roles": roles, "auth_config": auth_config })
+    // Which tool creates Better Auth's tables: Prisma's and Drizzle's own migrations, or
+    // Better Auth's CLI (Kysely) for everything else.
+    let adapter = match w.better_auth_database.as_ref().map(|(d, _, _)| d.as_str()) {
+        Some("prismaAdapter") => "prisma",
+        Some("drizzleAdapter") => "drizzle",
+        _ => "kysely",
+    };
+    json!({ "layout": layout, "roles": roles, "auth_config": auth_config, "adapter": { adapter: true } })
 }
 
 /// The entries for `.env.example` (placeholders) and `.env.local` (values or blanks). A key

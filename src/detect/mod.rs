@@ -59,8 +59,9 @@ pub struct Project {
     /// Tables (`schema.table`, lower case) that the app's own migrations give policies, with
     /// the file.
     pub existing_policies: BTreeMap<String, String>,
-    /// Where a Prisma schema (`prisma/schema.prisma`) keeps Better Auth's `User` model.
-    pub prisma_user: Option<UserTable>,
+    /// Where the app's own Better Auth keeps its users, when its adapter's schema says and
+    /// it is on Postgres: Prisma's `model User`, the Drizzle table, or Kysely's `"user"`.
+    pub auth_users: Option<UserTable>,
 }
 
 /// The table and column user ids live in, from the app's own schema.
@@ -73,9 +74,69 @@ pub struct UserTable {
     pub file: String,
 }
 
-/// `model User { id String @id @map("…") … @@map("…") @@schema("…") }` in a Prisma schema.
-pub fn prisma_user_table(text: &str, file: &str) -> Option<UserTable> {
-    let start = text.find("model User ")?;
+/// Where the app's own Better Auth config keeps its user table, from what its adapter reads:
+/// the Prisma schema's model, the Drizzle schema's table, or (Kysely, a pg `Pool`) the
+/// model's table in `public`, unless the config or `DATABASE_URL` sets a `search_path`.
+fn auth_users(
+    root: &Path,
+    wiring: &wiring::Wiring,
+    database_url: Option<&str>,
+) -> Option<UserTable> {
+    let (db, _, at) = wiring.better_auth_database.as_ref()?;
+    let users = wiring.better_auth_users.as_ref()?;
+    match db.as_str() {
+        "prismaAdapter" => ["prisma/schema.prisma", "schema.prisma"]
+            .iter()
+            .find_map(|f| prisma_user_table(&read_regular(&root.join(f))?, f, &users.model)),
+        "drizzleAdapter" => {
+            let mut found = wiring
+                .drizzle_tables
+                .iter()
+                .filter(|t| t.export == users.export);
+            let table = found.next()?;
+            if found.next().is_some() {
+                return None;
+            }
+            Some(UserTable {
+                schema: table.schema.clone(),
+                table: table.table.clone(),
+                column: table.id_column.clone()?,
+                file: table.at.to_string(),
+            })
+        }
+        "new Pool" | "new Kysely" => kysely_users(users, database_url, at),
+        d if d.contains("PostgresDialect") => kysely_users(users, database_url, at),
+        _ => None,
+    }
+}
+
+fn kysely_users(
+    users: &wiring::BetterAuthUsers,
+    database_url: Option<&str>,
+    at: &wiring::Located,
+) -> Option<UserTable> {
+    if users.search_path || database_url.is_some_and(|u| u.contains("search_path")) {
+        return None;
+    }
+    Some(UserTable {
+        schema: "public".into(),
+        table: users.model.clone(),
+        column: "id".into(),
+        file: at.to_string(),
+    })
+}
+
+/// `model User { id String @id @map("…") … @@map("…") @@schema("…") }` in a Prisma schema:
+/// the model Better Auth's `model` key (`user`) is the client property of.
+pub fn prisma_user_table(text: &str, file: &str, model: &str) -> Option<UserTable> {
+    let mut first = model.chars();
+    let name: String = first
+        .next()
+        .map(|c| c.to_uppercase().chain(first).collect())
+        .unwrap_or_default();
+    let start = text
+        .find(&format!("model {name} "))
+        .or_else(|| text.find(&format!("model {model} ")))?;
     let body = &text[start..];
     let body = &body[body.find('{')? + 1..body.find('}')?];
     let quoted = |line: &str, attribute: &str| -> Option<String> {
@@ -84,7 +145,11 @@ pub fn prisma_user_table(text: &str, file: &str) -> Option<UserTable> {
         let rest = rest.strip_prefix('"')?;
         Some(rest[..rest.find('"')?].to_string())
     };
-    let mut table = "User".to_string();
+    let mut table = text[start + 6..]
+        .split_whitespace()
+        .next()
+        .unwrap_or(&name)
+        .to_string();
     let mut schema = "public".to_string();
     let mut column = None;
     for line in body.lines().map(str::trim) {
@@ -463,13 +528,13 @@ pub fn detect(root: &Path) -> Result<Project> {
             })
         });
 
+    let database_url = env.get("DATABASE_URL").map(|(_, v)| v.as_str());
+    let auth_users = auth_users(root, &wiring, database_url);
     Ok(Project {
         wiring,
+        auth_users,
         env_files,
         existing_policies: existing_policies(root),
-        prisma_user: ["prisma/schema.prisma", "schema.prisma"]
-            .iter()
-            .find_map(|f| prisma_user_table(&read_regular(&root.join(f))?, f)),
         saved: read_config(root, crate::saved::FILE)?
             .map(|text| crate::saved::parse(&text))
             .transpose()?,
@@ -866,12 +931,12 @@ mod tests {
     #[test]
     fn prisma_user_table_from_the_schema() {
         let schema = "generator client { provider = \"prisma-client-js\" }\n\nmodel User {\n  id            String    @id @map(\"user_id\")\n  email         String\n  sessions      Session[]\n\n  @@unique([email])\n  @@map(\"users\")\n  @@schema(\"auth_app\")\n}\n";
-        let t = prisma_user_table(schema, "prisma/schema.prisma").unwrap();
+        let t = prisma_user_table(schema, "prisma/schema.prisma", "user").unwrap();
         assert_eq!(
             (t.schema.as_str(), t.table.as_str(), t.column.as_str()),
             ("auth_app", "users", "user_id")
         );
-        let plain = prisma_user_table("model User {\n  id String @id\n}\n", "x").unwrap();
+        let plain = prisma_user_table("model User {\n  id String @id\n}\n", "x", "user").unwrap();
         assert_eq!(
             (
                 plain.schema.as_str(),
@@ -880,7 +945,7 @@ mod tests {
             ),
             ("public", "User", "id")
         );
-        assert!(prisma_user_table("model Account {\n id String @id\n}", "x").is_none());
+        assert!(prisma_user_table("model Account {\n id String @id\n}", "x", "user").is_none());
     }
 
     #[test]

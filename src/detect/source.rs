@@ -1,7 +1,7 @@
 //! The source model: the app's own TypeScript and JavaScript, parsed with oxc.
 //!
 //! Only files that can matter are read: code files under `app/`, `src/`, `lib/`, `pages/`,
-//! `auth/`, `utils/`, `config/`, `server/` and at the root (the interceptor, `auth.ts`…),
+//! `auth/`, `utils/`, `config/`, `server/`, `components/`, `db/`, `drizzle/` and at the root (the interceptor, `auth.ts`…),
 //! walked with the app's `.gitignore` rules and never inside `node_modules`, `.next` or build
 //! output. A file is parsed only when its text names something the tool looks for (a provider
 //! instance, route handler or client factory, `@insforge/sdk`) or it is the interceptor or a
@@ -24,7 +24,7 @@ use oxc_ast_visit::{walk, Visit};
 use oxc_span::{GetSpan, SourceType, Span};
 
 /// Folders (at the root) the scan walks; other top-level folders are not the app's code.
-const SCAN_DIRS: [&str; 9] = [
+const SCAN_DIRS: [&str; 11] = [
     "app",
     "src",
     "lib",
@@ -34,6 +34,8 @@ const SCAN_DIRS: [&str; 9] = [
     "config",
     "server",
     "components",
+    "db",
+    "drizzle",
 ];
 const CODE: [&str; 8] = ["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
 /// Never entered, whatever `.gitignore` says.
@@ -50,7 +52,7 @@ const SKIP: [&str; 8] = [
 /// Words that make a file worth parsing: what the recognisers in `wiring` look for (a file
 /// that only uses a provider's hooks is not wiring). Layouts and the interceptor are always
 /// parsed.
-const MARKERS: [&str; 18] = [
+const MARKERS: [&str; 20] = [
     "ClerkProvider",
     "AuthKitProvider",
     "Auth0Provider",
@@ -69,6 +71,8 @@ const MARKERS: [&str; 18] = [
     "B2BClient",
     "authenticate",
     "@insforge/sdk",
+    "pgTable",
+    "pgSchema",
 ];
 /// A file larger than this is generated or vendored, not wiring.
 const MAX_FILE: u64 = 1 << 20;
@@ -110,6 +114,8 @@ pub struct Call {
     pub bound_to: Option<String>,
     /// The first argument, when it is an object literal.
     pub object: Option<ObjectArg>,
+    /// The first argument, when it is a string literal: `pgTable("user", …)`.
+    pub first_string: Option<String>,
     /// How many arguments, and where the argument list closes (before `)`).
     pub arguments: usize,
     pub close_paren: u32,
@@ -125,6 +131,24 @@ pub struct ObjectArg {
     pub values: Vec<(String, String)>,
     /// `key: 'text'` values.
     pub strings: Vec<(String, String)>,
+    /// Every literal, identifier or call value, nested objects included, by dotted key:
+    /// `user: { modelName: 'users' }` is `("user.modelName", Str("users"))`.
+    pub leaves: Vec<(String, Leaf)>,
+}
+
+/// A property value in an object literal, as far as the recognisers need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Leaf {
+    Str(String),
+    Bool(bool),
+    /// An identifier or a member chain: `users`, `schema.users`.
+    Ident(String),
+    /// A call chain, by the call at its root and that call's first string argument:
+    /// `text("id").primaryKey()` is `{ callee: "text", name: Some("id") }`.
+    Call {
+        callee: String,
+        name: Option<String>,
+    },
 }
 
 /// A JSX element: `<ClerkProvider>` is `ClerkProvider`.
@@ -442,6 +466,7 @@ impl Collector<'_, '_> {
             span,
             bound_to: None,
             object: self.object_arg(arguments),
+            first_string: arguments.first().and_then(first_string),
             arguments: arguments.len(),
             close_paren: close,
         };
@@ -449,7 +474,58 @@ impl Collector<'_, '_> {
     }
 }
 
+fn first_string(argument: &Argument) -> Option<String> {
+    match argument.as_expression()?.without_parentheses() {
+        Expression::StringLiteral(lit) => Some(lit.value.to_string()),
+        _ => None,
+    }
+}
+
+/// The value of one property, or None when it is nothing the recognisers read.
+fn leaf(expr: &Expression) -> Option<Leaf> {
+    match expr.without_parentheses() {
+        Expression::StringLiteral(lit) => Some(Leaf::Str(lit.value.to_string())),
+        Expression::BooleanLiteral(b) => Some(Leaf::Bool(b.value)),
+        e @ (Expression::Identifier(_) | Expression::StaticMemberExpression(_)) => {
+            dotted(e).map(Leaf::Ident)
+        }
+        Expression::CallExpression(c) => {
+            // Down the chain to its root call: `text("id").primaryKey().notNull()`.
+            let mut root = c;
+            while let Expression::StaticMemberExpression(m) = root.callee.without_parentheses() {
+                match m.object.without_parentheses() {
+                    Expression::CallExpression(inner) => root = inner,
+                    _ => break,
+                }
+            }
+            Some(Leaf::Call {
+                callee: dotted(&root.callee)?,
+                name: root.arguments.first().and_then(first_string),
+            })
+        }
+        _ => None,
+    }
+}
+
+fn leaves(obj: &ObjectExpression, prefix: &str, out: &mut Vec<(String, Leaf)>) {
+    for prop in &obj.properties {
+        if let ObjectPropertyKind::ObjectProperty(p) = prop {
+            let Some(name) = p.key.static_name() else {
+                continue;
+            };
+            let key = format!("{prefix}{name}");
+            if let Expression::ObjectExpression(inner) = p.value.without_parentheses() {
+                leaves(inner, &format!("{key}."), out);
+            } else if let Some(value) = leaf(&p.value) {
+                out.push((key, value));
+            }
+        }
+    }
+}
+
 fn object(obj: &ObjectExpression) -> ObjectArg {
+    let mut all = Vec::new();
+    leaves(obj, "", &mut all);
     let mut keys = Vec::new();
     let mut values = Vec::new();
     let mut strings = Vec::new();
@@ -485,6 +561,7 @@ fn object(obj: &ObjectExpression) -> ObjectArg {
         keys,
         values,
         strings,
+        leaves: all,
     }
 }
 

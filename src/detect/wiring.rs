@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::source::{Call, Module, ObjectArg};
+use super::source::{Call, Leaf, Module, ObjectArg};
 
 /// Where something was found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -62,6 +62,29 @@ pub struct Interceptor {
     pub matcher: Vec<String>,
 }
 
+/// How the app's Better Auth finds its user table: the model key (`user`, `users` with
+/// `usePlural`, or `user.modelName`) and, for Drizzle, the schema export it maps to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BetterAuthUsers {
+    pub model: String,
+    /// The Drizzle table export the adapter's `schema` maps the model to (the model key
+    /// itself when the adapter has no mapping).
+    pub export: String,
+    /// The config's text sets a `search_path`, so unqualified tables are not in `public`.
+    pub search_path: bool,
+}
+
+/// A Drizzle Postgres table the app exports: `export const user = pgTable("user", {…})`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DrizzleTable {
+    pub export: String,
+    pub schema: String,
+    pub table: String,
+    /// The column of the `id` key (`text("id")`), when it has one.
+    pub id_column: Option<String>,
+    pub at: Located,
+}
+
 /// A module that creates an InsForge client with a provider token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InsforgeClient {
@@ -100,6 +123,10 @@ pub struct Wiring {
     /// The Better Auth `database` option: what it is (`new Pool`, `prismaAdapter`…), the
     /// adapter's `provider` option when it has one (`postgresql`, `sqlite`…), and where.
     pub better_auth_database: Option<(String, Option<String>, Located)>,
+    pub better_auth_users: Option<BetterAuthUsers>,
+    /// Drizzle Postgres tables the app exports (the schema Better Auth's Drizzle adapter
+    /// reads).
+    pub drizzle_tables: Vec<DrizzleTable>,
     /// A Stytch B2B client or provider.
     pub stytch_b2b: Option<Located>,
     /// Provider components the app renders, in its root layout or a wrapper component of its
@@ -111,6 +138,19 @@ pub struct Wiring {
     pub unparsable: Vec<(PathBuf, String)>,
     /// How many files the scan read (it parses fewer).
     pub files_read: usize,
+}
+
+fn leaf_of<'o>(o: &'o ObjectArg, key: &str) -> Option<&'o Leaf> {
+    o.leaves.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// A call as the `database` option names it: `new Pool`, `prismaAdapter`.
+fn callee_text(c: &Call) -> String {
+    if c.new {
+        format!("new {}", c.callee)
+    } else {
+        c.callee.clone()
+    }
 }
 
 /// Provider components that wrap an app in its layout.
@@ -206,17 +246,53 @@ pub fn recognise(
         if let Some(local) = m.local_of("better-auth", "betterAuth") {
             if let Some(call) = m.calls_of(local).next() {
                 bind(&mut w, "auth", call, "betterAuth(…)");
-                if let Some((_, db)) = call
-                    .object
-                    .as_ref()
-                    .and_then(|o| o.values.iter().find(|(k, _)| k == "database"))
-                {
-                    let provider = m
-                        .calls_of(db)
+                let options = call.object.as_ref();
+                // `database: adapter(…)`, `database: new Pool(…)`, or `database: pool` bound
+                // to one of those in the same module.
+                let db = options.and_then(|o| {
+                    o.values
+                        .iter()
+                        .find(|(k, _)| k == "database")
+                        .map(|(_, v)| v.clone())
+                        .or_else(|| match leaf_of(o, "database")? {
+                            Leaf::Ident(name) => m
+                                .calls
+                                .iter()
+                                .find(|c| c.bound_to.as_deref() == Some(name))
+                                .map(callee_text),
+                            _ => None,
+                        })
+                });
+                if let Some(db) = db {
+                    let adapter = m
+                        .calls_of(&db)
                         .find_map(|c| c.object.as_ref())
+                        .or(options.filter(|_| db.starts_with('{')));
+                    let provider = adapter
                         .and_then(|o| o.strings.iter().find(|(k, _)| k == "provider"))
                         .map(|(_, v)| v.clone());
-                    w.better_auth_database = Some((db.clone(), provider, at(call.line)));
+                    let model = options
+                        .and_then(|o| match leaf_of(o, "user.modelName") {
+                            Some(Leaf::Str(name)) => Some(name.clone()),
+                            _ => None,
+                        })
+                        .unwrap_or_else(|| {
+                            let plural = adapter.and_then(|a| leaf_of(a, "usePlural"))
+                                == Some(&Leaf::Bool(true));
+                            if plural { "users" } else { "user" }.to_string()
+                        });
+                    let export = adapter
+                        .and_then(|a| match leaf_of(a, &format!("schema.{model}")) {
+                            Some(Leaf::Ident(name)) => name.rsplit('.').next().map(String::from),
+                            _ => None,
+                        })
+                        .unwrap_or_else(|| model.clone());
+                    w.better_auth_users = Some(BetterAuthUsers {
+                        model,
+                        export,
+                        search_path: texts(&m.path).is_some_and(|t| t.contains("search_path")),
+                    });
+                    w.better_auth_database = Some((db, provider, at(call.line)));
                 }
             }
         }
@@ -258,6 +334,45 @@ pub fn recognise(
                 "getSignInUrl",
                 "workos-login",
             );
+        }
+
+        // Drizzle tables: `pgTable("user", {…})` and `authSchema.table("user", {…})` with
+        // `const authSchema = pgSchema("auth")`.
+        let pg_table = m.local_of("drizzle-orm/pg-core", "pgTable");
+        let pg_schema = m.local_of("drizzle-orm/pg-core", "pgSchema");
+        for c in &m.calls {
+            let schema = if Some(c.callee.as_str()) == pg_table {
+                Some("public".to_string())
+            } else if let Some((var, "table")) = c.callee.split_once('.') {
+                m.calls
+                    .iter()
+                    .find(|s| {
+                        Some(s.callee.as_str()) == pg_schema && s.bound_to.as_deref() == Some(var)
+                    })
+                    .and_then(|s| s.first_string.clone())
+            } else {
+                None
+            };
+            let (Some(schema), Some(table), Some(export)) =
+                (schema, &c.first_string, c.bound_to.as_deref())
+            else {
+                continue;
+            };
+            // The adapter looks tables up by the schema's keys: the export names.
+            let Some(Some(export)) = m.export_of(export) else {
+                continue;
+            };
+            let id_column = c.object.as_ref().and_then(|o| match leaf_of(o, "id") {
+                Some(Leaf::Call { name, .. }) => Some(name.clone().unwrap_or_else(|| "id".into())),
+                _ => None,
+            });
+            w.drizzle_tables.push(DrizzleTable {
+                export,
+                schema,
+                table: table.clone(),
+                id_column,
+                at: at(c.line),
+            });
         }
 
         // Stytch: B2B, or the consumer provider, login and authenticate pages.
@@ -523,6 +638,57 @@ mod tests {
         )]);
         assert_eq!(w.roles["auth0"].export, None);
         assert_eq!(w.auth0.unwrap().hook, Some(3));
+    }
+
+    #[test]
+    fn better_auth_users_follow_the_adapter_options_and_the_drizzle_schema() {
+        let schema = "import { pgSchema, pgTable, text } from 'drizzle-orm/pg-core';\nconst auth = pgSchema('auth');\nexport const member = auth.table('members', {\n  id: text('member_id').primaryKey(),\n});\nexport const users = pgTable('users', { id: text().primaryKey() });\nconst hidden = pgTable('hidden', { id: text('id') });\nexport { member as person };\n";
+        // `schema: { user: member }` maps the model to an export of another name.
+        let w = wiring(&[
+            ("src/db/schema.ts", schema),
+            ("src/lib/auth.ts", "import { betterAuth } from 'better-auth';\nimport { drizzleAdapter } from 'better-auth/adapters/drizzle';\nimport * as s from '@/db/schema';\nexport const auth = betterAuth({\n  database: drizzleAdapter(db, { provider: 'pg', schema: { ...s, user: s.member } }),\n});\n"),
+        ]);
+        let users = w.better_auth_users.clone().unwrap();
+        assert_eq!(
+            (users.model.as_str(), users.export.as_str()),
+            ("user", "member")
+        );
+        let tables: Vec<_> = w
+            .drizzle_tables
+            .iter()
+            .map(|t| {
+                (
+                    t.export.as_str(),
+                    t.schema.as_str(),
+                    t.table.as_str(),
+                    t.id_column.as_deref(),
+                )
+            })
+            .collect();
+        // `member` is exported as itself; the unexported table is not the schema's.
+        assert_eq!(
+            tables,
+            [
+                ("member", "auth", "members", Some("member_id")),
+                ("users", "public", "users", Some("id")),
+            ]
+        );
+        // `user: { modelName }` wins over the default key, a `database: pool` binding is
+        // followed to its `new Pool`, and a search_path in the config is seen.
+        let w = wiring(&[(
+            "lib/auth.ts",
+            "import { betterAuth } from 'better-auth';\nimport { Pool } from 'pg';\nconst pool = new Pool({ options: '-c search_path=auth' });\nexport const auth = betterAuth({ database: pool, user: { modelName: 'accounts_user' } });\n",
+        )]);
+        let users = w.better_auth_users.unwrap();
+        assert_eq!(users.model, "accounts_user");
+        assert!(users.search_path);
+        assert_eq!(w.better_auth_database.unwrap().0, "new Pool");
+        // `usePlural` makes the key `users`.
+        let w = wiring(&[(
+            "lib/auth.ts",
+            "import { betterAuth } from 'better-auth';\nimport { drizzleAdapter } from 'better-auth/adapters/drizzle';\nexport const auth = betterAuth({ database: drizzleAdapter(db, { provider: 'pg', usePlural: true }) });\n",
+        )]);
+        assert_eq!(w.better_auth_users.unwrap().export, "users");
     }
 
     #[test]

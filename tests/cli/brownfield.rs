@@ -139,9 +139,11 @@ fn better_auth_in_a_nested_folder_is_reused() {
         "no better_auth bootstrap: {migrations:?}"
     );
     let sql = t.read(&format!("migrations/{}", migrations[0]));
+    // A pg Pool is Better Auth's Kysely adapter: its "user" table, in public (no
+    // search_path set).
     assert!(
-        !sql.contains("references"),
-        "no foreign key to a user table it cannot see"
+        sql.contains("references public.\"user\"(id) on delete cascade"),
+        "{sql}"
     );
     assert!(
         run.stdout.contains("--config ./src/lib/auth/auth.ts"),
@@ -354,6 +356,58 @@ fn better_auth_on_prisma_references_the_user_table_its_schema_names() {
 }
 
 #[test]
+fn better_auth_on_drizzle_references_the_table_its_schema_exports() {
+    let t = app("better-auth-drizzle");
+    let run = twice(&t);
+    let sql = only_migration(&t);
+    // `usePlural: true` looks the model up as `users`: the table `pgTable("users", …)`.
+    assert!(
+        sql.contains("references public.users(id) on delete cascade"),
+        "{sql}"
+    );
+    assert!(
+        run.stdout.contains("from src/db/schema.ts:3"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("drizzle-kit push"), "{}", run.stdout);
+    assert!(!run.stdout.contains("migrate --config"), "{}", run.stdout);
+    // The app's own config: no second instance, no bootstrap migration.
+    assert!(!t.exists("lib/auth.ts") && !t.exists("src/lib/auth/auth.ts"));
+    assert!(!sql.contains("create schema"), "{sql}");
+}
+
+#[test]
+fn better_auth_whose_users_cannot_be_located_gets_no_foreign_key_and_hears_why() {
+    // The app's pg Pool sets its own search_path: Kysely's "user" is not in public.
+    let t = app("better-auth-nested");
+    let config = t.read("src/lib/auth/auth.ts");
+    let config = config.replace(
+        "new Pool({ connectionString",
+        "new Pool({ options: '-c search_path=auth', connectionString",
+    );
+    assert!(config.contains("search_path"), "{config}");
+    std::fs::write(t.path().join("src/lib/auth/auth.ts"), config).unwrap();
+    let run = t.run().success();
+    let sql = only_migration(&t);
+    assert!(!sql.contains("references"), "{sql}");
+    assert!(
+        run.stdout.contains("cannot be known from the app's code"),
+        "{}",
+        run.stdout
+    );
+}
+
+fn only_migration(t: &Test) -> String {
+    let migrations: Vec<String> = std::fs::read_dir(t.path().join("migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(migrations.len(), 1, "{migrations:?}");
+    t.read(&format!("migrations/{}", migrations[0]))
+}
+
+#[test]
 fn better_auth_on_sqlite_gets_no_foreign_key_and_hears_why() {
     let t = app("better-auth-sqlite");
     let run = twice(&t);
@@ -418,7 +472,7 @@ fn review_cases_default_exports_wrappers_crlf_versions_and_dependencies() {
     let run = t.run().success();
     assert!(
         run.stdout
-            .contains("@better-auth/cli@1.2 migrate --config ./src/lib/auth/auth.ts"),
+            .contains("@better-auth/cli@1.2 generate --config ./src/lib/auth/auth.ts"),
         "{}",
         run.stdout
     );

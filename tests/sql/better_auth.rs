@@ -162,9 +162,52 @@ fn better_auth_schema_fk_cascade_and_isolation() {
 /// where the Prisma schema puts it (`public."user"`), once project_admin may reference it.
 #[test]
 fn better_auth_on_prisma_references_its_user_table() {
+    // What `prisma migrate` creates for Better Auth's schema, as DATABASE_URL's user.
+    rows_go_with_their_user(
+        "brownfield/better-auth-prisma",
+        r#"create table public."user" (id text primary key, name text not null, email text not null unique,
+             "emailVerified" boolean not null, image text, "createdAt" timestamp(3) not null default now(),
+             "updatedAt" timestamp(3) not null default now())"#,
+        r#"public."user""#,
+        r#""emailVerified""#,
+    );
+}
+
+/// On Drizzle with `usePlural`, the table its schema exports as `users`.
+#[test]
+fn better_auth_on_drizzle_references_its_user_table() {
+    // What `drizzle-kit push` creates from the fixture's src/db/schema.ts.
+    rows_go_with_their_user(
+        "brownfield/better-auth-drizzle",
+        r#"create table public.users (id text primary key, name text not null, email text not null unique,
+             email_verified boolean default false not null, image text,
+             created_at timestamp default now() not null, updated_at timestamp default now() not null)"#,
+        "public.users",
+        "email_verified",
+    );
+}
+
+/// On a pg Pool (Better Auth's Kysely adapter), the `"user"` table its migrate creates.
+#[test]
+fn better_auth_on_a_pg_pool_references_its_user_table() {
+    // What `auth migrate` creates for the core schema in public.
+    rows_go_with_their_user(
+        "brownfield/better-auth-nested",
+        r#"create table public."user" (id text primary key, name text not null, email text not null unique,
+             "emailVerified" boolean not null, image text, "createdAt" timestamptz not null default now(),
+             "updatedAt" timestamptz not null default now())"#,
+        r#"public."user""#,
+        r#""emailVerified""#,
+    );
+}
+
+/// The app's own user table, created as DATABASE_URL's user: the migration's foreign key is
+/// refused until project_admin may reference it (the next steps print that grant), then
+/// owned rows go with their user.
+fn rows_go_with_their_user(fixture: &str, create_users: &str, users: &str, verified: &str) {
     let cluster = Cluster::start();
     create_roles(&cluster);
-    let app = App::init("brownfield/better-auth-prisma", &["--table", "todos"]);
+    let app = App::init(fixture, &["--table", "todos"]);
     assert_eq!(
         app.migrations.len(),
         1,
@@ -172,31 +215,28 @@ fn better_auth_on_prisma_references_its_user_table() {
         app.migrations
     );
     let rls = app.rls();
-    let db = Db::create(&cluster, "prisma", Backend::Current);
-    // What `prisma migrate` creates for Better Auth's schema, as DATABASE_URL's user.
-    db.admin(
-        r#"create table public."user" (id text primary key, name text not null, email text not null unique,
-             "emailVerified" boolean not null, image text, "createdAt" timestamp(3) not null,
-             "updatedAt" timestamp(3) not null)"#,
+    let sql = std::fs::read_to_string(rls).unwrap();
+    assert!(
+        sql.contains(&format!("references {users}(id) on delete cascade")),
+        "{sql}"
     );
+    let db = Db::create(&cluster, "own_users", Backend::Current);
+    db.admin(create_users);
     assert!(db
         .apply(rls)
         .error()
-        .contains("permission denied for table user"));
-    let grant = r#"grant references on public."user" to project_admin"#;
-    assert!(app.stdout.contains(grant), "{}", app.stdout);
-    db.admin(grant);
+        .contains("permission denied for table"));
+    let grant = format!("grant references on {users} to project_admin");
+    assert!(app.stdout.contains(&grant), "{}", app.stdout);
+    db.admin(&grant);
     db.admin(&format!(
-        r#"insert into public."user" values ({}, 'A', 'a@example.com', true, null, now(), now())"#,
+        "insert into {users} (id, name, email, {verified}) values ({}, 'A', 'a@example.com', true)",
         literal(A)
     ));
     apply_twice(&db, rls);
     db.ok(As::User(A), "insert into public.todos default values;");
     assert_eq!(db.admin("select count(*) from public.todos"), "1");
-    db.admin(&format!(
-        r#"delete from public."user" where id = {}"#,
-        literal(A)
-    ));
+    db.admin(&format!("delete from {users} where id = {}", literal(A)));
     assert_eq!(
         db.admin("select count(*) from public.todos"),
         "0",

@@ -318,6 +318,11 @@ provider_suite! {
         }
 
         #[test]
+        fn tsc_brownfield_chained_intl_middleware() {
+            tsc(Case::latest("auth0").brownfield("auth0-intl", Layout::Root));
+        }
+
+        #[test]
         fn next_build_brownfield_quickstart() {
             super::next_build(Case::latest("auth0").brownfield("auth0-quickstart", Layout::Root));
         }
@@ -376,6 +381,21 @@ provider_suite! {
         #[test]
         fn tsc_brownfield_nested_config() {
             tsc(Case::latest("better-auth").brownfield("better-auth-nested", Layout::Src));
+        }
+
+        #[test]
+        fn tsc_brownfield_drizzle() {
+            tsc(Case::latest("better-auth").brownfield("better-auth-drizzle", Layout::Src));
+        }
+
+        #[test]
+        fn tsc_brownfield_prisma() {
+            tsc(Case::latest("better-auth").brownfield("better-auth-prisma", Layout::Src));
+        }
+
+        #[test]
+        fn tsc_brownfield_sqlite() {
+            tsc(Case::latest("better-auth").brownfield("better-auth-sqlite", Layout::Src));
         }
 
         #[test]

@@ -638,7 +638,17 @@ fn wired(project: &Project) -> Value {
         Some("drizzleAdapter") => "drizzle",
         _ => "kysely",
     };
-    json!({ "layout": layout, "roles": roles, "auth_config": auth_config, "adapter": { adapter: true } })
+    let sign_in_ui = w
+        .sign_in_ui
+        .as_ref()
+        .map(|(name, at)| format!("<{name}> at {at}"));
+    json!({
+        "layout": layout,
+        "roles": roles,
+        "auth_config": auth_config,
+        "adapter": { adapter: true },
+        "sign_in_ui": sign_in_ui,
+    })
 }
 
 /// The entries for `.env.example` (placeholders) and `.env.local` (values or blanks). A key

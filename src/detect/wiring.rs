@@ -132,6 +132,9 @@ pub struct Wiring {
     /// Provider components the app renders, in its root layout or a wrapper component of its
     /// own: `ClerkProvider`.
     pub layout_providers: Vec<(String, Located)>,
+    /// Where the app already renders the provider's sign-in UI (`<SignInButton>`,
+    /// `<UserButton>`, `<SignedIn>`, `<Show>` of `@clerk/nextjs`).
+    pub sign_in_ui: Option<(String, Located)>,
     pub interceptor: Option<Interceptor>,
     pub insforge: Vec<InsforgeClient>,
     /// Files that matter but do not parse: nothing in them is trusted or edited.
@@ -162,6 +165,17 @@ const PROVIDER_COMPONENTS: [&str; 7] = [
     "StytchB2BProvider",
     "Auth0Provider",
     "KindeProvider",
+];
+
+/// Clerk's sign-in UI components.
+const SIGN_IN_UI: [&str; 7] = [
+    "SignInButton",
+    "SignUpButton",
+    "UserButton",
+    "SignedIn",
+    "SignedOut",
+    "Show",
+    "SignIn",
 ];
 
 /// Provider middleware an interceptor may call, by the package it comes from.
@@ -431,6 +445,22 @@ pub fn recognise(
                         });
                 }
             }
+        }
+
+        // Sign-in UI the app renders already.
+        if w.sign_in_ui.is_none() {
+            w.sign_in_ui = m
+                .jsx
+                .iter()
+                .find(|j| {
+                    SIGN_IN_UI.contains(&j.name.as_str())
+                        && m.imports.iter().any(|i| {
+                            i.local == j.name
+                                && (i.source == "@clerk/nextjs"
+                                    || i.source.starts_with("@clerk/nextjs/"))
+                        })
+                })
+                .map(|j| (j.name.clone(), at(j.line)));
         }
 
         // Provider components the app renders: in the root layout, or in a wrapper component

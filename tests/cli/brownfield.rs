@@ -229,6 +229,56 @@ fn an_app_integrated_by_hand_keeps_its_client_and_policies_and_hears_what_differ
 }
 
 #[test]
+fn clerk_5_with_its_provider_and_sign_in_ui_hears_nothing_to_add() {
+    let t = app("clerk-v5");
+    let untouched =
+        ["middleware.ts", "app/layout.tsx", ".env.local.example"].map(|f| (f, t.read(f)));
+    let run = twice(&t);
+    assert!(
+        run.stdout.contains("\"@clerk/nextjs\": \"^5.7.5\""),
+        "{}",
+        run.stdout
+    );
+    assert!(run
+        .stdout
+        .contains("Your layout already renders <ClerkProvider> (app/layout.tsx:10)"));
+    // The layout renders SignInButton, SignedIn… already: no sign-in UI advice, and no
+    // Clerk 7 <Show> anywhere.
+    assert!(!run.stdout.contains("Sign-in UI"), "{}", run.stdout);
+    assert!(!run.stdout.contains("<Show"), "{}", run.stdout);
+    assert!(!run.stdout.contains("Merge"), "{}", run.stdout);
+    for (file, before) in &untouched[..2] {
+        assert_eq!(&t.read(file), before, "{file} changed");
+    }
+    // The example keys go to the app's own example file.
+    assert!(!t.exists(".env.example"));
+    assert!(t
+        .read(".env.local.example")
+        .contains("NEXT_PUBLIC_INSFORGE_URL="));
+    assert!(t.read(".env.local.example").starts_with(&untouched[2].1));
+    assert!(!t.exists("proxy.ts"));
+}
+
+#[test]
+fn workos_authkit_2_keeps_its_middleware_and_gets_its_own_api() {
+    let t = app("workos-v2");
+    let middleware = t.read("middleware.ts");
+    let run = twice(&t);
+    assert!(run
+        .stdout
+        .contains("interceptor:     middleware.ts:3 calls authkitMiddleware"));
+    assert_eq!(t.read("middleware.ts"), middleware);
+    assert!(!t.exists("proxy.ts"));
+    assert!(!run.stdout.contains("Merge"), "{}", run.stdout);
+    assert!(!run.stdout.contains("authkitProxy"), "{}", run.stdout);
+    let utility = t.read("lib/insforge.ts");
+    assert!(!utility.contains("authkitProxy"), "{utility}");
+    // 2.x's getSignInUrl takes no returnTo.
+    assert!(!t.read("app/login/route.ts").contains("getSignInUrl({"));
+    assert!(!t.exists(".env.example"));
+}
+
+#[test]
 fn workos_starter_keeps_its_callback_middleware_and_provider() {
     let t = app("workos-wired");
     let run = twice(&t);

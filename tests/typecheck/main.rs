@@ -292,6 +292,14 @@ provider_suite! {
         }
 
         #[test]
+        fn tsc_brownfield_clerk_nextjs_5() {
+            tsc(Case::latest("clerk")
+                .next(Next::V15)
+                .release("@clerk/nextjs", "clerk-nextjs-5")
+                .brownfield("clerk-v5", Layout::Root));
+        }
+
+        #[test]
         fn tsc_brownfield_integrated_by_hand() {
             tsc(Case::latest("clerk").brownfield("integrated-edge", Layout::Root));
         }
@@ -331,6 +339,14 @@ provider_suite! {
         #[test]
         fn tsc_brownfield_wired() {
             tsc(Case::latest("workos").brownfield("workos-wired", Layout::Src));
+        }
+
+        #[test]
+        fn tsc_brownfield_authkit_nextjs_2() {
+            tsc(Case::latest("workos")
+                .next(Next::V15)
+                .release("@workos-inc/authkit-nextjs", "authkit-nextjs-2")
+                .brownfield("workos-v2", Layout::Root));
         }
 
         #[test]

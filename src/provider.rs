@@ -28,6 +28,10 @@ pub struct Provider {
     /// The provider component the root layout must wrap `{children}` in, if any.
     #[serde(default)]
     pub wrap: Option<Wrap>,
+    /// How the provider's middleware composes with an interceptor of the app's own that
+    /// does not call it, as the provider documents.
+    #[serde(default)]
+    pub compose: Option<ComposeWith>,
     /// Versions the templates cannot serve: an app below one is refused, saying why.
     #[serde(default)]
     pub requires: Vec<Requirement>,
@@ -97,6 +101,18 @@ pub struct Branch {
     pub name: String,
     pub package: String,
     pub at_least: String,
+}
+
+/// The provider's middleware around the app's own.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComposeWith {
+    /// `import { <name> } from '<package>'`.
+    pub name: String,
+    pub package: String,
+    /// The new default export: `{app}` is the app's middleware, `{args}` what it is called
+    /// with (`req`, or `req, event` when it takes two).
+    pub export: String,
 }
 
 /// `<component>{children}</component>` in the root layout.

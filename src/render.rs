@@ -144,6 +144,12 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         {
             continue;
         }
+        // An interceptor of the app's own that the provider's middleware can wrap.
+        if spec.interceptor
+            && compose_interceptor(project, provider, &mut artifacts, &mut manual_steps)
+        {
+            continue;
+        }
         let relative = hb
             .render_template(&spec.path, &context)
             .with_context(|| format!("rendering the path of {}/{}", provider.id, spec.template))?;
@@ -342,6 +348,98 @@ fn wrap_layout(
         what: format!("{{children}} wrapped in <{c}>"),
     });
     Some((c.clone(), slash(&layout.file)))
+}
+
+/// The app's own interceptor, which calls other middleware but not the provider's, becomes
+/// the provider's middleware handing each request on to it: an import, and insertions that
+/// turn `export default <app's>` into `export default <provider's>(… => app(…))` with the
+/// app's middleware declared right after. Returns whether it did.
+fn compose_interceptor(
+    project: &Project,
+    provider: &crate::provider::Provider,
+    artifacts: &mut Vec<Artifact>,
+    manual: &mut Vec<String>,
+) -> bool {
+    use crate::detect::source::DefaultExport;
+    let (Some(with), Some(interceptor)) = (&provider.compose, &project.wiring.interceptor) else {
+        return false;
+    };
+    let Some(compose) = interceptor
+        .compose
+        .as_ref()
+        .filter(|_| interceptor.provider_call.is_none())
+    else {
+        return false;
+    };
+    let text = &compose.text;
+    let nl = newline_of(text);
+    let semi = if text.contains(";") { ";" } else { "" };
+    let mut name = "appMiddleware".to_string();
+    while crate::detect::source::contains_word(text, &name) {
+        name.push('_');
+    }
+    let call = |app: &str, params: usize| {
+        let args = if params >= 2 { "req, event" } else { "req" };
+        with.export.replace("{app}", app).replace("{args}", args)
+    };
+    let mut insertions = Vec::new();
+    match &compose.default {
+        DefaultExport::Expression { start } => insertions.push((
+            *start as usize,
+            format!("{}{semi}{nl}const {name} = ", call(&name, 1)),
+        )),
+        DefaultExport::Function {
+            start,
+            name: Some(own),
+            params,
+        } => insertions.push((*start as usize, format!("{}{semi}{nl}", call(own, *params)))),
+        DefaultExport::Function {
+            start,
+            name: None,
+            params,
+        } => {
+            let Some(keyword) = text[*start as usize..].find("function") else {
+                return false;
+            };
+            insertions.push((
+                *start as usize,
+                format!("{}{semi}{nl}", call(&name, *params)),
+            ));
+            insertions.push((
+                *start as usize + keyword + "function".len(),
+                format!(" {name}"),
+            ));
+        }
+        DefaultExport::Other => return false,
+    }
+    let q = if text.matches("from \"").count() > text.matches("from '").count() {
+        '"'
+    } else {
+        '\''
+    };
+    insertions.insert(
+        0,
+        import_insertion(
+            text,
+            compose.imports_end as usize,
+            &format!("import {{ {} }} from {q}{}{q}", with.name, with.package),
+        ),
+    );
+    artifacts.push(Artifact::Edit {
+        path: interceptor.file.clone(),
+        base: text.clone(),
+        insertions,
+        what: format!("{} around your middleware", with.name),
+    });
+    if interceptor.matcher.iter().any(|m| m.contains("?!api")) {
+        manual.push(format!(
+            "{} now runs {} first, on the paths its matcher covers. That matcher skips /api: route handlers there that query InsForge as the user need {} too, so add '/(api|trpc)(.*)' to the matcher (and keep your own middleware off those paths if it should not see them).",
+            slash(&interceptor.file),
+            with.name,
+            with.name
+        ));
+    }
+    true
 }
 
 /// An app that already hands a provider token to InsForge keeps its own client; what differs

@@ -179,6 +179,24 @@ pub struct Module {
     pub generated: bool,
     /// Where `{children}` is rendered (a layout), to wrap it in a provider component.
     pub children: Vec<Span>,
+    /// What `export default` exports, for composing an interceptor with it.
+    pub default_export: Option<DefaultExport>,
+}
+
+/// The shape of a module's default export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DefaultExport {
+    /// `export default <expression>;`, where the expression starts.
+    Expression { start: u32 },
+    /// `export default [async] function name(…) {…}`: where the declaration starts, its
+    /// name and how many parameters it takes.
+    Function {
+        start: u32,
+        name: Option<String>,
+        params: usize,
+    },
+    /// A class or anything else.
+    Other,
 }
 
 impl Module {
@@ -348,6 +366,7 @@ pub fn parse(path: &Path, text: &str) -> Module {
         parse_error: None,
         imports_end: 0,
         children: Vec::new(),
+        default_export: None,
         // The marker opens the file, after a 'use client' directive where there is one.
         generated: text
             .lines()
@@ -613,6 +632,21 @@ impl<'a> Visit<'a> for Collector<'_, '_> {
     }
 
     fn visit_export_default_declaration(&mut self, it: &ExportDefaultDeclaration<'a>) {
+        self.module.default_export = Some(match &it.declaration {
+            ExportDefaultDeclarationKind::FunctionDeclaration(f) => DefaultExport::Function {
+                start: f.span.start,
+                name: f.id.as_ref().map(|id| id.name.to_string()),
+                params: f.params.items.len(),
+            },
+            ExportDefaultDeclarationKind::ClassDeclaration(_)
+            | ExportDefaultDeclarationKind::TSInterfaceDeclaration(_) => DefaultExport::Other,
+            d => match d.as_expression() {
+                Some(e) => DefaultExport::Expression {
+                    start: e.span().start,
+                },
+                None => DefaultExport::Other,
+            },
+        });
         match &it.declaration {
             ExportDefaultDeclarationKind::CallExpression(c) => {
                 self.bound.push((c.span, "default".into()));

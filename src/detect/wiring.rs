@@ -60,6 +60,18 @@ pub struct Interceptor {
     /// Other middleware it calls (`createMiddleware` of next-intl…).
     pub chains: Vec<String>,
     pub matcher: Vec<String>,
+    /// What composing the provider's middleware with it needs: its default export (None when
+    /// it has none, or Next.js would run a named `middleware`/`proxy` export instead).
+    #[serde(skip)]
+    pub compose: Option<Compose>,
+}
+
+/// An interceptor's text and default export, for an edit that composes with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Compose {
+    pub default: super::source::DefaultExport,
+    pub text: String,
+    pub imports_end: u32,
 }
 
 /// How the app's Better Auth finds its user table: the model key (`user`, `users` with
@@ -529,11 +541,23 @@ pub fn recognise(
                 })
                 .map(|c| c.callee.clone())
                 .collect();
+            let named = m
+                .exports
+                .iter()
+                .any(|e| matches!(e.name.as_deref(), Some("middleware" | "proxy")));
             w.interceptor = Some(Interceptor {
                 file: m.path.clone(),
                 provider_call,
                 chains,
                 matcher: m.matcher.clone(),
+                compose: match (&m.default_export, named, texts(&m.path)) {
+                    (Some(default), false, Some(text)) => Some(Compose {
+                        default: default.clone(),
+                        text,
+                        imports_end: m.imports_end,
+                    }),
+                    _ => None,
+                },
             });
         }
 

@@ -279,6 +279,78 @@ fn workos_authkit_2_keeps_its_middleware_and_gets_its_own_api() {
 }
 
 #[test]
+fn clerk_composes_with_a_next_intl_middleware_by_insertions_only() {
+    let t = app("clerk-intl");
+    let before = t.read("src/middleware.ts");
+    let dry = t
+        .run_with(&["--yes", "--table", "todos", "--dry-run"].map(String::from))
+        .success();
+    // The dry run shows the edit of the app's own file.
+    assert!(
+        dry.stdout.contains("--- a/src/middleware.ts"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout
+            .contains("+export default clerkMiddleware((auth, req) => appMiddleware(req));"),
+        "{}",
+        dry.stdout
+    );
+    let run = twice(&t);
+    let after = t.read("src/middleware.ts");
+    let import = "import { clerkMiddleware } from \"@clerk/nextjs/server\";\n";
+    let wrap = "clerkMiddleware((auth, req) => appMiddleware(req));\nconst appMiddleware = ";
+    assert!(after.contains(import) && after.contains(wrap), "{after}");
+    // Every byte of the app's file is still there, in order: only insertions.
+    assert_eq!(after.replacen(import, "", 1).replacen(wrap, "", 1), before);
+    assert!(!t.exists("src/proxy.ts") && !t.exists("proxy.ts"));
+    assert!(!run.stdout.contains("Merge this into"), "{}", run.stdout);
+    // The app's matcher skips /api, and the steps say what that means.
+    assert!(
+        run.stdout.contains("That matcher skips /api"),
+        "{}",
+        run.stdout
+    );
+    assert!(run
+        .stdout
+        .contains("Your layout already renders <ClerkProvider> (src/app/[locale]/layout.tsx:16)"));
+}
+
+#[test]
+fn an_interceptor_whose_default_export_is_a_function_is_composed_by_its_name() {
+    let t = app("clerk-intl").file(
+        "src/middleware.ts",
+        "import type { NextFetchEvent, NextRequest } from 'next/server'\nimport createMiddleware from 'next-intl/middleware'\nimport { routing } from './i18n/routing'\n\nconst intl = createMiddleware(routing)\n\nexport default async function middleware(request: NextRequest, event: NextFetchEvent) {\n  return intl(request)\n}\n",
+    );
+    t.run().success();
+    let after = t.read("src/middleware.ts");
+    // No semicolons in the app's file, none in the insertions; the function keeps its name
+    // and gets the event too.
+    assert!(
+        after.contains("import { clerkMiddleware } from '@clerk/nextjs/server'\n\nconst intl"),
+        "{after}"
+    );
+    assert!(
+        after.contains("export default clerkMiddleware((auth, req, event) => middleware(req, event))\nasync function middleware("),
+        "{after}"
+    );
+    // A named `middleware` export is what Next.js runs: that is merged by hand.
+    let t = app("clerk-intl").file(
+        "src/middleware.ts",
+        "import createMiddleware from 'next-intl/middleware';\nimport { routing } from './i18n/routing';\n\nconst intl = createMiddleware(routing);\nexport function middleware(request: Request) {\n  return intl(request as never);\n}\nexport default middleware;\n",
+    );
+    let before = t.read("src/middleware.ts");
+    let run = t.run().success();
+    assert_eq!(t.read("src/middleware.ts"), before);
+    assert!(
+        run.stdout.contains("Merge this into src/middleware.ts"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn workos_starter_keeps_its_callback_middleware_and_provider() {
     let t = app("workos-wired");
     let run = twice(&t);

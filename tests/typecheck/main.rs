@@ -292,6 +292,11 @@ provider_suite! {
         }
 
         #[test]
+        fn tsc_brownfield_composed_with_next_intl() {
+            tsc(Case::latest("clerk").brownfield("clerk-intl", Layout::Src));
+        }
+
+        #[test]
         fn tsc_brownfield_clerk_nextjs_5() {
             tsc(Case::latest("clerk")
                 .next(Next::V15)

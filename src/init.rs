@@ -169,9 +169,20 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
         return emit(&plan, false);
     }
 
+    let to_decide = interactive && plan.changes.iter().any(|c| c.action == Action::Conflict);
     decide_conflicts(&mut plan, &answers, &masker, paint, prompter, out)?;
+    let notes = plan.notes.len();
     plan::settle(&mut plan, &project.aliases)?;
     record_kept(&mut plan, &kept, &answers);
+    // What the choices made of the plan, before it is confirmed: a file kept can keep others
+    // from being written.
+    if to_decide {
+        writeln!(out, "\n{}", paint.bold("After your choices:"))?;
+        preview::summary(out, &plan, paint)?;
+        for note in &plan.notes[notes..] {
+            writeln!(out, "  {} {note}", paint.yellow("note:"))?;
+        }
+    }
     let writes = plan.writes().next().is_some();
     if !writes {
         writeln!(out, "\nNothing written.")?;

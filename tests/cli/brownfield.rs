@@ -611,3 +611,52 @@ fn review_cases_default_exports_wrappers_crlf_versions_and_dependencies() {
         .stdout_has("Still to do by hand")
         .stdout_has("takes its options from a variable");
 }
+
+/// Every brownfield app: the dry run shows each edit of an existing file, the run writes
+/// exactly that, no second example env file appears beside the app's own, and a second run
+/// changes nothing.
+#[test]
+fn every_brownfield_app_previews_every_edit_and_settles_in_one_run() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/brownfield");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 17, "{names:?}");
+    for name in names.iter().filter(|n| *n != "stytch-b2b") {
+        let t = app(name);
+        let before = t.tree();
+        let dry = t
+            .run_with(&["--yes", "--table", "todos", "--dry-run"].map(String::from))
+            .success();
+        assert_eq!(t.tree(), before, "{name}: the dry run wrote");
+        twice(&t);
+        let after = t.tree();
+        for (path, bytes) in &before {
+            if after.get(path) != Some(bytes) {
+                let shown = format!("--- a/{}", path.display());
+                assert!(
+                    dry.stdout.contains(&shown),
+                    "{name}: the dry run does not show the edit of {}:\n{}",
+                    path.display(),
+                    dry.stdout
+                );
+            }
+        }
+        let examples = |tree: &std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>| {
+            tree.keys()
+                .filter(|p| {
+                    let n = p.to_string_lossy();
+                    !n.contains('/')
+                        && n.starts_with(".env")
+                        && (n.contains("example") || n.contains("template") || n.contains("sample"))
+                })
+                .count()
+        };
+        assert!(
+            examples(&after) <= examples(&before).max(1),
+            "{name}: a second example env file"
+        );
+    }
+}

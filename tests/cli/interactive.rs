@@ -104,6 +104,38 @@ fn conflict_prompt_shows_the_diff_then_keeps_the_users_file() {
 }
 
 #[test]
+fn keeping_a_file_at_the_prompt_redraws_the_plan_before_the_confirmation() {
+    let t = Test::fixture("better-auth").file(
+        "src/lib/insforge.server.ts",
+        "// my own server helpers\nexport const mine = 1;\n",
+    );
+    let mut p = spawn(&t);
+    for question in [
+        "Tables to create",
+        "InsForge anon key",
+        "InsForge JWT secret",
+    ] {
+        p.exp_string(question).unwrap();
+        p.send_line("").unwrap();
+    }
+    p.exp_string("src/lib/insforge.server.ts exists and differs")
+        .unwrap();
+    // Enter keeps the user's file (the default).
+    p.send("\r").unwrap();
+    p.flush().unwrap();
+    p.exp_string("After your choices:").unwrap();
+    // The bridge route imports signInsforgeToken from the kept file: it is not written, and
+    // the redrawn plan says so before anything is confirmed.
+    p.exp_string("src/app/api/insforge-token/route.ts was not written")
+        .unwrap();
+    p.exp_string("Write these changes?").unwrap();
+    p.send_line("y").unwrap();
+    p.exp_string("Wrote").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert!(!t.exists("src/app/api/insforge-token/route.ts"));
+}
+
+#[test]
 fn abort_writes_nothing() {
     let t = Test::fixture("clerk");
     let before = t.tree();

@@ -107,11 +107,12 @@ pub struct Branch {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ComposeWith {
-    /// `import { <name> } from '<package>'`.
-    pub name: String,
-    pub package: String,
-    /// The new default export: `{app}` is the app's middleware, `{args}` what it is called
-    /// with (`req`, or `req, event` when it takes two).
+    /// Import statements (templates; `{{use "auth0"}}` works), each added unless the file
+    /// binds its names already.
+    pub imports: Vec<String>,
+    /// The new default export (a template): `{{app}}` is the app's middleware, `{{args}}`
+    /// what to call it with (`req`, or `req, event` when it takes two; `{{event}}` says
+    /// which), `{{ts}}` whether the file is TypeScript.
     pub export: String,
 }
 

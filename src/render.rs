@@ -146,7 +146,13 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         }
         // An interceptor of the app's own that the provider's middleware can wrap.
         if spec.interceptor
-            && compose_interceptor(project, provider, &mut artifacts, &mut manual_steps)
+            && compose_interceptor(
+                project,
+                provider,
+                (&hb, &context),
+                &mut artifacts,
+                &mut manual_steps,
+            )?
         {
             continue;
         }
@@ -351,95 +357,118 @@ fn wrap_layout(
 }
 
 /// The app's own interceptor, which calls other middleware but not the provider's, becomes
-/// the provider's middleware handing each request on to it: an import, and insertions that
-/// turn `export default <app's>` into `export default <provider's>(… => app(…))` with the
-/// app's middleware declared right after. Returns whether it did.
+/// the provider's middleware handing each request on to it: the imports it lacks, and
+/// insertions that turn `export default <app's>` into `export default <provider's>(…)` with
+/// the app's middleware declared right after, byte for byte. Returns whether it did.
 fn compose_interceptor(
     project: &Project,
     provider: &crate::provider::Provider,
+    (hb, context): (&Handlebars, &Value),
     artifacts: &mut Vec<Artifact>,
     manual: &mut Vec<String>,
-) -> bool {
-    use crate::detect::source::DefaultExport;
+) -> Result<bool> {
+    use crate::detect::source::{self, DefaultExport};
     let (Some(with), Some(interceptor)) = (&provider.compose, &project.wiring.interceptor) else {
-        return false;
+        return Ok(false);
     };
     let Some(compose) = interceptor
         .compose
         .as_ref()
         .filter(|_| interceptor.provider_call.is_none())
     else {
-        return false;
+        return Ok(false);
     };
     let text = &compose.text;
     let nl = newline_of(text);
-    let semi = if text.contains(";") { ";" } else { "" };
+    let semi = if text.contains(';') { ";" } else { "" };
+    let double = text.matches("from \"").count() > text.matches("from '").count();
     let mut name = "appMiddleware".to_string();
-    while crate::detect::source::contains_word(text, &name) {
+    while source::contains_word(text, &name) {
         name.push('_');
     }
-    let call = |app: &str, params: usize| {
-        let args = if params >= 2 { "req, event" } else { "req" };
-        with.export.replace("{app}", app).replace("{args}", args)
+    let (start, app, params) = match &compose.default {
+        DefaultExport::Expression { start } => (*start as usize, name.clone(), 1),
+        DefaultExport::Function {
+            start,
+            name: own,
+            params,
+        } => (
+            *start as usize,
+            own.clone().unwrap_or_else(|| name.clone()),
+            *params,
+        ),
+        DefaultExport::Other => return Ok(false),
+    };
+    let mut file_context = context.clone();
+    file_context["file"] = json!(slash(&interceptor.file));
+    file_context["app"] = json!(app);
+    file_context["args"] = json!(if params >= 2 { "req, event" } else { "req" });
+    file_context["event"] = json!(params >= 2);
+    file_context["ts"] = json!(matches!(
+        interceptor.file.extension().and_then(|e| e.to_str()),
+        Some("ts" | "mts" | "cts")
+    ));
+    // In the file's own semicolons and line endings.
+    let render = |template: &str| -> Result<String> {
+        let out = hb
+            .render_template(template, &file_context)
+            .with_context(|| format!("rendering {}'s interceptor composition", provider.id))?;
+        Ok(out.replace(";\n", &format!("{semi}\n")).replace('\n', nl))
     };
     let mut insertions = Vec::new();
-    match &compose.default {
-        DefaultExport::Expression { start } => insertions.push((
-            *start as usize,
-            format!("{}{semi}{nl}const {name} = ", call(&name, 1)),
-        )),
-        DefaultExport::Function {
-            start,
-            name: Some(own),
-            params,
-        } => insertions.push((*start as usize, format!("{}{semi}{nl}", call(own, *params)))),
-        DefaultExport::Function {
-            start,
-            name: None,
-            params,
-        } => {
-            let Some(keyword) = text[*start as usize..].find("function") else {
-                return false;
-            };
-            insertions.push((
-                *start as usize,
-                format!("{}{semi}{nl}", call(&name, *params)),
-            ));
-            insertions.push((
-                *start as usize + keyword + "function".len(),
-                format!(" {name}"),
-            ));
+    for import in &with.imports {
+        // Imports in the file's own quotes.
+        let line = render(import)?;
+        let line = if double {
+            line.replace('\'', "\"")
+        } else {
+            line
+        };
+        let line = line.trim().trim_end_matches(';');
+        if line.is_empty() {
+            continue;
         }
-        DefaultExport::Other => return false,
+        // An import whose names the file binds already is not added again.
+        let bound = source::parse(&interceptor.file, line);
+        if bound
+            .imports
+            .iter()
+            .all(|i| compose.locals.contains(&i.local))
+        {
+            continue;
+        }
+        insertions.push(import_insertion(text, compose.imports_end as usize, line));
     }
-    let q = if text.matches("from \"").count() > text.matches("from '").count() {
-        '"'
-    } else {
-        '\''
-    };
-    insertions.insert(
-        0,
-        import_insertion(
-            text,
-            compose.imports_end as usize,
-            &format!("import {{ {} }} from {q}{}{q}", with.name, with.package),
-        ),
-    );
+    let export = render(&with.export)?;
+    match &compose.default {
+        DefaultExport::Expression { .. } => {
+            insertions.push((start, format!("{export}{semi}{nl}const {name} = ")));
+        }
+        DefaultExport::Function { name: Some(_), .. } => {
+            insertions.push((start, format!("{export}{semi}{nl}")));
+        }
+        _ => {
+            let Some(keyword) = text[start..].find("function") else {
+                return Ok(false);
+            };
+            insertions.push((start, format!("{export}{semi}{nl}")));
+            insertions.push((start + keyword + "function".len(), format!(" {name}")));
+        }
+    }
     artifacts.push(Artifact::Edit {
         path: interceptor.file.clone(),
         base: text.clone(),
         insertions,
-        what: format!("{} around your middleware", with.name),
+        what: format!("{} composed with your middleware", provider.name),
     });
     if interceptor.matcher.iter().any(|m| m.contains("?!api")) {
         manual.push(format!(
-            "{} now runs {} first, on the paths its matcher covers. That matcher skips /api: route handlers there that query InsForge as the user need {} too, so add '/(api|trpc)(.*)' to the matcher (and keep your own middleware off those paths if it should not see them).",
+            "{} now runs {}'s middleware first, on the paths its matcher covers. That matcher skips /api: route handlers there that query InsForge as the user need it too, so add '/(api|trpc)(.*)' to the matcher (and keep your own middleware off those paths if it should not see them).",
             slash(&interceptor.file),
-            with.name,
-            with.name
+            provider.name
         ));
     }
-    true
+    Ok(true)
 }
 
 /// An app that already hands a provider token to InsForge keeps its own client; what differs

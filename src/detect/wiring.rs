@@ -72,6 +72,8 @@ pub struct Compose {
     pub default: super::source::DefaultExport,
     pub text: String,
     pub imports_end: u32,
+    /// The names its imports bind.
+    pub locals: Vec<String>,
 }
 
 /// How the app's Better Auth finds its user table: the model key (`user`, `users` with
@@ -555,6 +557,7 @@ pub fn recognise(
                         default: default.clone(),
                         text,
                         imports_end: m.imports_end,
+                        locals: m.imports.iter().map(|i| i.local.clone()).collect(),
                     }),
                     _ => None,
                 },

@@ -318,6 +318,36 @@ fn clerk_composes_with_a_next_intl_middleware_by_insertions_only() {
 }
 
 #[test]
+fn auth0_composes_with_a_next_intl_middleware_as_its_sdk_documents() {
+    let t = app("auth0-intl-unchained");
+    let before = t.read("middleware.ts");
+    let run = twice(&t);
+    let after = t.read("middleware.ts");
+    // Imports it lacked (NextRequest it has), in the file's quotes and semicolons.
+    for import in [
+        "import { NextResponse } from \"next/server\";\n",
+        "import { auth0 } from \"@/lib/auth0\";\n",
+    ] {
+        assert!(after.contains(import), "{after}");
+    }
+    assert_eq!(after.matches("NextRequest }").count(), 1, "{after}");
+    assert!(after.contains("const authResponse = await auth0.middleware(req);"));
+    assert!(after.contains("(await middleware(req)) ?? NextResponse.next()"));
+    // Only insertions: the app's file is the edited one with the inserted runs taken out.
+    let inserted = [
+        "import { NextResponse } from \"next/server\";\nimport { auth0 } from \"@/lib/auth0\";\n",
+        &after[after.find("async (req").unwrap()..after.find("};\n").unwrap() + 3],
+    ];
+    assert_eq!(
+        after
+            .replacen(inserted[0], "", 1)
+            .replacen(inserted[1], "", 1),
+        before
+    );
+    assert!(!run.stdout.contains("Merge this into"), "{}", run.stdout);
+}
+
+#[test]
 fn an_interceptor_whose_default_export_is_a_function_is_composed_by_its_name() {
     let t = app("clerk-intl").file(
         "src/middleware.ts",

@@ -331,6 +331,11 @@ provider_suite! {
         }
 
         #[test]
+        fn tsc_brownfield_composed_with_next_intl() {
+            tsc(Case::latest("auth0").brownfield("auth0-intl-unchained", Layout::Root));
+        }
+
+        #[test]
         fn tsc_brownfield_chained_intl_middleware() {
             tsc(Case::latest("auth0").brownfield("auth0-intl", Layout::Root));
         }

@@ -11,6 +11,7 @@ pub mod detect;
 pub mod dotenv;
 pub mod error;
 pub mod gitignore;
+pub mod guard;
 pub mod init;
 pub mod pkgjson;
 pub mod plan;

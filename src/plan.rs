@@ -522,7 +522,11 @@ impl Migrations {
             ))
             .into());
         }
-        let path = PathBuf::from(format!("{MIGRATIONS_DIR}/{n:014}_{name}.sql"));
+        let file = format!("{n:014}_{name}.sql");
+        if !crate::guard::file_name_ok(&file) {
+            anyhow::bail!("the migration name {file} is not one the InsForge CLI applies: this is a bug in insforge-integrate; please report it");
+        }
+        let path = PathBuf::from(format!("{MIGRATIONS_DIR}/{file}"));
         self.next = successor(n);
         Ok((path, None))
     }

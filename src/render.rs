@@ -239,6 +239,7 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         .filter(|_| own_config)
     {
         let content = hb.render_template(template_text(&bootstrap.template)?, &context)?;
+        insforge_accepts(&bootstrap.name, &content)?;
         artifacts.push(Artifact::Migration {
             name: bootstrap.name.clone(),
             content,
@@ -249,6 +250,7 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
     let content = hb
         .render_template(template_text("sql/rls.sql.hbs")?, &context)
         .context("rendering the RLS migration")?;
+    insforge_accepts("insforge-rls", &content)?;
     artifacts.push(Artifact::Migration {
         name: format!("{}-insforge-rls", provider.id),
         content,
@@ -298,6 +300,16 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         public_keys,
         secret_values,
         manual_steps,
+    })
+}
+
+/// A rendered migration InsForge's runner would refuse is a bug in the templates: it is
+/// never planned.
+fn insforge_accepts(name: &str, sql: &str) -> Result<()> {
+    crate::guard::check(sql).map_err(|refused| {
+        anyhow::anyhow!(
+            "the {name} migration the templates rendered breaks InsForge's migration rules: {refused}. This is a bug in insforge-integrate; please report it"
+        )
     })
 }
 

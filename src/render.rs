@@ -222,6 +222,7 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         auth0_edit(project, &mut artifacts, &mut manual_steps);
     }
     compare_integration(project, &mut manual_steps);
+    manual_steps.extend(exposed_auth_tables(project));
     if let (_, Some(why)) = owner_references(project, provider) {
         if !answers.tables.is_empty() {
             manual_steps.push(why);
@@ -749,6 +750,39 @@ fn owner_references(
     }
     let adapter = kind.map_or("its database option", |(d, _)| d);
     (None, Some(format!("Where your Better Auth config ({adapter}) keeps its user table cannot be known from the app's code (a Prisma model, an exported Drizzle table, or Kysely's table outside a search_path), so the owned tables get no foreign key: add one by hand if rows should go with their user.")))
+}
+
+/// The app's own Better Auth keeps its tables in `public` (the adapter's default), which
+/// InsForge's data API serves and where `anon` and `authenticated` hold table rights: its
+/// sessions, accounts and password hashes would be readable through the API. Say how to
+/// close them, with the names the adapter uses.
+fn exposed_auth_tables(project: &Project) -> Option<String> {
+    let users = project
+        .auth_users
+        .as_ref()
+        .filter(|t| t.schema == "public")?;
+    let name = |model: &str| {
+        let mut name = model.to_string();
+        if users.table.ends_with('s') {
+            name.push('s');
+        }
+        if users.table.starts_with(char::is_uppercase) {
+            name = name[..1].to_uppercase() + &name[1..];
+        }
+        format!("public.{}", crate::table::ident(&name))
+    };
+    let tables = [
+        format!("public.{}", crate::table::ident(&users.table)),
+        name("session"),
+        name("account"),
+        name("verification"),
+    ]
+    .join(", ");
+    let revoke = format!("revoke all on {tables} from anon, authenticated").replace('\'', "'\\''");
+    Some(format!(
+        "Better Auth keeps its tables in public here ({}), which InsForge's data API serves to anon and authenticated with table rights: anyone could read sessions and password hashes through it. Close them once they exist (adjust the names if yours differ):\n     psql \"$DATABASE_URL\" -c '{revoke}'",
+        users.file
+    ))
 }
 
 /// What templates see of the app's wiring: `wired.layout.ClerkProvider` is where the root

@@ -13,7 +13,7 @@ const B: &str = "OL8dKLzdocJ2isAjIhKtJ0RlgLKOmxgJ";
 /// Signed in with a still-valid token, but no longer (or never) in better_auth."user".
 const GONE: &str = "TeKdNnFRIBXuDL7DxtpYlSXpfKtHF4vU";
 
-/// What `npx auth migrate` creates (the tables that matter here), run with DATABASE_URL's
+/// What `npx auth migrate` creates (Better Auth's core tables), run with DATABASE_URL's
 /// user: the `postgres` login of the InsForge database, not `project_admin`.
 const BETTER_AUTH_MIGRATE: &str = r#"
 set search_path to better_auth, public;
@@ -28,6 +28,19 @@ create table "session" (
   "createdAt" timestamptz default current_timestamp not null, "updatedAt" timestamptz not null,
   "ipAddress" text, "userAgent" text,
   "userId" text not null references "user" ("id") on delete cascade
+);
+create table "account" (
+  "id" text not null primary key, "accountId" text not null, "providerId" text not null,
+  "userId" text not null references "user" ("id") on delete cascade,
+  "accessToken" text, "refreshToken" text, "idToken" text,
+  "accessTokenExpiresAt" timestamptz, "refreshTokenExpiresAt" timestamptz, "scope" text,
+  "password" text, "createdAt" timestamptz default current_timestamp not null,
+  "updatedAt" timestamptz not null
+);
+create table "verification" (
+  "id" text not null primary key, "identifier" text not null, "value" text not null,
+  "expiresAt" timestamptz not null, "createdAt" timestamptz default current_timestamp not null,
+  "updatedAt" timestamptz default current_timestamp not null
 );
 "#;
 
@@ -85,6 +98,20 @@ fn better_auth_schema_fk_cascade_and_isolation() {
         );
         let steps = &app.stdout;
         let grant = r#"grant references on better_auth."user" to project_admin"#;
+        // The grant cannot live in a migration: run as project_admin, which does not own
+        // the table, it is refused, and grants nothing.
+        let in_a_migration = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(in_a_migration.path(), format!("{grant};\n")).unwrap();
+        assert!(db
+            .apply(in_a_migration.path())
+            .error()
+            .contains("permission denied for table user"));
+        assert_eq!(
+            db.admin(
+                r#"select has_table_privilege('project_admin', 'better_auth."user"', 'references')"#
+            ),
+            "f"
+        );
         assert!(
             steps.contains(grant),
             "the next steps must name the grant:\n{steps}"
@@ -123,10 +150,10 @@ fn better_auth_schema_fk_cascade_and_isolation() {
             ),
             r#"better_auth."user" c FOREIGN KEY (user_id) REFERENCES better_auth."user"(id) ON DELETE CASCADE"#
         );
-        // The data API does not expose better_auth: authenticated has no way in.
-        assert!(db
-            .err(As::User(A), r#"select count(*) from better_auth."user";"#)
-            .contains("permission denied for schema better_auth"));
+        // The data API serves better_auth, but neither anon nor a signed-in user can read
+        // or write any of Better Auth's tables: no USAGE on the schema, whatever grants
+        // InsForge gives.
+        better_auth_is_out_of_reach(&db);
 
         prove_isolation(&db, &TODOS, A, B, 0, 0);
 
@@ -222,6 +249,34 @@ fn rows_go_with_their_user(fixture: &str, create_users: &str, users: &str, verif
     );
     let db = Db::create(&cluster, "own_users", Backend::Current);
     db.admin(create_users);
+    // In public, Better Auth's tables are served to anon like any public table, until the
+    // revoke the steps print.
+    assert_eq!(
+        db.ok(As::Anon, &format!("select count(*) from {users};")),
+        "0"
+    );
+    let revoke = app
+        .stdout
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("psql \"$DATABASE_URL\" -c 'revoke all on ")
+        })
+        .unwrap_or_else(|| panic!("no revoke in the steps:\n{}", app.stdout))
+        .trim_end_matches('\'')
+        .to_string();
+    let (tables, _) = revoke.split_once(" from ").unwrap();
+    for table in tables.split(", ").filter(|t| *t != users) {
+        db.admin(&format!("create table {table} (id text primary key)"));
+    }
+    db.admin(&format!("revoke all on {revoke}"));
+    for table in tables.split(", ") {
+        for who in [As::Anon, As::User(A)] {
+            assert!(db
+                .err(who, &format!("select count(*) from {table};"))
+                .contains("permission denied for table"));
+        }
+    }
     assert!(db
         .apply(rls)
         .error()
@@ -242,4 +297,65 @@ fn rows_go_with_their_user(fixture: &str, create_users: &str, users: &str, verif
         "0",
         "rows go with their user"
     );
+}
+
+/// A better_auth schema someone already opened to the data API (as InsForge's docs show for
+/// a schema of one's own: USAGE and table rights for anon and authenticated) is closed again
+/// by the bootstrap migration.
+#[test]
+fn better_auth_schema_opened_before_is_closed_by_the_bootstrap() {
+    let cluster = Cluster::start();
+    create_roles(&cluster);
+    let app = App::init("better-auth", &["--table", "todos"]);
+    let db = Db::create(&cluster, "opened", Backend::Current);
+    let opened = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        opened.path(),
+        "create schema better_auth;\ngrant usage on schema better_auth to anon, authenticated;\n",
+    )
+    .unwrap();
+    db.apply(opened.path()).rows();
+    apply_twice(&db, app.migration("_better-auth-schema.sql"));
+    db.admin(BETTER_AUTH_MIGRATE);
+    db.admin("grant select, insert, update, delete on all tables in schema better_auth to anon, authenticated");
+    better_auth_is_out_of_reach_by_request(&db);
+}
+
+/// Better Auth's tables, after its migrate, are out of reach of `anon` and `authenticated`:
+/// every read and write is refused, and neither role holds any right on them.
+fn better_auth_is_out_of_reach(db: &Db) {
+    for table in ["user", "session", "account", "verification"] {
+        let q = format!("better_auth.\"{table}\"");
+        for role in ["anon", "authenticated"] {
+            assert_eq!(
+                db.admin(&format!(
+                    "select has_schema_privilege('{role}', 'better_auth', 'usage') or has_any_column_privilege('{role}', '{q}', 'select, insert, update, references')"
+                )),
+                "f",
+                "{role} on {q}"
+            );
+        }
+    }
+    better_auth_is_out_of_reach_by_request(db);
+}
+
+/// Every read and write of Better Auth's tables, as `anon` or a signed-in user, is refused.
+fn better_auth_is_out_of_reach_by_request(db: &Db) {
+    for table in ["user", "session", "account", "verification"] {
+        let q = format!("better_auth.\"{table}\"");
+        for statement in [
+            format!("select count(*) from {q};"),
+            format!("insert into {q} (id) values ('x');"),
+            format!("update {q} set id = id;"),
+            format!("delete from {q};"),
+        ] {
+            for who in [As::Anon, As::User(A)] {
+                let error = db.err(who, &statement);
+                assert!(
+                    error.contains("permission denied for schema better_auth"),
+                    "{who:?}: {statement}\n{error}"
+                );
+            }
+        }
+    }
 }

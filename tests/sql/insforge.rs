@@ -1,13 +1,25 @@
 //! InsForge's database auth surface, reproduced on a throwaway cluster, and the migrations the
 //! real `insforge-integrate` binary writes for a fixture app.
 //!
-//! Roles as InsForge creates them: `anon` and `authenticated` (no login, no table rights by
-//! default, USAGE on `public`), and `project_admin`, which applies migrations: not a
-//! superuser, BYPASSRLS, all rights on `public`. Each simulated request is one transaction
-//! that does `SET LOCAL ROLE authenticated` (or `anon`) and
-//! `set_config('request.jwt.claims', '<json>', true)`, as the InsForge backend does.
-//! Two backends: the current one ships `auth.jwt()` (jsonb of that setting) and an
-//! `auth.uid()` built on it; the older one has no `auth.jwt()`.
+//! Restated from InsForge's backend (its init script, migrations 045/047 and its migration
+//! runner), since the backend itself does not run here:
+//! - Roles: `anon` and `authenticated` (no login), and `project_admin` (not a superuser,
+//!   BYPASSRLS, all rights on `public`).
+//! - Grants: `anon` and `authenticated` have select/insert/update/delete on every table in
+//!   `public`, and default privileges give them the same on every table `project_admin`
+//!   creates (modelled in every schema, the widest reading), and on the tables the database
+//!   owner (DATABASE_URL's user) creates in `public`. So row-level security alone
+//!   stands between users, and between `anon` and anyone's rows.
+//! - `auth.jwt()` (jsonb of `request.jwt.claims`) and `auth.uid()`, which casts `sub` to uuid
+//!   and so raises on a provider's string id.
+//! - A migration is applied as the backend applies it: the guard rules first (with the
+//!   `libpg-query` parser InsForge uses, through Node: `guard.cjs`), then one transaction on
+//!   a superuser connection, under the advisory lock, with `SET LOCAL search_path TO public`
+//!   and `SET LOCAL ROLE project_admin`, the whole file sent as one query.
+//! - Each simulated request is one transaction that does `SET LOCAL ROLE authenticated` (or
+//!   `anon`) and `set_config('request.jwt.claims', '<json>', true)`, as PostgREST does with
+//!   the claims the backend forwards (`sub`, `role`, `email`, `iat`, `exp` only).
+//! Two backends: the current one ships `auth.jwt()`; the older one has no `auth.jwt()`.
 
 use std::cell::RefCell;
 use std::fs;
@@ -88,8 +100,17 @@ impl<'a> Db<'a> {
                 "grant create on database {name} to project_admin;
                  grant all on schema public to project_admin;
                  grant usage on schema public to anon, authenticated;
+                 grant select, insert, update, delete on all tables in schema public
+                   to anon, authenticated;
+                 grant usage, select on all sequences in schema public to anon, authenticated;
+                 alter default privileges in schema public
+                   grant select, insert, update, delete on tables to anon, authenticated;
                  alter default privileges in schema public
                    grant select, insert, update, delete on tables to project_admin;
+                 alter default privileges for role project_admin
+                   grant select, insert, update, delete on tables to anon, authenticated;
+                 alter default privileges for role project_admin
+                   grant usage, select on sequences to anon, authenticated;
                  create schema auth;
                  grant usage on schema auth to anon, authenticated;
                  {auth}"
@@ -120,9 +141,27 @@ impl<'a> Db<'a> {
         self.project_admin.borrow_mut().run(script)
     }
 
-    /// Apply a migration file as `project_admin`, in one transaction.
+    /// Apply a migration file as InsForge's `db migrations up` does: the guard rules with
+    /// `libpg-query` (a refusal is an error, and nothing runs), then the whole file as one
+    /// query in one transaction on a superuser connection, under the runner's advisory lock,
+    /// with `search_path` public and role `project_admin`.
     pub fn apply(&self, file: &Path) -> Out {
-        self.cluster.psql_file(&self.name, ADMIN, file)
+        let sql = fs::read_to_string(file).expect("read the migration");
+        if let Err(refused) = crate::guard::check(file) {
+            return Out::refused(refused);
+        }
+        self.cluster.psql_commands(
+            &self.name,
+            SUPERUSER,
+            &[
+                "begin",
+                "select from pg_advisory_xact_lock(hashtext('system.custom_migrations'))",
+                "set local search_path to public",
+                "set local role project_admin",
+                &sql,
+                "commit",
+            ],
+        )
     }
 
     /// One simulated InsForge request: a transaction with the role and claims set.

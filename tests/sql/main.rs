@@ -6,6 +6,7 @@
 mod better_auth;
 mod cluster;
 mod existing;
+mod guard;
 mod insforge;
 mod names;
 mod pg;

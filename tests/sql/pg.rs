@@ -33,6 +33,15 @@ pub struct Out {
 }
 
 impl Out {
+    /// What a migration InsForge refuses before running it gives: an error, nothing run.
+    pub fn refused(why: String) -> Out {
+        Out {
+            ok: false,
+            stdout: String::new(),
+            stderr: format!("refused by InsForge's migration rules: {why}"),
+        }
+    }
+
     /// Stdout, or a panic with the script's error.
     #[track_caller]
     pub fn rows(self) -> String {
@@ -228,6 +237,13 @@ impl Cluster {
     pub fn psql_file(&self, db: &str, user: &str, file: &Path) -> Out {
         let file = file.to_str().expect("utf-8 path");
         self.psql_args(db, user, &["--single-transaction", "-f", file], None)
+    }
+
+    /// Each of `commands` sent as one query (`psql -c`), in order, on one connection as
+    /// `user`; the first error stops it, and the connection's open transaction rolls back.
+    pub fn psql_commands(&self, db: &str, user: &str, commands: &[&str]) -> Out {
+        let args: Vec<&str> = commands.iter().flat_map(|c| ["-c", c]).collect();
+        self.psql_args(db, user, &args, None)
     }
 
     /// `psql` connected as `user` to `db`: no psqlrc, quiet, unaligned tuples only.

@@ -233,12 +233,6 @@ impl Cluster {
         self.psql_args(db, user, &[], Some(script))
     }
 
-    /// Run a file in one transaction (as a migration tool does), stopping at the first error.
-    pub fn psql_file(&self, db: &str, user: &str, file: &Path) -> Out {
-        let file = file.to_str().expect("utf-8 path");
-        self.psql_args(db, user, &["--single-transaction", "-f", file], None)
-    }
-
     /// Each of `commands` sent as one query (`psql -c`), in order, on one connection as
     /// `user`; the first error stops it, and the connection's open transaction rolls back.
     pub fn psql_commands(&self, db: &str, user: &str, commands: &[&str]) -> Out {

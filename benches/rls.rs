@@ -10,6 +10,8 @@
 //!       sub-select, and no index.
 //! Target: (a) within 1.5x of (b), and at least 20x faster than (c). Exits 1 if missed.
 
+#[path = "../tests/sql/guard.rs"]
+mod guard;
 #[allow(dead_code)]
 #[path = "../tests/sql/insforge.rs"]
 mod insforge;

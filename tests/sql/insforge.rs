@@ -19,6 +19,7 @@
 //! - Each simulated request is one transaction that does `SET LOCAL ROLE authenticated` (or
 //!   `anon`) and `set_config('request.jwt.claims', '<json>', true)`, as PostgREST does with
 //!   the claims the backend forwards (`sub`, `role`, `email`, `iat`, `exp` only).
+//!
 //! Two backends: the current one ships `auth.jwt()`; the older one has no `auth.jwt()`.
 
 use std::cell::RefCell;

@@ -12,3 +12,4 @@ mod names;
 mod pg;
 mod proof;
 mod providers;
+mod rules;

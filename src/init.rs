@@ -401,7 +401,7 @@ fn report(
         ));
     } else if empty_keys.contains(jwt_key) {
         steps.push(format!(
-            "Put the InsForge JWT secret in .env.local as {jwt_key} (server only; or re-run with INSFORGE_JWT_SECRET set):\n     npx -y @insforge/cli secrets get JWT_SECRET"
+            "Put the InsForge JWT secret in .env.local as {jwt_key} (or re-run with INSFORGE_JWT_SECRET set). It can sign admin tokens that bypass row-level security: server only, never NEXT_PUBLIC_, never committed.\n     npx -y @insforge/cli secrets get JWT_SECRET"
         ));
     }
     if !empty_keys.is_empty() {

@@ -172,3 +172,47 @@ fn better_auth_src_layout_base_url_name() {
         .read(&format!("migrations/{}", migrations[1]))
         .contains("references better_auth.\"user\"(id) on delete cascade"));
 }
+
+/// What InsForge checks is said where tokens are made: every module that signs one states
+/// the rules (sub required, role absent or authenticated, aud unchecked), and where the
+/// secret leaves the app (Clerk's JWT template, Auth0's Action) the steps say it is an
+/// admin key.
+#[test]
+fn token_rules_and_the_secret_are_stated_where_they_matter() {
+    for (fixture, signer) in [
+        ("workos", "lib/insforge.ts"),
+        ("kinde", "lib/insforge.ts"),
+        ("stytch", "lib/insforge.ts"),
+        ("better-auth", "src/lib/insforge.server.ts"),
+        ("auth0", "auth0/insforge-post-login-action.js"),
+    ] {
+        let t = Test::fixture(fixture).args(["--yes", "--table", "todos"]);
+        let run = t.run().success();
+        let code = t.read(signer);
+        assert!(
+            code.contains("requires `sub`") && code.contains("`aud` is not"),
+            "{fixture}: {signer}\n{code}"
+        );
+        assert!(
+            code.contains("must be absent or 'authenticated'"),
+            "{fixture}"
+        );
+        if fixture == "auth0" {
+            assert!(
+                run.stdout.contains("treat it like a database password"),
+                "{}",
+                run.stdout
+            );
+        } else {
+            assert!(
+                run.stdout.contains("can sign admin tokens"),
+                "{fixture}: {}",
+                run.stdout
+            );
+        }
+    }
+    let t = Test::fixture("clerk").args(["--yes", "--table", "todos"]);
+    let run = t.run().success();
+    assert!(run.stdout.contains("does not check aud"), "{}", run.stdout);
+    assert!(run.stdout.contains("treat it like a database password"));
+}

@@ -13,6 +13,7 @@
 mod app;
 mod dotenv_next;
 mod npm;
+mod tokens;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -347,6 +348,12 @@ provider_suite! {
     },
     workos => "workos" {
         #[test]
+        fn token_contract() {
+            // WorkOS user ids: `user_` and a 26-character ULID.
+            super::tokens::server_utility("workos", "lib/insforge.ts", "getInsforgeClient", "user_01HZ8Q5Y3T6B7C9D0E1F2G3H4J");
+        }
+
+        #[test]
         fn tsc_brownfield_wired() {
             tsc(Case::latest("workos").brownfield("workos-wired", Layout::Src));
         }
@@ -373,6 +380,12 @@ provider_suite! {
     },
     kinde => "kinde" {
         #[test]
+        fn token_contract() {
+            // Kinde user ids: `kp_` and 32 hex digits.
+            super::tokens::server_utility("kinde", "lib/insforge.ts", "getInsforgeClient", "kp_7b1d1c9e5f3a4e2d8c6b0a9f8e7d6c5b");
+        }
+
+        #[test]
         fn tsc_brownfield_pages_api_handler() {
             tsc(Case::latest("kinde").brownfield("kinde-pages-api", Layout::Root));
         }
@@ -389,6 +402,12 @@ provider_suite! {
     },
     stytch => "stytch" {
         #[test]
+        fn token_contract() {
+            // Stytch user ids: `user-test-` (or `user-live-`) and a UUID.
+            super::tokens::server_utility("stytch", "lib/insforge.ts", "getInsforgeClient", "user-test-16d9ba61-97a1-4ba4-9720-b03761dc50c6");
+        }
+
+        #[test]
         fn tsc_brownfield_own_paths() {
             tsc(Case::latest("stytch").brownfield("stytch-wired", Layout::Root));
         }
@@ -404,6 +423,17 @@ provider_suite! {
         }
     },
     better_auth => "better-auth" {
+        #[test]
+        fn token_contract_server_utility() {
+            // Better Auth ids: 32 random letters and digits.
+            super::tokens::server_utility("better-auth", "lib/insforge.server.ts", "getInsforgeServerClient", "u8jzPde0IgxLd6GncfBAepfJBd0Kh8oO");
+        }
+
+        #[test]
+        fn token_contract_bridge_route() {
+            super::tokens::better_auth_route("u8jzPde0IgxLd6GncfBAepfJBd0Kh8oO");
+        }
+
         #[test]
         fn tsc_brownfield_nested_config() {
             tsc(Case::latest("better-auth").brownfield("better-auth-nested", Layout::Src));

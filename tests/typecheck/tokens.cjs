@@ -1,0 +1,214 @@
+// Runs a module the tool generated, unmodified, in Node against the real published packages
+// (@insforge/sdk, jsonwebtoken, next/server), and reports what reached the InsForge client
+// and how InsForge would judge the token.
+//
+//   node tokens.cjs <source root> <scenario JSON>
+//
+// Scenario: { module, call, user: { id, email } | null, secret, provider, url? }.
+// `call` is the export to run: a server utility (`getInsforgeClient`) or a route handler
+// (`GET`, called with a Request).
+//
+// Only what cannot run outside a Next.js request, or would reach the provider's servers, is
+// replaced, at its boundary:
+//   - the provider SDK's session call (WorkOS `withAuth`, Kinde `getKindeServerSession`,
+//     Stytch `sessions.authenticate` on the real `stytch` Client, Better Auth's
+//     `auth.api.getSession` on the app's auth module), returning the scenario's user;
+//   - `next/headers` (cookies and headers of the request) and `server-only` (a build-time
+//     guard with nothing to do at run time).
+// TypeScript is compiled with the real `typescript` (transpile only) as Node loads it.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const Module = require('module');
+
+const here = path.join(__dirname, 'node', 'node_modules');
+const need = (id) => require(require.resolve(id, { paths: [here] }));
+const ts = need('typescript');
+const jwt = need('jsonwebtoken');
+
+const [sourceRoot, scenarioJson] = process.argv.slice(2);
+const scenario = JSON.parse(scenarioJson);
+const user = scenario.user;
+
+// What reached the InsForge SDK.
+// The SDK is loaded as the ES module apps bundle (its CommonJS build requires an ES-only
+// dependency); the generated module gets it with createClient wrapped to record its options.
+const seen = { createClient: [], setAccessToken: [] };
+const spiedSdk = {};
+async function loadSdk() {
+  const entry = path.join(here, '@insforge', 'sdk', 'dist', 'index.mjs');
+  const sdk = await import(require('url').pathToFileURL(entry).href);
+  Object.assign(spiedSdk, sdk, { createClient: spiedCreateClient(sdk.createClient) });
+}
+const spiedCreateClient = (realCreateClient) => function createClient(options) {
+    seen.createClient.push(options);
+    const client = realCreateClient(options);
+    const set = client.setAccessToken?.bind(client);
+    if (set) {
+      client.setAccessToken = (token, ...rest) => {
+        seen.setAccessToken.push(token);
+        return set(token, ...rest);
+      };
+    }
+    return client;
+};
+
+// The request the module runs in: the Stytch session cookie, the Better Auth cookie.
+const cookieJar = new Map(user ? [['stytch_session', 'session-token-of-' + user.id]] : []);
+const requestHeaders = new Headers(user ? { cookie: 'better-auth.session_token=of-' + user.id } : {});
+
+const stubs = {
+  'server-only': {},
+  'next/headers': {
+    cookies: async () => ({ get: (name) => (cookieJar.has(name) ? { name, value: cookieJar.get(name) } : undefined) }),
+    headers: async () => requestHeaders,
+  },
+  '@insforge/sdk': spiedSdk,
+  '@workos-inc/authkit-nextjs': {
+    withAuth: async () => (user ? { user: { id: user.id, email: user.email, object: 'user' } } : { user: null }),
+  },
+  '@kinde-oss/kinde-auth-nextjs/server': {
+    getKindeServerSession: () => ({
+      getUser: async () => (user ? { id: user.id, email: user.email } : null),
+      isAuthenticated: async () => Boolean(user),
+    }),
+  },
+};
+
+// Stytch: the real package, with only the session check answered here.
+{
+  const stytch = need('stytch');
+  class Client extends stytch.Client {
+    constructor(config) {
+      super(config);
+      this.sessions.authenticate = async ({ session_token }) => {
+        if (user && session_token === 'session-token-of-' + user.id) {
+          return { session: { user_id: user.id }, status_code: 200 };
+        }
+        throw new stytch.StytchError({
+          status_code: 404,
+          request_id: 'request-id-test',
+          error_type: 'session_not_found',
+          error_message: 'Session could not be found.',
+          error_url: 'https://stytch.com/docs/api/errors/404',
+        });
+      };
+    }
+  }
+  stubs.stytch = { ...stytch, Client };
+}
+
+// The app's Better Auth instance: only its session call is answered here.
+const betterAuth = {
+  auth: {
+    api: {
+      getSession: async ({ headers }) => {
+        const cookie = headers.get('cookie') ?? '';
+        return user && cookie.includes('of-' + user.id)
+          ? { user: { id: user.id, email: user.email }, session: { userId: user.id } }
+          : null;
+      },
+    },
+  },
+};
+
+// `@/…` resolves as the app's tsconfig says (`@/*` -> the source root).
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, parent, ...rest) {
+  if (request in stubs) return 'stub:' + request;
+  if (request.startsWith('@/')) {
+    const base = path.join(sourceRoot, request.slice(2));
+    for (const ext of ['.ts', '.tsx', '.js', '/index.ts']) {
+      if (fs.existsSync(base + ext)) {
+        if (provider() === 'better-auth' && /\/lib\/auth$/.test(request)) return 'stub:better-auth-app';
+        return base + ext;
+      }
+    }
+  }
+  if (request.startsWith('.') && parent && parent.filename) {
+    const base = path.resolve(path.dirname(parent.filename), request);
+    for (const ext of ['.ts', '.tsx']) {
+      if (fs.existsSync(base + ext)) return base + ext;
+    }
+  }
+  return resolve.call(this, request, parent, ...rest);
+};
+stubs['better-auth-app'] = betterAuth;
+for (const [id, exports] of Object.entries(stubs)) {
+  const m = new Module('stub:' + id);
+  m.exports = exports;
+  m.loaded = true;
+  Module._cache['stub:' + id] = m;
+}
+function provider() {
+  return scenario.provider;
+}
+
+require.extensions['.ts'] = require.extensions['.tsx'] = (m, filename) => {
+  const out = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+    fileName: filename,
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+      jsx: ts.JsxEmit.ReactJSX,
+    },
+  });
+  m._compile(out.outputText, filename);
+};
+
+// InsForge's check of a third-party token (backend token manager and auth middleware,
+// restated): HS256 with the project secret, `exp` when present, `sub` a non-empty string
+// (401 otherwise), `role` absent (then `authenticated`) or `authenticated`/`project_admin`
+// (403 otherwise). `aud` and `iss` are not checked. What it forwards: sub, email, role.
+function insforge(token) {
+  let claims;
+  try {
+    claims = jwt.verify(token, scenario.secret, { algorithms: ['HS256'] });
+  } catch (e) {
+    return { status: 401, why: e.message };
+  }
+  if (typeof claims.sub !== 'string' || claims.sub === '') return { status: 401, why: 'no sub' };
+  const role = claims.role ?? 'authenticated';
+  if (role !== 'authenticated' && role !== 'project_admin') return { status: 403, why: `role ${role}` };
+  return {
+    status: 200,
+    claims,
+    forwarded: { sub: claims.sub, role, ...(claims.email ? { email: claims.email } : {}) },
+  };
+}
+
+(async () => {
+  await loadSdk();
+  process.env.INSFORGE_JWT_SECRET = scenario.secret;
+  process.env.NEXT_PUBLIC_INSFORGE_URL = process.env.NEXT_PUBLIC_INSFORGE_BASE_URL = 'https://proj.us-east.insforge.app';
+  process.env.NEXT_PUBLIC_INSFORGE_ANON_KEY = 'anon_0123456789abcdef';
+  process.env.STYTCH_PROJECT_ID = 'project-test-00000000-0000-0000-0000-000000000000';
+  process.env.STYTCH_SECRET = 'secret-test-0000000000000000000000000000';
+  const mod = require(path.join(sourceRoot, scenario.module));
+  const fn = mod[scenario.call];
+  if (typeof fn !== 'function') throw new Error(`${scenario.module} exports no ${scenario.call}`);
+  const report = { now: Math.floor(Date.now() / 1000), ...seen };
+  if (scenario.call === 'GET') {
+    const response = await fn(new Request(scenario.url ?? 'http://localhost:3000/api/insforge-token', { headers: requestHeaders }));
+    report.response = {
+      status: response.status,
+      cacheControl: response.headers.get('cache-control'),
+      body: await response.json(),
+    };
+  } else {
+    report.result = (await fn()) === null ? null : 'client';
+  }
+  const tokens = [
+    ...seen.createClient.map((o) => o.accessToken ?? o.edgeFunctionToken).filter(Boolean),
+    ...seen.setAccessToken.filter(Boolean),
+    ...(report.response?.body?.token ? [report.response.body.token] : []),
+  ];
+  report.tokens = tokens.map((token) => ({ token, insforge: insforge(token), header: JSON.parse(Buffer.from(token.split('.')[0], 'base64url')) }));
+  delete report.createClient;
+  report.clients = seen.createClient.map((o) => ({ baseUrl: o.baseUrl, anonKey: o.anonKey, token: Boolean(o.accessToken ?? o.edgeFunctionToken) }));
+  console.log(JSON.stringify(report));
+})().catch((e) => {
+  console.error(e && e.stack ? e.stack : e);
+  process.exit(1);
+});

@@ -156,6 +156,16 @@ fn better_auth_schema_fk_cascade_and_isolation() {
         better_auth_is_out_of_reach(&db);
 
         prove_isolation(&db, &TODOS, A, B, 0, 0);
+        // The chain: the bridge route's tokens, as InsForge forwards them.
+        let root = app.dir.path();
+        for (user, rows) in [(A, "3"), (B, "2")] {
+            let claims =
+                crate::chain::forwarded_claims(root, &root.join("src"), "better-auth", user)
+                    .unwrap();
+            let who = As::Claims(&claims);
+            assert_eq!(db.ok(who, "select public.requesting_user_id();"), user);
+            assert_eq!(db.ok(who, "select count(*) from public.todos;"), rows);
+        }
 
         // A token for a user Better Auth does not know cannot own rows.
         assert!(db

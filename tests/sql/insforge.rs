@@ -183,12 +183,14 @@ impl<'a> Db<'a> {
     }
 }
 
-/// The JWT claims InsForge would put in `request.jwt.claims` for this user.
+/// The claims InsForge forwards to PostgREST for this user, which PostgREST puts in
+/// `request.jwt.claims`: the backend re-signs a short token holding only `sub`, `role` (and
+/// `email` when the provider's token had one), with its own `iat` and `exp`.
 pub fn claims_for(sub: &str) -> String {
     serde_json::json!({
         "sub": sub,
         "role": "authenticated",
-        "aud": "insforge-api",
+        "iat": 4_102_444_500_u64,
         "exp": 4_102_444_800_u64,
     })
     .to_string()
@@ -215,7 +217,7 @@ pub fn literal(text: &str) -> String {
 /// A fixture app after `insforge-integrate init --yes <args>`: its migrations, oldest first.
 pub struct App {
     /// The app folder; removed on drop.
-    _dir: tempfile::TempDir,
+    pub dir: tempfile::TempDir,
     pub migrations: Vec<PathBuf>,
     /// What the run printed (the next steps among it).
     pub stdout: String,
@@ -250,7 +252,7 @@ impl App {
             .unwrap_or_default();
         migrations.sort();
         App {
-            _dir: dir,
+            dir,
             migrations,
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         }

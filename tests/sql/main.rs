@@ -4,6 +4,7 @@
 //! to install them.
 
 mod better_auth;
+mod chain;
 mod cluster;
 mod existing;
 mod guard;

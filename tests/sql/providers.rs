@@ -1,8 +1,10 @@
 //! One proof per provider, with that provider's user id shape: the migration written for
 //! `--table todos` applies twice and isolates two users, on the current InsForge backend
-//! (with `auth.jwt()`) and on an older one (without it).
+//! (with `auth.jwt()`) and on an older one (without it). Where the app mints the token
+//! (WorkOS, Kinde, Stytch), the requests then carry the claims InsForge would forward for
+//! the token the generated code made (see `chain`).
 
-use crate::insforge::{create_roles, App, Backend, Db};
+use crate::insforge::{create_roles, App, As, Backend, Db};
 use crate::pg::Cluster;
 use crate::proof::{apply_twice, check_shape, prove_isolation, TODOS};
 
@@ -18,6 +20,25 @@ fn prove(fixture: &str, a: &str, b: &str) {
         apply_twice(&db, app.rls());
         check_shape(&db, &TODOS);
         prove_isolation(&db, &TODOS, a, b, 0, 0);
+        // The chain: A's and B's tokens from the generated module, as InsForge forwards them.
+        let root = app.dir.path();
+        for (user, rows) in [(a, "3"), (b, "2")] {
+            let Some(claims) = crate::chain::forwarded_claims(root, root, fixture, user) else {
+                continue;
+            };
+            assert!(!claims.contains("aud"), "{claims}");
+            let who = As::Claims(&claims);
+            assert_eq!(db.ok(who, "select public.requesting_user_id();"), user);
+            assert_eq!(
+                db.ok(who, "select count(*) from public.todos;"),
+                rows,
+                "{fixture}: {claims}"
+            );
+            assert_eq!(
+                db.ok(who, "select count(*) from public.todos where user_id <> public.requesting_user_id();"),
+                "0"
+            );
+        }
     }
 }
 

@@ -281,6 +281,11 @@ macro_rules! provider_suite {
 provider_suite! {
     clerk => "clerk" {
         #[test]
+        fn token_contract_browser_hook() {
+            super::tokens::browser_hook("clerk");
+        }
+
+        #[test]
         fn tsc_clerk_nextjs_6() {
             tsc(Case::latest("clerk")
                 .next(Next::V15)
@@ -423,6 +428,11 @@ provider_suite! {
         }
     },
     better_auth => "better-auth" {
+        #[test]
+        fn token_contract_browser_hook() {
+            super::tokens::browser_hook("better-auth");
+        }
+
         #[test]
         fn token_contract_server_utility() {
             // Better Auth ids: 32 random letters and digits.

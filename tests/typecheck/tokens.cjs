@@ -17,41 +17,15 @@
 //     guard with nothing to do at run time).
 // TypeScript is compiled with the real `typescript` (transpile only) as Node loads it.
 'use strict';
-const fs = require('fs');
 const path = require('path');
-const Module = require('module');
-
-const here = path.join(__dirname, 'node', 'node_modules');
-const need = (id) => require(require.resolve(id, { paths: [here] }));
-const ts = need('typescript');
+const { need, installTypeScript, installStubs, spiedSdk } = require('./loader.cjs');
 const jwt = need('jsonwebtoken');
 
 const [sourceRoot, scenarioJson] = process.argv.slice(2);
 const scenario = JSON.parse(scenarioJson);
 const user = scenario.user;
 
-// What reached the InsForge SDK.
-// The SDK is loaded as the ES module apps bundle (its CommonJS build requires an ES-only
-// dependency); the generated module gets it with createClient wrapped to record its options.
 const seen = { createClient: [], setAccessToken: [] };
-const spiedSdk = {};
-async function loadSdk() {
-  const entry = path.join(here, '@insforge', 'sdk', 'dist', 'index.mjs');
-  const sdk = await import(require('url').pathToFileURL(entry).href);
-  Object.assign(spiedSdk, sdk, { createClient: spiedCreateClient(sdk.createClient) });
-}
-const spiedCreateClient = (realCreateClient) => function createClient(options) {
-    seen.createClient.push(options);
-    const client = realCreateClient(options);
-    const set = client.setAccessToken?.bind(client);
-    if (set) {
-      client.setAccessToken = (token, ...rest) => {
-        seen.setAccessToken.push(token);
-        return set(token, ...rest);
-      };
-    }
-    return client;
-};
 
 // The request the module runs in: the Stytch session cookie, the Better Auth cookie.
 const cookieJar = new Map(user ? [['stytch_session', 'session-token-of-' + user.id]] : []);
@@ -63,7 +37,6 @@ const stubs = {
     cookies: async () => ({ get: (name) => (cookieJar.has(name) ? { name, value: cookieJar.get(name) } : undefined) }),
     headers: async () => requestHeaders,
   },
-  '@insforge/sdk': spiedSdk,
   '@workos-inc/authkit-nextjs': {
     withAuth: async () => (user ? { user: { id: user.id, email: user.email, object: 'user' } } : { user: null }),
   },
@@ -112,51 +85,6 @@ const betterAuth = {
   },
 };
 
-// `@/…` resolves as the app's tsconfig says (`@/*` -> the source root).
-const resolve = Module._resolveFilename;
-Module._resolveFilename = function (request, parent, ...rest) {
-  if (request in stubs) return 'stub:' + request;
-  if (request.startsWith('@/')) {
-    const base = path.join(sourceRoot, request.slice(2));
-    for (const ext of ['.ts', '.tsx', '.js', '/index.ts']) {
-      if (fs.existsSync(base + ext)) {
-        if (provider() === 'better-auth' && /\/lib\/auth$/.test(request)) return 'stub:better-auth-app';
-        return base + ext;
-      }
-    }
-  }
-  if (request.startsWith('.') && parent && parent.filename) {
-    const base = path.resolve(path.dirname(parent.filename), request);
-    for (const ext of ['.ts', '.tsx']) {
-      if (fs.existsSync(base + ext)) return base + ext;
-    }
-  }
-  return resolve.call(this, request, parent, ...rest);
-};
-stubs['better-auth-app'] = betterAuth;
-for (const [id, exports] of Object.entries(stubs)) {
-  const m = new Module('stub:' + id);
-  m.exports = exports;
-  m.loaded = true;
-  Module._cache['stub:' + id] = m;
-}
-function provider() {
-  return scenario.provider;
-}
-
-require.extensions['.ts'] = require.extensions['.tsx'] = (m, filename) => {
-  const out = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
-    fileName: filename,
-    compilerOptions: {
-      module: ts.ModuleKind.CommonJS,
-      target: ts.ScriptTarget.ES2022,
-      esModuleInterop: true,
-      jsx: ts.JsxEmit.ReactJSX,
-    },
-  });
-  m._compile(out.outputText, filename);
-};
-
 // InsForge's check of a third-party token (backend token manager and auth middleware,
 // restated): HS256 with the project secret, `exp` when present, `sub` a non-empty string
 // (401 otherwise), `role` absent (then `authenticated`) or `authenticated`/`project_admin`
@@ -179,7 +107,9 @@ function insforge(token) {
 }
 
 (async () => {
-  await loadSdk();
+  stubs['@insforge/sdk'] = await spiedSdk(seen);
+  installTypeScript();
+  installStubs(stubs, sourceRoot, scenario.provider === 'better-auth' ? { '@/lib/auth': betterAuth } : {});
   process.env.INSFORGE_JWT_SECRET = scenario.secret;
   process.env.NEXT_PUBLIC_INSFORGE_URL = process.env.NEXT_PUBLIC_INSFORGE_BASE_URL = 'https://proj.us-east.insforge.app';
   process.env.NEXT_PUBLIC_INSFORGE_ANON_KEY = 'anon_0123456789abcdef';
@@ -201,7 +131,7 @@ function insforge(token) {
   }
   const tokens = [
     ...seen.createClient.map((o) => o.accessToken ?? o.edgeFunctionToken).filter(Boolean),
-    ...seen.setAccessToken.filter(Boolean),
+    ...seen.setAccessToken.map(([token]) => token).filter(Boolean),
     ...(report.response?.body?.token ? [report.response.body.token] : []),
   ];
   report.tokens = tokens.map((token) => ({ token, insforge: insforge(token), header: JSON.parse(Buffer.from(token.split('.')[0], 'base64url')) }));

@@ -113,3 +113,26 @@ pub fn better_auth_route(id: &str) {
     assert_eq!(signed_out["response"]["cacheControl"], "no-store");
     assert!(signed_out["tokens"].as_array().unwrap().is_empty());
 }
+
+/// The browser hook (`useInsforge` of Clerk and Better Auth) in React on jsdom
+/// (`hooks.cjs`): the token is asked for with the right template or route, refreshed before
+/// it expires as the same identity, cleared the moment another user signs in (before the
+/// new token is fetched), gone on sign-out, and `isReady` says when queries see the user.
+pub fn browser_hook(provider: &'static str) {
+    let app = App::generate(Case::latest(provider));
+    let output = app
+        .project
+        .node_command()
+        .arg(repo().join("tests/typecheck/hooks.cjs"))
+        .arg(app.source_root())
+        .arg(provider)
+        .current_dir(&app.path)
+        .output()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "{provider}: the hook\n--- stdout\n{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

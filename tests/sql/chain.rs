@@ -11,7 +11,7 @@ use serde_json::Value;
 /// Which export of which generated module mints a provider's token.
 fn minter(provider: &str) -> Option<(&'static str, &'static str)> {
     match provider {
-        "workos" | "kinde" | "stytch" => Some(("lib/insforge.ts", "getInsforgeClient")),
+        "workos" | "kinde" | "stytch" | "auth0" => Some(("lib/insforge.ts", "getInsforgeClient")),
         "better-auth" => Some(("app/api/insforge-token/route.ts", "GET")),
         _ => None,
     }
@@ -19,8 +19,8 @@ fn minter(provider: &str) -> Option<(&'static str, &'static str)> {
 
 /// The `request.jwt.claims` InsForge would give PostgREST for `user` signed in to the app in
 /// `app_dir` (its code under `source_root`), from the token its generated code mints; None
-/// for providers whose tokens are minted outside the app (Clerk's JWT template, Auth0's
-/// Action).
+/// for Clerk, whose tokens Clerk's JWT template mints. (Auth0's come from the app's Post Login
+/// Action file, run here too.)
 pub fn forwarded_claims(
     app_dir: &Path,
     source_root: &Path,
@@ -42,6 +42,7 @@ pub fn forwarded_claims(
         "user": { "id": user, "email": "user@example.com" },
         "secret": "chain-test-secret-0123456789abcdef",
         "provider": provider,
+        "app": app_dir,
     });
     let out = Command::new("node")
         .arg(repo.join("tests/typecheck/tokens.cjs"))

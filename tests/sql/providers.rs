@@ -1,7 +1,7 @@
 //! One proof per provider, with that provider's user id shape: the migration written for
 //! `--table todos` applies twice and isolates two users, on the current InsForge backend
 //! (with `auth.jwt()`) and on an older one (without it). Where the app mints the token
-//! (WorkOS, Kinde, Stytch), the requests then carry the claims InsForge would forward for
+//! (WorkOS, Kinde, Stytch, and Auth0 through its Post Login Action), the requests then carry the claims InsForge would forward for
 //! the token the generated code made (see `chain`).
 
 use crate::insforge::{create_roles, App, As, Backend, Db};
@@ -22,8 +22,13 @@ fn prove(fixture: &str, a: &str, b: &str) {
         prove_isolation(&db, &TODOS, a, b, 0, 0);
         // The chain: A's and B's tokens from the generated module, as InsForge forwards them.
         let root = app.dir.path();
+        let source = if root.join("src/lib").is_dir() {
+            root.join("src")
+        } else {
+            root.to_path_buf()
+        };
         for (user, rows) in [(a, "3"), (b, "2")] {
-            let Some(claims) = crate::chain::forwarded_claims(root, root, fixture, user) else {
+            let Some(claims) = crate::chain::forwarded_claims(root, &source, fixture, user) else {
                 continue;
             };
             assert!(!claims.contains("aud"), "{claims}");

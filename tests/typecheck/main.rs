@@ -322,6 +322,13 @@ provider_suite! {
     },
     auth0 => "auth0" {
         #[test]
+        fn token_contract() {
+            // The real Action signs, the real hook keeps it in the session, the utility
+            // hands it to InsForge. Auth0 user ids: `<connection>|<id>`.
+            super::tokens::server_utility("auth0", "lib/insforge.ts", "getInsforgeClient", "auth0|64a1f0c2e4b5d6a7b8c9d0e1");
+        }
+
+        #[test]
         fn post_login_action_signs_the_insforge_token() {
             super::auth0_action();
         }

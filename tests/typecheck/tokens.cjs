@@ -4,7 +4,7 @@
 //
 //   node tokens.cjs <source root> <scenario JSON>
 //
-// Scenario: { module, call, user: { id, email } | null, secret, provider, url? }.
+// Scenario: { module, call, user: { id, email } | null, secret, provider, app, url? }.
 // `call` is the export to run: a server utility (`getInsforgeClient`) or a route handler
 // (`GET`, called with a Request).
 //
@@ -12,7 +12,8 @@
 // replaced, at its boundary:
 //   - the provider SDK's session call (WorkOS `withAuth`, Kinde `getKindeServerSession`,
 //     Stytch `sessions.authenticate` on the real `stytch` Client, Better Auth's
-//     `auth.api.getSession` on the app's auth module), returning the scenario's user;
+//     `auth.api.getSession` and Auth0's `auth0.getSession` on the app's own instance),
+//     returning the scenario's user (for Auth0, the session the real Action and hook make);
 //   - `next/headers` (cookies and headers of the request) and `server-only` (a build-time
 //     guard with nothing to do at run time).
 // TypeScript is compiled with the real `typescript` (transpile only) as Node loads it.
@@ -71,6 +72,23 @@ const stubs = {
   stubs.stytch = { ...stytch, Client };
 }
 
+// Auth0: the real Post Login Action (auth0/insforge-post-login-action.js) signs the token
+// onto an ID token; the real copyInsforgeToken hook (lib/insforge-auth0.ts) keeps it in the
+// session; the app's Auth0Client answers getSession() with that session.
+async function auth0Session() {
+  if (!user) return null;
+  const action = require(path.join(scenario.app, 'auth0', 'insforge-post-login-action.js'));
+  const claims = {};
+  await action.onExecutePostLogin(
+    { user: { user_id: user.id, email: user.email }, secrets: { INSFORGE_JWT_SECRET: scenario.secret } },
+    { idToken: { setCustomClaim: (name, value) => { claims[name] = value; } } },
+  );
+  const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const idToken = `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ sub: user.id, ...claims })}.signature`;
+  const { copyInsforgeToken } = require(path.join(sourceRoot, 'lib', 'insforge-auth0.ts'));
+  return copyInsforgeToken({ user: { sub: user.id } }, idToken);
+}
+
 // The app's Better Auth instance: only its session call is answered here.
 const betterAuth = {
   auth: {
@@ -109,7 +127,14 @@ function insforge(token) {
 (async () => {
   stubs['@insforge/sdk'] = await spiedSdk(seen);
   installTypeScript();
-  installStubs(stubs, sourceRoot, scenario.provider === 'better-auth' ? { '@/lib/auth': betterAuth } : {});
+  const app = { 'better-auth': { '@/lib/auth': betterAuth } }[scenario.provider] ?? {};
+  if (scenario.provider === 'auth0') {
+    installTypeScript();
+    installStubs(stubs, sourceRoot);
+    const session = await auth0Session();
+    app['@/lib/auth0'] = { auth0: { getSession: async () => session } };
+  }
+  installStubs(stubs, sourceRoot, app);
   process.env.INSFORGE_JWT_SECRET = scenario.secret;
   process.env.NEXT_PUBLIC_INSFORGE_URL = process.env.NEXT_PUBLIC_INSFORGE_BASE_URL = 'https://proj.us-east.insforge.app';
   process.env.NEXT_PUBLIC_INSFORGE_ANON_KEY = 'anon_0123456789abcdef';

@@ -20,6 +20,7 @@ pub fn run(app: &App, module: &str, call: &str, user: Option<&str>) -> Value {
         "user": user.map(|id| serde_json::json!({ "id": id, "email": "user@example.com" })),
         "secret": SECRET,
         "provider": app.case.provider,
+        "app": app.path,
     });
     let output = app
         .project

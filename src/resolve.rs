@@ -58,7 +58,7 @@ pub fn resolve(
     prompter: &mut dyn Prompter,
 ) -> Result<Answers> {
     let mut notes = Vec::new();
-    let provider = resolve_provider(args, project, saved, prompter)?;
+    let provider = resolve_provider(args, project, saved, interactive, prompter)?;
     let tables = resolve_tables(args, saved, interactive, prompter, &mut notes)?;
 
     let env_names = EnvNames {
@@ -150,10 +150,52 @@ pub fn resolve(
     })
 }
 
+/// Where an answer came from. Every answer follows one order: a flag, then the answers
+/// file, then detection, then a prompt (at a terminal), then a default. The answers file
+/// gives way to nothing but a flag; when detection contradicts it, the run asks at a
+/// terminal and fails in a script, naming the flag that settles it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Flag,
+    Saved,
+    Detected,
+}
+
+/// What the order makes of one answer's candidates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pick<T> {
+    Chosen(T, Source),
+    /// The answers file says `saved`, detection finds only others.
+    Contradiction {
+        saved: T,
+        detected: Vec<T>,
+    },
+    /// Nothing settles it: ask among these (all choices when detection found none).
+    Ask(Vec<T>),
+}
+
+/// The one rule, for an answer detection may find several of (`detected`).
+pub fn pick<T: PartialEq + Clone>(flag: Option<T>, saved: Option<T>, detected: &[T]) -> Pick<T> {
+    if let Some(value) = flag {
+        return Pick::Chosen(value, Source::Flag);
+    }
+    match (saved, detected) {
+        (Some(saved), []) => Pick::Chosen(saved, Source::Saved),
+        (Some(saved), found) if found.contains(&saved) => Pick::Chosen(saved, Source::Saved),
+        (Some(saved), found) => Pick::Contradiction {
+            saved,
+            detected: found.to_vec(),
+        },
+        (None, [only]) => Pick::Chosen(only.clone(), Source::Detected),
+        (None, found) => Pick::Ask(found.to_vec()),
+    }
+}
+
 fn resolve_provider(
     args: &InitArgs,
     project: &Project,
     saved: Option<&Saved>,
+    interactive: bool,
     prompter: &mut dyn Prompter,
 ) -> Result<&'static Provider> {
     let lookup = |id: &str, source: &str| {
@@ -164,37 +206,78 @@ fn resolve_provider(
             ))
         })
     };
-    if let Some(id) = &args.provider {
-        return Ok(lookup(id, "--provider")?);
-    }
-    if let [only] = project.providers.as_slice() {
-        return Ok(only.value);
-    }
-    if let Some(id) = saved.and_then(|s| s.provider.as_deref()) {
-        return Ok(lookup(id, crate::saved::FILE)?);
-    }
-    let candidates: Vec<&'static Provider> = if project.providers.is_empty() {
-        provider::all().iter().collect()
-    } else {
-        project.providers.iter().map(|f| f.value).collect()
+    let flag = args
+        .provider
+        .as_deref()
+        .map(|id| lookup(id, "--provider").map(|p| p.id.as_str()))
+        .transpose()?;
+    let saved = saved
+        .and_then(|s| s.provider.as_deref())
+        .map(|id| lookup(id, crate::saved::FILE).map(|p| p.id.as_str()))
+        .transpose()?;
+    let detected: Vec<&str> = project
+        .providers
+        .iter()
+        .map(|f| f.value.id.as_str())
+        .collect();
+    let by_id = |id: &str| provider::by_id(id).expect("ids come from the providers");
+    let names = |ids: &[&str]| -> String {
+        project
+            .providers
+            .iter()
+            .filter(|f| ids.contains(&f.value.id.as_str()))
+            .map(|f| format!("{} ({})", f.value.name, f.evidence))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
-    let items: Vec<String> = candidates.iter().map(|p| p.name.clone()).collect();
-    let flag = format!("--provider {}", provider::ids().replace(", ", "|"));
-    let what = if project.providers.is_empty() {
-        "the auth provider (none was detected in package.json or .env files)".to_string()
-    } else {
-        format!(
-            "the auth provider (several were detected: {})",
-            items.join(", ")
-        )
+    let (candidates, what, prompt): (Vec<&str>, String, String) = match pick(flag, saved, &detected)
+    {
+        Pick::Chosen(id, _) => return Ok(by_id(id)),
+        Pick::Contradiction { saved, detected } => {
+            let uses = names(&detected);
+            if !interactive {
+                return Err(Error::InvalidArgument(format!(
+                    "{} says provider = \"{saved}\", but the app uses {uses}: pass --provider {} to follow the app, or --provider {saved} to keep the saved answer",
+                    crate::saved::FILE,
+                    detected[0]
+                ))
+                .into());
+            }
+            let prompt = format!(
+                "{} says {}, but the app uses {uses}. Which provider?",
+                crate::saved::FILE,
+                by_id(saved).name
+            );
+            let mut candidates = detected;
+            candidates.push(saved);
+            (candidates, "the auth provider".into(), prompt)
+        }
+        Pick::Ask(found) if found.is_empty() => (
+            provider::all().iter().map(|p| p.id.as_str()).collect(),
+            "the auth provider (none was detected in package.json or .env files)".into(),
+            "Which auth provider does this app use?".into(),
+        ),
+        Pick::Ask(found) => {
+            let what = format!(
+                "the auth provider (several were detected: {})",
+                found
+                    .iter()
+                    .map(|id| by_id(id).name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            (found, what, "Which auth provider does this app use?".into())
+        }
     };
+    let items: Vec<String> = candidates.iter().map(|id| by_id(id).name.clone()).collect();
+    let flag_hint = format!("--provider {}", provider::ids().replace(", ", "|"));
     let q = Question {
-        prompt: "Which auth provider does this app use?",
+        prompt: &prompt,
         what: &what,
-        flag: &flag,
+        flag: &flag_hint,
     };
     let index = prompter.select(q, &items, 0)?;
-    Ok(candidates[index])
+    Ok(by_id(candidates[index]))
 }
 
 fn resolve_tables(
@@ -363,4 +446,65 @@ fn flag_error(flag: &str, message: &str) -> anyhow::Error {
 fn non_empty(s: String) -> Option<String> {
     let s = s.trim().to_string();
     (!s.is_empty()).then_some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one order, for every shape of candidates an answer can have.
+    #[test]
+    fn one_order_for_every_answer() {
+        use Pick::*;
+        use Source::*;
+        // (flag, answers file, detected, what the order makes of it)
+        type Case<'a> = (
+            Option<&'a str>,
+            Option<&'a str>,
+            &'a [&'a str],
+            Pick<&'a str>,
+        );
+        let cases: &[Case] = &[
+            // A flag wins over everything.
+            (
+                Some("auth0"),
+                Some("clerk"),
+                &["kinde"],
+                Chosen("auth0", Flag),
+            ),
+            (Some("auth0"), None, &[], Chosen("auth0", Flag)),
+            // Then the answers file, when detection agrees or finds nothing...
+            (None, Some("clerk"), &[], Chosen("clerk", Saved)),
+            (None, Some("clerk"), &["clerk"], Chosen("clerk", Saved)),
+            // ...or finds several, the saved one among them.
+            (
+                None,
+                Some("clerk"),
+                &["auth0", "clerk"],
+                Chosen("clerk", Saved),
+            ),
+            // A saved answer detection contradicts is neither kept nor dropped silently.
+            (
+                None,
+                Some("auth0"),
+                &["clerk"],
+                Contradiction {
+                    saved: "auth0",
+                    detected: vec!["clerk"],
+                },
+            ),
+            // Then detection.
+            (None, None, &["clerk"], Chosen("clerk", Detected)),
+            // Then a prompt (or, in a script, an error naming the flag).
+            (None, None, &["auth0", "clerk"], Ask(vec!["auth0", "clerk"])),
+            (None, None, &[], Ask(vec![])),
+        ];
+        for (flag, saved, detected, expected) in cases {
+            assert_eq!(
+                &pick(*flag, *saved, detected),
+                expected,
+                "flag {flag:?}, saved {saved:?}, detected {detected:?}"
+            );
+        }
+    }
 }

@@ -267,3 +267,34 @@ fn dropping_a_dependency_never_turns_a_read_only_package_json_into_a_write() {
         .stdout_has("skipped package.json: it is read-only");
     assert_eq!(t.read("package.json"), before);
 }
+
+/// A saved provider that detection contradicts is never followed, nor replaced, silently.
+#[test]
+fn a_saved_provider_the_app_no_longer_uses_is_an_error_naming_the_flag() {
+    let t = Test::fixture("clerk")
+        .file(
+            "insforge-integrate.toml",
+            "provider = \"auth0\"\ntables = [\"todos\"]\n",
+        )
+        .args(["--yes"]);
+    let before = t.tree();
+    let run = t.run();
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("insforge-integrate.toml says provider = \"auth0\", but the app uses Clerk")
+            && run.stderr.contains("--provider clerk")
+            && run.stderr.contains("--provider auth0"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(t.tree(), before, "nothing written");
+    // The flag settles it, and the answers file follows.
+    t.run_with(&["--yes".into(), "--provider".into(), "clerk".into()])
+        .success();
+    assert!(t
+        .read("insforge-integrate.toml")
+        .contains("provider = \"clerk\""));
+    // From then on the answers file and the app agree.
+    t.run_with(&["--yes".into()]).success();
+}

@@ -81,6 +81,9 @@ pub struct EnvVar {
     pub default: String,
     #[serde(default)]
     pub secret: bool,
+    /// Read only by the tool's own file for this role: left out when the app has its own.
+    #[serde(default)]
+    pub with_role: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

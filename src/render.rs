@@ -785,6 +785,29 @@ fn exposed_auth_tables(project: &Project) -> Option<String> {
     ))
 }
 
+/// `/login` for `app/login/page.tsx` (or under `src/`); route groups `(x)` add nothing.
+/// None for anything but a page.
+fn page_route(file: &std::path::Path) -> Option<String> {
+    let parts: Vec<String> = file
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let parts = parts
+        .strip_prefix(&["src".to_string()][..])
+        .unwrap_or(&parts);
+    let (first, rest) = parts.split_first()?;
+    let (last, dirs) = rest.split_last()?;
+    if first != "app" || !last.starts_with("page.") {
+        return None;
+    }
+    let segments: Vec<&str> = dirs
+        .iter()
+        .map(String::as_str)
+        .filter(|d| !(d.starts_with('(') && d.ends_with(')')))
+        .collect();
+    Some(format!("/{}", segments.join("/")))
+}
+
 /// What templates see of the app's wiring: `wired.layout.ClerkProvider` is where the root
 /// layout renders it; `wired.auth_config` is the Better Auth config the migrate command
 /// reads; `wired.roles.auth` is where the app's own instance is.
@@ -811,6 +834,13 @@ fn wired(project: &Project) -> Value {
         Some("drizzleAdapter") => "drizzle",
         _ => "kysely",
     };
+    // The URL path of each role the app fills with a page of its own (`app/login/page.tsx`
+    // is `/login`); roles in components have none.
+    let routes: serde_json::Map<String, Value> = w
+        .roles
+        .iter()
+        .filter_map(|(role, b)| Some((role.clone(), json!(page_route(&b.at.file)?))))
+        .collect();
     let sign_in_ui = w
         .sign_in_ui
         .as_ref()
@@ -821,6 +851,13 @@ fn wired(project: &Project) -> Value {
         "auth_config": auth_config,
         "adapter": { adapter: true },
         "sign_in_ui": sign_in_ui,
+        "routes": routes,
+        // The root layout (the one that renders <html>), or where a new app has it.
+        "layout_file": w.layout.as_ref().map_or_else(
+            || slash(&project.source_root().join("app/layout.tsx")),
+            |l| slash(&l.file),
+        ),
+        "ui": w.ui.iter().map(|(k, at)| (k.clone(), json!(at.to_string()))).collect::<serde_json::Map<_, _>>(),
     })
 }
 
@@ -863,13 +900,26 @@ fn env_entries(project: &Project, answers: &Answers) -> (Vec<Entry>, Vec<Entry>)
             default: "",
         });
     }
-    vars.extend(provider.env.iter().map(|e| Var {
-        name: &e.name,
-        comment: &e.comment,
-        example: &e.example,
-        value: None,
-        default: &e.default,
-    }));
+    // A variable only the tool's own file for a role reads is left out when the app has its
+    // own (its auth client reads its own variable).
+    let wiring = &project.wiring;
+    vars.extend(
+        provider
+            .env
+            .iter()
+            .filter(|e| {
+                e.with_role
+                    .as_ref()
+                    .is_none_or(|r| !wiring.roles.contains_key(r))
+            })
+            .map(|e| Var {
+                name: &e.name,
+                comment: &e.comment,
+                example: &e.example,
+                value: None,
+                default: &e.default,
+            }),
+    );
     let example = vars
         .iter()
         .map(|v| Entry {

@@ -52,7 +52,7 @@ const SKIP: [&str; 8] = [
 /// Words that make a file worth parsing: what the recognisers in `wiring` look for (a file
 /// that only uses a provider's hooks is not wiring). Layouts and the interceptor are always
 /// parsed.
-const MARKERS: [&str; 22] = [
+const MARKERS: [&str; 25] = [
     "ClerkProvider",
     "AuthKitProvider",
     "Auth0Provider",
@@ -75,6 +75,9 @@ const MARKERS: [&str; 22] = [
     "pgSchema",
     "SignInButton",
     "UserButton",
+    "LoginLink",
+    "LogoutLink",
+    "signOut",
 ];
 /// A file larger than this is generated or vendored, not wiring.
 const MAX_FILE: u64 = 1 << 20;

@@ -125,6 +125,9 @@ pub struct Layout {
     pub children: Option<(u32, u32)>,
     #[serde(skip)]
     pub imports_end: u32,
+    /// Which layout wins: (does not render <html>, depth); lower wins.
+    #[serde(skip)]
+    pub key: (u8, u8),
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -149,6 +152,9 @@ pub struct Wiring {
     /// Where the app already renders the provider's sign-in UI (`<SignInButton>`,
     /// `<UserButton>`, `<SignedIn>`, `<Show>` of `@clerk/nextjs`).
     pub sign_in_ui: Option<(String, Located)>,
+    /// Other sign-in and sign-out UI of the provider's the app has: Kinde's `<LoginLink>`,
+    /// `<LogoutLink>`, WorkOS's `signOut()`.
+    pub ui: BTreeMap<String, Located>,
     pub interceptor: Option<Interceptor>,
     pub insforge: Vec<InsforgeClient>,
     /// Files that matter but do not parse: nothing in them is trusted or edited.
@@ -461,6 +467,22 @@ pub fn recognise(
             }
         }
 
+        // Sign-in and sign-out UI the app has already: Kinde's links, WorkOS's signOut().
+        for j in &m.jsx {
+            if ["LoginLink", "LogoutLink", "RegisterLink"].contains(&j.name.as_str())
+                && m.imports.iter().any(|i| {
+                    i.local == j.name && i.source.starts_with("@kinde-oss/kinde-auth-nextjs")
+                })
+            {
+                w.ui.entry(j.name.clone()).or_insert_with(|| at(j.line));
+            }
+        }
+        if let Some(local) = m.local_of("@workos-inc/authkit-nextjs", "signOut") {
+            if let Some(call) = m.calls_of(local).next() {
+                w.ui.entry("signOut".into())
+                    .or_insert_with(|| at(call.line));
+            }
+        }
         // Sign-in UI the app renders already.
         if w.sign_in_ui.is_none() {
             w.sign_in_ui = m
@@ -493,9 +515,13 @@ pub fn recognise(
                 }
             }
         }
-        if is_root_layout(&m.path) {
-            if let Some(text) = texts(&m.path) {
-                w.layout.get_or_insert(Layout {
+        if let Some(rank) = layout_rank(&m.path) {
+            // The root layout is the one that renders <html>, the top one first.
+            let key = (u8::from(!m.jsx.iter().any(|j| j.name == "html")), rank);
+            if let Some(text) =
+                texts(&m.path).filter(|_| w.layout.as_ref().is_none_or(|l| key < l.key))
+            {
+                w.layout = Some(Layout {
                     file: m.path.clone(),
                     text,
                     children: match m.children.as_slice() {
@@ -503,6 +529,7 @@ pub fn recognise(
                         _ => None,
                     },
                     imports_end: m.imports_end,
+                    key,
                 });
             }
             for j in &m.jsx {
@@ -643,9 +670,25 @@ fn is_route(path: &Path) -> bool {
 }
 
 fn is_root_layout(path: &Path) -> bool {
-    [Path::new("app"), Path::new("src/app")]
-        .iter()
-        .any(|dir| path.parent() == Some(dir) && path.file_stem().is_some_and(|s| s == "layout"))
+    layout_rank(path).is_some()
+}
+
+/// How near the top a layout is: 0 for `app/layout`, 1 for a layout one dynamic segment or
+/// route group down (`app/[locale]/layout`, `app/(site)/layout`), which is the root layout
+/// when the top one is missing or only passes `children` through.
+fn layout_rank(path: &Path) -> Option<u8> {
+    if path.file_stem()? != "layout" {
+        return None;
+    }
+    let dir = path.parent()?;
+    let dir = dir.strip_prefix("src").unwrap_or(dir);
+    if dir == Path::new("app") {
+        return Some(0);
+    }
+    let segment = dir.file_name()?.to_str()?;
+    let nested = (segment.starts_with('[') && segment.ends_with(']'))
+        || (segment.starts_with('(') && segment.ends_with(')'));
+    (nested && dir.parent() == Some(Path::new("app"))).then_some(1)
 }
 
 fn is_interceptor(path: &Path) -> bool {

@@ -690,3 +690,69 @@ fn every_brownfield_app_previews_every_edit_and_settles_in_one_run() {
         );
     }
 }
+
+/// What the steps say follows the app: its own login and authenticate code (Stytch), its
+/// links and sign-out (Kinde, WorkOS), its auth client's env (Better Auth), and the root
+/// layout where a next-intl app keeps it (`app/[locale]/layout.tsx`).
+#[test]
+fn the_steps_follow_what_the_app_already_has() {
+    let run = app("stytch-wired").run().success();
+    assert!(
+        run.stdout
+            .contains("Sign in with your own login (app/login/page.tsx:6)"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("redirect('/login')"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("app/authenticate/page.tsx asks for 60"),
+        "{}",
+        run.stdout
+    );
+
+    let run = app("workos-v2").run().success();
+    assert!(
+        run.stdout
+            .contains("your app calls signOut() already (app/page.tsx:"),
+        "{}",
+        run.stdout
+    );
+
+    let run = app("kinde-catchall").run().success();
+    assert!(
+        run.stdout
+            .contains("Sign in and out with the links your app renders already (app/layout.tsx:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("import { LoginLink, LogoutLink }"),
+        "{}",
+        run.stdout
+    );
+
+    let t = app("better-auth-nested");
+    t.run().success();
+    let example = t.read(".env.template");
+    assert!(
+        !example.contains("NEXT_PUBLIC_BETTER_AUTH_URL"),
+        "{example}"
+    );
+    assert!(!example.contains("schema better_auth"), "{example}");
+
+    let t = app("auth0-intl");
+    let layout = t.read("app/layout.tsx");
+    std::fs::create_dir_all(t.path().join("app/[locale]")).unwrap();
+    std::fs::write(t.path().join("app/[locale]/layout.tsx"), &layout).unwrap();
+    std::fs::remove_file(t.path().join("app/layout.tsx")).unwrap();
+    let run = t.run().success();
+    assert!(t
+        .read("app/[locale]/layout.tsx")
+        .contains("<Auth0Provider>{children}</Auth0Provider>"));
+    assert!(!t.exists("app/layout.tsx"), "no second root layout");
+    assert!(
+        !run.stdout.contains("Wrap the app in Auth0Provider"),
+        "{}",
+        run.stdout
+    );
+}

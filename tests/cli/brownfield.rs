@@ -271,6 +271,8 @@ fn workos_authkit_2_keeps_its_middleware_and_gets_its_own_api() {
     assert!(!t.exists("proxy.ts"));
     assert!(!run.stdout.contains("Merge"), "{}", run.stdout);
     assert!(!run.stdout.contains("authkitProxy"), "{}", run.stdout);
+    // 2.x depends on @workos-inc/node itself: no peer to add.
+    assert!(!run.stdout.contains("peer @workos-inc/node"), "{}", run.stdout);
     let utility = t.read("lib/insforge.ts");
     assert!(!utility.contains("authkitProxy"), "{utility}");
     // 2.x's getSignInUrl takes no returnTo.

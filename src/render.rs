@@ -937,11 +937,24 @@ fn env_entries(project: &Project, answers: &Answers) -> (Vec<Entry>, Vec<Entry>)
                     .env_value(v.name)
                     .is_none_or(|(file, _)| file == ".env.local")
         })
-        .map(|v| Entry {
-            key: v.name.to_string(),
-            value: v.value.unwrap_or(v.default).to_string(),
-            comment: Some(v.comment.to_string()),
-            fill_empty: v.value.is_some(),
+        .map(|v| {
+            // A setting with a default (a URL, not a secret) takes the value the app's own
+            // example file documents, when it has one: `/dashboard`, not the tool's `/`.
+            let documented = project
+                .env
+                .get(v.name)
+                .filter(|(file, value)| {
+                    !v.default.is_empty()
+                        && !value.is_empty()
+                        && crate::detect::is_example_env(file)
+                })
+                .map(|(_, value)| value.as_str());
+            Entry {
+                key: v.name.to_string(),
+                value: v.value.or(documented).unwrap_or(v.default).to_string(),
+                comment: Some(v.comment.to_string()),
+                fill_empty: v.value.is_some(),
+            }
         })
         .collect();
     (example, local)

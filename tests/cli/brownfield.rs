@@ -272,7 +272,11 @@ fn workos_authkit_2_keeps_its_middleware_and_gets_its_own_api() {
     assert!(!run.stdout.contains("Merge"), "{}", run.stdout);
     assert!(!run.stdout.contains("authkitProxy"), "{}", run.stdout);
     // 2.x depends on @workos-inc/node itself: no peer to add.
-    assert!(!run.stdout.contains("peer @workos-inc/node"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("peer @workos-inc/node"),
+        "{}",
+        run.stdout
+    );
     let utility = t.read("lib/insforge.ts");
     assert!(!utility.contains("authkitProxy"), "{utility}");
     // 2.x's getSignInUrl takes no returnTo.
@@ -720,7 +724,15 @@ fn the_steps_follow_what_the_app_already_has() {
         run.stdout
     );
 
-    let run = app("kinde-catchall").run().success();
+    let t = app("kinde-catchall");
+    let run = t.run().success();
+    // Settings take the app's own documented values; placeholders and secrets do not.
+    let local = t.read(".env.local");
+    assert!(
+        local.contains("KINDE_POST_LOGIN_REDIRECT_URL=http://localhost:3000/dashboard\n"),
+        "{local}"
+    );
+    assert!(!local.contains("your_kinde_subdomain"), "{local}");
     assert!(
         run.stdout
             .contains("Sign in and out with the links your app renders already (app/layout.tsx:"),

@@ -96,7 +96,7 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
         if let Some(at) = &project.wiring.stytch_b2b {
             return Err(Error::Unsupported(format!(
                 "this is a Stytch B2B app ({}): its sessions belong to organization members, and insforge-integrate writes code for Stytch's consumer API, which cannot authenticate them. B2B support comes later; nothing was written",
-                crate::slash(&at.file)
+                crate::paths::slash(&at.file)
             ))
             .into());
         }
@@ -438,7 +438,7 @@ fn report(
     for manual in &plan.manual {
         steps.push(format!(
             "Merge the interceptor code shown above into your {}.",
-            crate::slash(&manual.existing[0])
+            crate::paths::slash(&manual.existing[0])
         ));
     }
     steps.extend(rendered.manual_steps.iter().cloned());

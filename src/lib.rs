@@ -1,7 +1,7 @@
 //! insforge-integrate wires a third-party auth provider into an app that uses InsForge.
 //!
 //! The pipeline, one module per stage: [`detect`] → [`resolve`] → [`render`] → [`plan`] →
-//! [`preview`] / [`apply`]. `render` and `plan` are pure; `apply` is the only writer; prompts
+//! [`preview`] / [`apply`], driven by [`run`]. `render` and `plan` are pure; `apply` is the only writer; prompts
 //! happen only through [`prompt::Prompter`].
 
 pub mod apply;
@@ -13,6 +13,7 @@ pub mod error;
 pub mod gitignore;
 pub mod guard;
 pub mod init;
+pub mod paths;
 pub mod pkgjson;
 pub mod plan;
 pub mod preview;
@@ -20,188 +21,6 @@ pub mod prompt;
 pub mod provider;
 pub mod render;
 pub mod resolve;
+pub mod run;
 pub mod saved;
 pub mod table;
-
-use std::ffi::OsString;
-use std::io::{IsTerminal, Read, Write};
-use std::process::ExitCode;
-
-use anyhow::Result;
-use clap::Parser;
-
-use cli::{Cli, ColorChoice, Command};
-use preview::Paint;
-
-/// A relative path with forward slashes, whatever the platform.
-pub fn slash(path: &std::path::Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// Parse `args`, run the command, print an error once, and return the exit code.
-pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
-                error::EXIT_USAGE
-            } else {
-                error::EXIT_OK
-            });
-        }
-    };
-    // `NO_COLOR` (any value) and `TERM=dumb` turn colour off unless it is asked for.
-    let plain =
-        std::env::var_os("NO_COLOR").is_some() || std::env::var("TERM").is_ok_and(|t| t == "dumb");
-    let color = match cli.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && !plain,
-    };
-    let err_color = match cli.color {
-        ColorChoice::Auto => std::io::stderr().is_terminal() && !plain,
-        _ => color,
-    };
-    console::set_colors_enabled(color);
-    console::set_colors_enabled_stderr(err_color);
-    match run(cli.command, Paint { color }) {
-        Ok(()) => ExitCode::from(error::EXIT_OK),
-        Err(e) => {
-            let paint = Paint { color: err_color };
-            let _ = writeln!(
-                std::io::stderr(),
-                "{} {}",
-                paint.red("error:"),
-                format_error(&e)
-            );
-            ExitCode::from(error::exit_code_of(&e))
-        }
-    }
-}
-
-/// The error and its causes, one line.
-fn format_error(e: &anyhow::Error) -> String {
-    e.chain()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(": ")
-}
-
-fn run(command: Command, paint: Paint) -> Result<()> {
-    match command {
-        Command::Init(args) => {
-            let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-            let ci =
-                std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
-            let interactive = terminal && !ci && !args.yes;
-            let jwt_secret_stdin = if args.jwt_secret_stdin {
-                // At most 64 KiB: a secret is a line, not a file.
-                let mut bytes = Vec::new();
-                std::io::stdin()
-                    .take(64 << 10)
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| {
-                        error::Error::InvalidArgument(format!(
-                            "--jwt-secret-stdin: standard input cannot be read ({e}): pipe the secret in, e.g. `npx -y @insforge/cli secrets get JWT_SECRET --json | jq -r .value | insforge-integrate init --jwt-secret-stdin`"
-                        ))
-                    })?;
-                let text = String::from_utf8(bytes).map_err(|_| {
-                    error::Error::InvalidArgument(
-                        "--jwt-secret-stdin: the secret on standard input is not UTF-8 text (nothing of it is shown)".into(),
-                    )
-                })?;
-                Some(text.trim_end_matches(['\n', '\r']).to_string())
-            } else {
-                None
-            };
-            let jwt_secret_env = match std::env::var(resolve::JWT_SECRET_VAR) {
-                Ok(s) => Some(s).filter(|s| !s.is_empty()),
-                Err(std::env::VarError::NotPresent) => None,
-                Err(std::env::VarError::NotUnicode(_)) => {
-                    return Err(error::Error::InvalidArgument(format!(
-                        "{} is not UTF-8 text (nothing of it is shown): set it to the secret `npx -y @insforge/cli secrets get JWT_SECRET` prints",
-                        resolve::JWT_SECRET_VAR
-                    ))
-                    .into())
-                }
-            };
-            let secrets = resolve::Secrets {
-                jwt_secret_stdin,
-                jwt_secret_env,
-            };
-            let mut terminal_prompter = prompt::Terminal::new();
-            let mut silent = prompt::Silent;
-            let prompter: &mut dyn prompt::Prompter = if interactive {
-                &mut terminal_prompter
-            } else {
-                &mut silent
-            };
-            let env = init::Environment {
-                json: None,
-                interactive,
-                paint,
-                now: clock::now()?,
-                secrets,
-                prompter,
-            };
-            let mut stdout = ClosedPipeIsFine::new(std::io::stdout().lock());
-            if args.json {
-                let env = init::Environment {
-                    json: Some(&mut stdout),
-                    ..env
-                };
-                init::init(&args, env, &mut std::io::sink())
-            } else {
-                init::init(&args, env, &mut stdout)
-            }
-        }
-    }
-}
-
-/// Standard output that a reader may stop reading (`init --dry-run | head`): once the pipe is
-/// closed, the rest of the output is dropped and the run goes on to its own exit code.
-struct ClosedPipeIsFine<W> {
-    inner: W,
-    closed: bool,
-}
-
-impl<W: Write> ClosedPipeIsFine<W> {
-    fn new(inner: W) -> Self {
-        Self {
-            inner,
-            closed: false,
-        }
-    }
-
-    fn guard<T>(&mut self, done: T, result: std::io::Result<T>) -> std::io::Result<T> {
-        match result {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                self.closed = true;
-                Ok(done)
-            }
-            other => other,
-        }
-    }
-}
-
-impl<W: Write> Write for ClosedPipeIsFine<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.closed {
-            return Ok(buf.len());
-        }
-        let result = self.inner.write(buf);
-        self.guard(buf.len(), result)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        if self.closed {
-            return Ok(());
-        }
-        let result = self.inner.flush();
-        self.guard((), result)
-    }
-}

@@ -10,9 +10,9 @@ use crate::clock::{self, Seconds};
 use crate::dotenv;
 use crate::error::Error;
 use crate::gitignore;
+use crate::paths::slash;
 use crate::pkgjson;
 use crate::render::{Artifact, Dependency};
-use crate::slash;
 
 /// Read access to the project's current files, by path relative to its root.
 pub trait Files {

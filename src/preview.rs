@@ -244,8 +244,8 @@ pub fn json(
         .iter()
         .map(|m| {
             serde_json::json!({
-                "existing": m.existing.iter().map(|p| crate::slash(p)).collect::<Vec<_>>(),
-                "wanted": crate::slash(&m.wanted),
+                "existing": m.existing.iter().map(|p| crate::paths::slash(p)).collect::<Vec<_>>(),
+                "wanted": crate::paths::slash(&m.wanted),
             })
         })
         .collect();

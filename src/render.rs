@@ -12,10 +12,10 @@ use serde_json::{json, Value};
 
 use crate::detect::{lowest_in_range, tsconfig::Alias, Project, INSFORGE_SDK};
 use crate::dotenv::Entry;
+use crate::paths::slash;
 use crate::provider::template_text;
 use crate::resolve::Answers;
 use crate::saved::{self, Saved};
-use crate::slash;
 
 /// The @insforge/sdk range a fresh install asks for.
 pub const SDK_RANGE: &str = "^1.4.4";

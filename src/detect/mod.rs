@@ -290,7 +290,7 @@ impl Project {
                     (_, true) => format!("beforeSessionSaved keeps the InsForge token ({})", a.at),
                     (Some(line), false) => format!(
                         "beforeSessionSaved at {}:{line} (does not keep the InsForge token)",
-                        crate::slash(&a.at.file)
+                        crate::paths::slash(&a.at.file)
                     ),
                     (None, false) => format!("no beforeSessionSaved in {}", a.at),
                 },
@@ -301,8 +301,13 @@ impl Project {
         }
         if let Some(i) = &w.interceptor {
             let mut text = match &i.provider_call {
-                Some((call, line)) => format!("{}:{line} calls {call}", crate::slash(&i.file)),
-                None => format!("{} calls no provider middleware", crate::slash(&i.file)),
+                Some((call, line)) => {
+                    format!("{}:{line} calls {call}", crate::paths::slash(&i.file))
+                }
+                None => format!(
+                    "{} calls no provider middleware",
+                    crate::paths::slash(&i.file)
+                ),
             };
             if !i.chains.is_empty() {
                 text.push_str(&format!("; also {}", i.chains.join(", ")));
@@ -310,12 +315,15 @@ impl Project {
             out.push(("interceptor".into(), text));
         }
         if let Some(at) = &w.stytch_b2b {
-            out.push(("Stytch".into(), format!("B2B ({})", crate::slash(&at.file))));
+            out.push((
+                "Stytch".into(),
+                format!("B2B ({})", crate::paths::slash(&at.file)),
+            ));
         }
         for (file, error) in &w.unparsable {
             out.push((
                 "does not parse".into(),
-                format!("{} ({error}): left alone", crate::slash(file)),
+                format!("{} ({error}): left alone", crate::paths::slash(file)),
             ));
         }
         out.push((
@@ -524,7 +532,7 @@ pub fn detect(root: &Path) -> Result<Project> {
         .or_else(|| {
             scan.word.map(|(n, path)| Fact {
                 value: URL_VARS[n],
-                evidence: crate::slash(&path),
+                evidence: crate::paths::slash(&path),
             })
         });
 
@@ -668,7 +676,7 @@ fn package_version(
             .path
             .parent()
             .and_then(|dir| root.strip_prefix(dir).ok())
-            .map(crate::slash)
+            .map(crate::paths::slash)
             .unwrap_or_default();
         let version = lock
             .version_of(name, &importer)
@@ -917,7 +925,7 @@ fn relative(root: &Path, path: &Path) -> String {
     let mut up = PathBuf::new();
     for ancestor in root.ancestors() {
         if let Ok(rel) = path.strip_prefix(ancestor) {
-            return crate::slash(&up.join(rel));
+            return crate::paths::slash(&up.join(rel));
         }
         up.push("..");
     }

@@ -19,7 +19,7 @@ pub struct Located {
 
 impl std::fmt::Display for Located {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", crate::slash(&self.file), self.line)
+        write!(f, "{}:{}", crate::paths::slash(&self.file), self.line)
     }
 }
 

@@ -287,14 +287,22 @@ fn resolve_tables(
     prompter: &mut dyn Prompter,
     notes: &mut Vec<String>,
 ) -> Result<Vec<Table>> {
-    let existing = args.existing
-        || (args.tables.is_empty() && saved.and_then(|s| s.existing).unwrap_or(false));
-    let owner = match (
-        &args.owner_column,
-        saved.and_then(|s| s.owner_column.as_ref()),
+    // Tables given by flag bring their own settings: the saved ones describe the saved tables.
+    let saved = if args.tables.is_empty() { saved } else { None };
+    let existing = match pick(
+        args.existing.then_some(true),
+        saved.and_then(|s| s.existing),
+        &[],
     ) {
-        (Some(column), _) => table::column(column)?,
-        (None, Some(column)) if args.tables.is_empty() => table::column(column)?,
+        Pick::Chosen(existing, _) => existing,
+        _ => false,
+    };
+    let owner = match pick(
+        args.owner_column.as_ref(),
+        saved.and_then(|s| s.owner_column.as_ref()),
+        &[],
+    ) {
+        Pick::Chosen(column, _) => table::column(column)?,
         _ => table::OWNER_COLUMN.to_string(),
     };
     let parse = |names: &[String]| -> Result<Vec<Table>> {
@@ -316,12 +324,11 @@ fn resolve_tables(
         }
         Ok(tables)
     };
-    if !args.tables.is_empty() {
-        return parse(&args.tables);
-    }
-    if let Some(names) = saved.and_then(|s| s.tables.as_ref()) {
+    let flag = (!args.tables.is_empty()).then_some(&args.tables);
+    if let Pick::Chosen(names, _) = pick(flag, saved.and_then(|s| s.tables.as_ref()), &[]) {
         return parse(names);
     }
+    // Nothing given and nothing to detect: a prompt, then the default.
     let q = Question {
         prompt: "Tables to create with row-level security (comma-separated; empty for none)",
         what: "which tables to protect",
@@ -499,12 +506,89 @@ mod tests {
             (None, None, &["auth0", "clerk"], Ask(vec!["auth0", "clerk"])),
             (None, None, &[], Ask(vec![])),
         ];
-        for (flag, saved, detected, expected) in cases {
+        for (flag, saved, detected, expected) in cases.iter() {
             assert_eq!(
                 &pick(*flag, *saved, detected),
                 expected,
                 "flag {flag:?}, saved {saved:?}, detected {detected:?}"
             );
         }
+    }
+
+    /// Every table answer through the one order: flag, answers file, default.
+    #[test]
+    fn table_answers_follow_the_order() {
+        use clap::Parser;
+        let parse = |argv: &[&str]| -> InitArgs {
+            let mut all = vec!["insforge-integrate", "init"];
+            all.extend_from_slice(argv);
+            match crate::cli::Cli::try_parse_from(all).unwrap().command {
+                crate::cli::Command::Init(args) => args,
+            }
+        };
+        let saved = crate::saved::parse(
+            "provider = \"clerk\"\ntables = [\"notes\"]\nexisting = true\nowner_column = \"owner_id\"\n",
+        )
+        .unwrap();
+        // (flags, answers file?, tables as schema.name:owner:existing)
+        let cases: &[(&[&str], bool, &[&str])] = &[
+            (&["--yes"], false, &[]),
+            (&["--yes"], true, &["public.notes:owner_id:true"]),
+            (
+                &["--yes", "--table", "todos"],
+                true,
+                &["public.todos:user_id:false"],
+            ),
+            (
+                &["--yes", "--owner-column", "author"],
+                true,
+                &["public.notes:author:true"],
+            ),
+            (
+                &[
+                    "--yes",
+                    "--table",
+                    "app.posts",
+                    "--existing",
+                    "--owner-column",
+                    "by",
+                ],
+                true,
+                &["app.posts:by:true"],
+            ),
+            (
+                &["--yes", "--table", "todos", "--table", "todos"],
+                false,
+                &["public.todos:user_id:false"],
+            ),
+        ];
+        for (argv, with_saved, expected) in cases {
+            let args = parse(argv);
+            let mut notes = Vec::new();
+            let tables = resolve_tables(
+                &args,
+                with_saved.then_some(&saved),
+                false,
+                &mut crate::prompt::Silent,
+                &mut notes,
+            )
+            .unwrap();
+            let got: Vec<String> = tables
+                .iter()
+                .map(|t| format!("{}.{}:{}:{}", t.schema, t.name, t.owner, t.existing))
+                .collect();
+            assert_eq!(got, *expected, "{argv:?} saved {with_saved}");
+        }
+        // No flag, no answers file, no terminal, no --yes: an error naming the flag.
+        let err = resolve_tables(
+            &parse(&[]),
+            None,
+            false,
+            &mut crate::prompt::Silent,
+            &mut Vec::new(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("--table NAME"), "{err}");
     }
 }

@@ -34,7 +34,10 @@ pub fn check(sql: &str) -> Result<(), Refused> {
             statement: "set_config".into(),
         });
     }
-    for words in statements(sql) {
+    for words in statements(sql).map_err(|rule| Refused {
+        rule,
+        statement: String::new(),
+    })? {
         if let Some(rule) = refused(&words) {
             return Err(Refused {
                 rule,
@@ -63,10 +66,13 @@ pub fn file_name_ok(name: &str) -> bool {
 
 fn refused(words: &[String]) -> Option<&'static str> {
     let w = |i: usize| words.get(i).map_or("", String::as_str);
-    // `SET [SESSION | LOCAL] name …`, `RESET name`.
-    let setting = |from: usize| match w(from) {
-        "session" | "local" => w(from + 1),
-        other => other,
+    // `SET [SESSION | LOCAL]… name …` (`SET LOCAL SESSION AUTHORIZATION` too), `RESET name`.
+    let setting = |from: usize| {
+        let mut i = from;
+        while matches!(w(i), "session" | "local") {
+            i += 1;
+        }
+        w(i)
     };
     match w(0) {
         "begin" | "start" | "commit" | "end" | "rollback" | "abort" | "savepoint" | "release" => {
@@ -82,9 +88,9 @@ fn refused(words: &[String]) -> Option<&'static str> {
             }
             _ => None,
         },
-        "reset" => match w(1) {
+        "reset" => match setting(1) {
             "all" => Some("a migration cannot RESET ALL"),
-            "role" | "session" => Some("a migration cannot change its role"),
+            "role" | "authorization" => Some("a migration cannot change its role"),
             "search_path" => Some("a migration cannot change search_path"),
             "statement_timeout" => Some("a migration cannot change statement_timeout"),
             _ => None,
@@ -93,7 +99,9 @@ fn refused(words: &[String]) -> Option<&'static str> {
             // `create user mapping` is not a role.
             (w(2) != "mapping").then_some("a migration cannot manage roles")
         }
-        "alter" if w(1) == "database" => Some("a migration cannot alter the database"),
+        "alter" | "create" | "drop" if w(1) == "database" => {
+            Some("a migration cannot alter, create or drop a database")
+        }
         // `grant <role> to …` / `revoke <role> from …`: no `on` before `to`/`from`.
         "grant" | "revoke" => {
             let mut role_grant = false;
@@ -113,9 +121,14 @@ fn refused(words: &[String]) -> Option<&'static str> {
     }
 }
 
-/// The statements of `sql`, each as its leading words, lower-cased (quoted identifiers,
-/// strings and bodies are words of their own and never split a statement).
-fn statements(sql: &str) -> Vec<Vec<String>> {
+/// The statements of `sql`, each as its words, lower-cased. A quoted identifier is the word
+/// it quotes (`"role"` is `role`: setting names ignore case and quotes); strings and bodies
+/// are words of their own and never split a statement. SQL that ends inside a comment,
+/// string, quoted identifier or body does not parse, and is refused as the backend does.
+fn statements(sql: &str) -> Result<Vec<Vec<String>>, &'static str> {
+    const UNTERMINATED: &str =
+        "the migration does not parse (it ends inside a comment, string or body)";
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
     let bytes = sql.as_bytes();
     let mut out = Vec::new();
     let mut current: Vec<String> = Vec::new();
@@ -145,10 +158,16 @@ fn statements(sql: &str) -> Vec<Vec<String>> {
                         i += 1;
                     }
                 }
+                if depth > 0 {
+                    return Err(UNTERMINATED);
+                }
             }
             b'\'' => {
-                // E'…' strings take backslash escapes; '' is a quote in both.
-                let escapes = i > 0 && matches!(bytes[i - 1], b'e' | b'E');
+                // E'…' strings take backslash escapes; '' is a quote in both. The E is a word
+                // of its own (`name'…'` is not an E-string).
+                let escapes =
+                    i > 0 && matches!(bytes[i - 1], b'e' | b'E') && (i < 2 || !ident(bytes[i - 2]));
+                let mut closed = false;
                 i += 1;
                 while i < bytes.len() {
                     if escapes && bytes[i] == b'\\' {
@@ -160,15 +179,20 @@ fn statements(sql: &str) -> Vec<Vec<String>> {
                             i += 2;
                             continue;
                         }
+                        closed = true;
                         break;
                     }
                     i += 1;
+                }
+                if !closed {
+                    return Err(UNTERMINATED);
                 }
                 i += 1;
                 current.push("'…'".into());
             }
             b'"' => {
                 let start = i + 1;
+                let mut closed = false;
                 i += 1;
                 while i < bytes.len() {
                     if bytes[i] == b'"' {
@@ -176,26 +200,34 @@ fn statements(sql: &str) -> Vec<Vec<String>> {
                             i += 2;
                             continue;
                         }
+                        closed = true;
                         break;
                     }
                     i += 1;
                 }
-                current.push(format!("\"{}\"", &sql[start..i.min(sql.len())]));
+                if !closed {
+                    return Err(UNTERMINATED);
+                }
+                current.push(sql[start..i].replace("\"\"", "\"").to_ascii_lowercase());
                 i += 1;
             }
-            b'$' => {
-                // `$tag$ … $tag$`, or a parameter `$1`.
+            // `$tag$ … $tag$` (not a `$` inside a name like `a$x`, nor a parameter `$1`).
+            b'$' if i == 0 || !ident(bytes[i - 1]) => {
                 let tag_end = bytes[i + 1..]
                     .iter()
                     .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
                     .map(|p| i + 1 + p);
                 match tag_end {
-                    Some(end) if bytes[end] == b'$' && !bytes[i + 1].is_ascii_digit() => {
+                    Some(end)
+                        if bytes[end] == b'$'
+                            && bytes.get(i + 1).is_some_and(|b| !b.is_ascii_digit()) =>
+                    {
                         let tag = &sql[i..=end];
                         let body = end + 1;
-                        i = sql[body..]
-                            .find(tag)
-                            .map_or(bytes.len(), |p| body + p + tag.len());
+                        let Some(p) = sql[body..].find(tag) else {
+                            return Err(UNTERMINATED);
+                        };
+                        i = body + p + tag.len();
                         current.push("$…$".into());
                     }
                     _ => i += 1,
@@ -209,7 +241,7 @@ fn statements(sql: &str) -> Vec<Vec<String>> {
             }
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 let start = i;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                while i < bytes.len() && ident(bytes[i]) {
                     i += 1;
                 }
                 // `E'…'`: the prefix belongs to the string that follows.
@@ -223,7 +255,7 @@ fn statements(sql: &str) -> Vec<Vec<String>> {
     if !current.is_empty() {
         out.push(current);
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -255,6 +287,19 @@ mod tests {
             "grant project_admin to anon;",
             "revoke authenticated from anon;",
             "alter database app set search_path = x;",
+            // Found by review: a second SESSION, quoted names, `$` in a name taken for a
+            // body, a name ending in e taken for an E-string, SQL that does not parse.
+            "set local session authorization anon;",
+            "SET SESSION SESSION AUTHORIZATION x;",
+            "set \"role\" to 'anon';",
+            "set local \"Search_Path\" = x;",
+            "reset \"role\";",
+            "create table a$x$ (id int); set role postgres; create table b$x$ (id int);",
+            "select name'\\'; set role anon; select '\\';",
+            "select 1 /* unterminated",
+            "select 'unterminated;",
+            "create function f() returns int language sql as $$ select 1;",
+            "create database other;",
         ] {
             assert!(check(sql).is_err(), "{sql:?} passed");
         }

@@ -741,11 +741,20 @@ fn owner_references(
             crate::table::ident(&t.schema),
             crate::table::ident(&t.table)
         );
-        let why = format!(
-            "The owned tables reference {reference} (Better Auth's user table, from {}): rows go with their user. Migrations run as project_admin, and that table belongs to DATABASE_URL's user: once it exists, let migrations reference it:\n     psql \"$DATABASE_URL\" -c '{}'",
-            t.file,
-            format!("grant references on {table} to project_admin").replace('\'', "'\\''")
-        );
+        // InsForge gives project_admin every right on the tables the database owner creates
+        // in public (its migration 045); elsewhere migrations need leave to reference them.
+        let why = if t.schema == "public" {
+            format!(
+                "The owned tables reference {reference} (Better Auth's user table, from {}): rows go with their user. Create Better Auth's tables before you apply the migration.",
+                t.file
+            )
+        } else {
+            format!(
+                "The owned tables reference {reference} (Better Auth's user table, from {}): rows go with their user. Migrations run as project_admin, and that table belongs to DATABASE_URL's user outside public: once it exists, let migrations reference it:\n     psql \"$DATABASE_URL\" -c '{}'",
+                t.file,
+                format!("grant references on {table} to project_admin").replace('\'', "'\\''")
+            )
+        };
         return (Some(reference), Some(why));
     }
     let adapter = kind.map_or("its database option", |(d, _)| d);

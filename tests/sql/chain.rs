@@ -63,6 +63,11 @@ pub fn forwarded_claims(
         token["status"], 200,
         "{provider}: InsForge refuses the token: {report}"
     );
+    // The request below runs as `authenticated`: the token must say so (or say nothing).
+    assert_eq!(
+        token["forwarded"]["role"], "authenticated",
+        "{provider}: {report}"
+    );
     let mut claims = token["forwarded"].clone();
     // The backend signs its own five-minute token for PostgREST.
     let now = report["now"].as_i64().unwrap();

@@ -4,7 +4,8 @@
 //! Restated from InsForge's backend (its init script, migrations 045/047 and its migration
 //! runner), since the backend itself does not run here:
 //! - Roles: `anon` and `authenticated` (no login), and `project_admin` (not a superuser,
-//!   BYPASSRLS, all rights on `public`).
+//!   BYPASSRLS, all rights on `public` and, by default privileges, on every table the
+//!   database owner creates there: migration 045).
 //! - Grants: `anon` and `authenticated` have select/insert/update/delete on every table in
 //!   `public`, and default privileges give them the same on every table `project_admin`
 //!   creates (modelled in every schema, the widest reading), and on the tables the database
@@ -106,8 +107,11 @@ impl<'a> Db<'a> {
                  grant usage, select on all sequences in schema public to anon, authenticated;
                  alter default privileges in schema public
                    grant select, insert, update, delete on tables to anon, authenticated;
+                 grant all privileges on all tables in schema public to project_admin;
                  alter default privileges in schema public
-                   grant select, insert, update, delete on tables to project_admin;
+                   grant all privileges on tables to project_admin;
+                 alter default privileges in schema public
+                   grant all privileges on sequences to project_admin;
                  alter default privileges for role project_admin
                    grant select, insert, update, delete on tables to anon, authenticated;
                  alter default privileges for role project_admin

@@ -42,6 +42,10 @@ function requestToken(options) {
 async function release(step) {
   const request = requests.shift();
   assert.ok(request, `${step}: no token was requested`);
+  if (provider === 'clerk') {
+    // Every request, not just the first, names the JWT template the next steps set up.
+    assert.deepEqual(request.options, { template: 'insforge' }, `${step}: the JWT template`);
+  }
   await act(async () => request.resolve(request.user ? `token-${request.user}-${++issued}` : null));
   return request;
 }
@@ -108,10 +112,7 @@ let act;
   Object.assign(auth, { loaded: true, user: 'user_A', session: 'sess_A1' });
   await render();
   assert.equal(state.isReady, false, "not ready before A's token arrives");
-  const first = await release('sign-in');
-  if (provider === 'clerk') {
-    assert.deepEqual(first.options, { template: 'insforge' }, 'the JWT template the next steps name');
-  }
+  await release('sign-in');
   assert.deepEqual(last(), ['token-user_A-1'], "A's first token, as a new identity");
   assert.equal(state.isReady, true, "ready with A's token");
   assert.equal(state.client, client, 'one client for the page');
@@ -127,14 +128,20 @@ let act;
   assert.equal(last()[1], stubs['@insforge/sdk'].AuthChangeEvent.TOKEN_REFRESHED, 'a refresh keeps the identity');
   assert.equal(state.isReady, true);
 
-  // A switches to B: A's token leaves the client before B's is asked for and arrives.
+  // A's next refresh is on its way when A switches to B: A's token leaves the client at once,
+  // A's late answer is dropped, and B's token arrives as a new identity.
+  [...intervals.values()][0].fn();
+  assert.equal(requests.length, 1, "A's refresh is pending");
   Object.assign(auth, { user: 'user_B', session: 'sess_B1' });
   const before = seen.setAccessToken.length;
   await render();
   assert.deepEqual(seen.setAccessToken[before], [null], "A's token is cleared at once");
   assert.equal(state.isReady, false, "not ready before B's token arrives");
+  await release('late answer for A');
+  assert.deepEqual(last(), [null], "A's late token never reaches the client after the switch");
+  assert.equal(state.isReady, false);
   await release('switch');
-  assert.deepEqual(last(), ['token-user_B-3'], "B's token, as a new identity");
+  assert.deepEqual(last(), ['token-user_B-4'], "B's token, as a new identity");
   assert.equal(state.isReady, true);
   assert.equal(intervals.size, 1, "A's refresh timer is gone");
 
@@ -144,7 +151,7 @@ let act;
   assert.deepEqual(last(), [null], 'signed out: no token');
   assert.equal(state.isReady, true, 'signed out is ready, as anonymous');
   assert.equal(intervals.size, 0, 'no refresh while signed out');
-  assert.ok(!tokens().slice(-1).includes('token-user_B-3'));
+  assert.ok(!tokens().slice(-1).includes('token-user_B-4'));
 
   await act(async () => root.unmount());
   console.log(JSON.stringify({ ok: true, setAccessToken: seen.setAccessToken }));

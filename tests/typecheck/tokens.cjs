@@ -136,14 +136,17 @@ function insforge(token) {
   }
   installStubs(stubs, sourceRoot, app);
   process.env.INSFORGE_JWT_SECRET = scenario.secret;
-  process.env.NEXT_PUBLIC_INSFORGE_URL = process.env.NEXT_PUBLIC_INSFORGE_BASE_URL = 'https://proj.us-east.insforge.app';
+  // The two names apps use for the URL, with different values: the report shows which one
+  // the module read.
+  process.env.NEXT_PUBLIC_INSFORGE_URL = 'https://url.us-east.insforge.app';
+  process.env.NEXT_PUBLIC_INSFORGE_BASE_URL = 'https://base-url.us-east.insforge.app';
   process.env.NEXT_PUBLIC_INSFORGE_ANON_KEY = 'anon_0123456789abcdef';
   process.env.STYTCH_PROJECT_ID = 'project-test-00000000-0000-0000-0000-000000000000';
   process.env.STYTCH_SECRET = 'secret-test-0000000000000000000000000000';
   const mod = require(path.join(sourceRoot, scenario.module));
   const fn = mod[scenario.call];
   if (typeof fn !== 'function') throw new Error(`${scenario.module} exports no ${scenario.call}`);
-  const report = { now: Math.floor(Date.now() / 1000), ...seen };
+  const report = { ...seen };
   if (scenario.call === 'GET') {
     const response = await fn(new Request(scenario.url ?? 'http://localhost:3000/api/insforge-token', { headers: requestHeaders }));
     report.response = {
@@ -152,8 +155,12 @@ function insforge(token) {
       body: await response.json(),
     };
   } else {
-    report.result = (await fn()) === null ? null : 'client';
+    const result = await fn();
+    report.result =
+      result === null ? null : typeof result?.database?.from === 'function' ? 'client' : 'something else';
   }
+  // After the call: a token signed during it cannot look older than it is.
+  report.now = Math.floor(Date.now() / 1000);
   const tokens = [
     ...seen.createClient.map((o) => o.accessToken ?? o.edgeFunctionToken).filter(Boolean),
     ...seen.setAccessToken.map(([token]) => token).filter(Boolean),

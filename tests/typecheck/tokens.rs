@@ -85,6 +85,14 @@ pub fn server_utility(provider: &'static str, module: &str, call: &str, id: &str
     let clients = signed_in["clients"].as_array().unwrap();
     assert_eq!(clients.len(), 1, "{provider}: {signed_in}");
     assert_eq!(clients[0]["anonKey"], "anon_0123456789abcdef");
+    // The URL comes from the variable the tool put in the app's env files.
+    let example = std::fs::read_to_string(app.path.join(".env.example")).unwrap_or_default();
+    let url = if example.contains("NEXT_PUBLIC_INSFORGE_BASE_URL=") {
+        "https://base-url.us-east.insforge.app"
+    } else {
+        "https://url.us-east.insforge.app"
+    };
+    assert_eq!(clients[0]["baseUrl"], url, "{provider}: the URL variable");
 
     let signed_out = run(&app, module, call, None);
     assert_eq!(

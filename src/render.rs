@@ -106,6 +106,22 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(handlebars::no_escape);
+    // Code several providers share (the client token hook, the signer's rules, env access):
+    // `templates/partials/<name>.hbs`, used as `{{> name}}`, so a fix lands once.
+    for file in crate::provider::TEMPLATES
+        .get_dir("partials")
+        .map(|d| d.files().collect::<Vec<_>>())
+        .unwrap_or_default()
+    {
+        let name = file
+            .path()
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .context("a partial's name")?;
+        let text = file.contents_utf8().context("a partial's text")?;
+        hb.register_partial(name, text)
+            .with_context(|| format!("partial {name}"))?;
+    }
     hb.register_helper(
         "import",
         Box::new(ImportHelper {

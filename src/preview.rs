@@ -285,6 +285,159 @@ pub fn manual(out: &mut dyn Write, plan: &Plan, paint: Paint) -> io::Result<()> 
     Ok(())
 }
 
+/// After writing: skipped files, manual merges, then what the user does next.
+pub fn report(
+    out: &mut dyn Write,
+    plan: &Plan,
+    answers: &crate::resolve::Answers,
+    rendered: &crate::render::Rendered,
+    project: &crate::detect::Project,
+    paint: Paint,
+) -> io::Result<()> {
+    for change in plan.changes.iter().filter(|c| c.action == Action::Skip) {
+        if change.reason == Some(Reason::Kept) {
+            writeln!(
+                out,
+                "{} kept (yours) {}: insforge-integrate.toml lists it under `kept` (--on-conflict overwrite brings the tool's version back)",
+                paint.dim("·"),
+                change.display_path()
+            )?;
+            continue;
+        }
+        let why = match change.reason {
+            Some(Reason::Missing) => {
+                "it imports names a file you keep does not export (see the steps below)".to_string()
+            }
+            Some(Reason::ReadOnly) => format!(
+                "it is read-only (make it writable with chmod u+w {}, or pass --on-conflict overwrite)",
+                change.display_path()
+            ),
+            _ => "it differs from what would be written (--on-conflict overwrite replaces it)"
+                .to_string(),
+        };
+        writeln!(
+            out,
+            "{} skipped {}: {why}",
+            paint.yellow("!"),
+            change.display_path()
+        )?;
+    }
+    let pm = project.package_manager.value;
+    let mut steps: Vec<String> = Vec::new();
+    if !plan.added_dependencies.is_empty() {
+        let names: Vec<&str> = plan
+            .added_dependencies
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        steps.push(format!(
+            "Install the added dependencies ({}):\n     {}",
+            names.join(", "),
+            pm.install()
+        ));
+    }
+    let empty_keys = plan
+        .changes
+        .iter()
+        .find(|c| c.kind == Kind::Env && c.path == std::path::Path::new(".env.local"))
+        .map(|c| {
+            crate::dotenv::parse(if c.action == Action::Skip {
+                c.old.as_deref().unwrap_or("")
+            } else {
+                &c.new
+            })
+            .into_iter()
+            .filter(|a| a.value.is_empty())
+            .map(|a| a.key)
+            .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let jwt_key = &answers.env_names.jwt_secret;
+    if !answers.provider.signs_jwt {
+        steps.push(format!(
+            "Get the InsForge JWT secret for {}'s setup below (it stays out of the app):\n     npx -y @insforge/cli secrets get JWT_SECRET",
+            answers.provider.name
+        ));
+    } else if empty_keys.contains(jwt_key) {
+        steps.push(format!(
+            "Put the InsForge JWT secret in .env.local as {jwt_key} (or re-run with INSFORGE_JWT_SECRET set). It can sign admin tokens that bypass row-level security: server only, never NEXT_PUBLIC_, never committed.\n     npx -y @insforge/cli secrets get JWT_SECRET"
+        ));
+    }
+    if !empty_keys.is_empty() {
+        steps.push(format!(
+            "Fill in the empty values in .env.local: {}",
+            empty_keys.join(", ")
+        ));
+    }
+    let migrations: Vec<&crate::plan::Change> = plan
+        .changes
+        .iter()
+        .filter(|c| c.kind == Kind::Migration)
+        .collect();
+    if !migrations.is_empty() {
+        let mut text = if migrations.len() > 1 {
+            "Apply the migrations, in this order (see the provider steps for what runs between them):".to_string()
+        } else {
+            "Apply the migration:".to_string()
+        };
+        for m in &migrations {
+            let version = m
+                .path
+                .file_name()
+                .and_then(|f| f.to_str())
+                .and_then(|f| f.split('_').next())
+                .unwrap_or("");
+            text.push_str(&format!(
+                "\n     npx -y @insforge/cli db migrations up {version}   # {}",
+                m.display_path()
+            ));
+        }
+        steps.push(text);
+    }
+    for manual in &plan.manual {
+        steps.push(format!(
+            "Merge the interceptor code shown above into your {}.",
+            crate::paths::slash(&manual.existing[0])
+        ));
+    }
+    steps.extend(rendered.manual_steps.iter().cloned());
+    steps.extend(plan.notes.iter().cloned());
+    writeln!(out, "\n{}", paint.bold("Next steps"))?;
+    for (n, step) in steps.iter().enumerate() {
+        writeln!(out, "  {}. {step}", n + 1)?;
+    }
+    let title = format!("{} setup", answers.provider.name);
+    writeln!(out, "\n{}", paint.bold(&title))?;
+    out.write_all(rendered.next_steps.as_bytes())?;
+    Ok(())
+}
+
+/// A run with nothing to write: the files kept as the user's, and what only the user can do,
+/// listed again until it is done.
+pub fn nothing_to_do(
+    out: &mut dyn Write,
+    plan: &Plan,
+    rendered: &crate::render::Rendered,
+    paint: Paint,
+) -> io::Result<()> {
+    writeln!(out, "\nNothing to do: every file is up to date.")?;
+    for change in plan
+        .changes
+        .iter()
+        .filter(|c| c.reason == Some(Reason::Kept))
+    {
+        writeln!(out, "  kept (yours): {}", change.display_path())?;
+    }
+    let by_hand: Vec<&String> = rendered.manual_steps.iter().chain(&plan.notes).collect();
+    if !by_hand.is_empty() {
+        writeln!(out, "\n{}", paint.bold("Still to do by hand"))?;
+        for (n, step) in by_hand.iter().enumerate() {
+            writeln!(out, "  {}. {step}", n + 1)?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -167,47 +167,12 @@ fn statements(sql: &str) -> Result<Vec<Vec<String>>, &'static str> {
                 // of its own (`name'…'` is not an E-string).
                 let escapes =
                     i > 0 && matches!(bytes[i - 1], b'e' | b'E') && (i < 2 || !ident(bytes[i - 2]));
-                let mut closed = false;
-                i += 1;
-                while i < bytes.len() {
-                    if escapes && bytes[i] == b'\\' {
-                        i += 2;
-                        continue;
-                    }
-                    if bytes[i] == b'\'' {
-                        if bytes.get(i + 1) == Some(&b'\'') {
-                            i += 2;
-                            continue;
-                        }
-                        closed = true;
-                        break;
-                    }
-                    i += 1;
-                }
-                if !closed {
-                    return Err(UNTERMINATED);
-                }
-                i += 1;
+                i = closing(bytes, i + 1, b'\'', escapes).ok_or(UNTERMINATED)? + 1;
                 current.push("'…'".into());
             }
             b'"' => {
                 let start = i + 1;
-                let mut closed = false;
-                i += 1;
-                while i < bytes.len() {
-                    if bytes[i] == b'"' {
-                        if bytes.get(i + 1) == Some(&b'"') {
-                            i += 2;
-                            continue;
-                        }
-                        closed = true;
-                        break;
-                    }
-                    i += 1;
-                }
-                if !closed {
-                    return Err(UNTERMINATED);
-                }
+                i = closing(bytes, start, b'"', false).ok_or(UNTERMINATED)?;
                 current.push(sql[start..i].replace("\"\"", "\"").to_ascii_lowercase());
                 i += 1;
             }
@@ -256,6 +221,25 @@ fn statements(sql: &str) -> Result<Vec<Vec<String>>, &'static str> {
         out.push(current);
     }
     Ok(out)
+}
+
+/// Where the quote that closes a quoted run starting at `from` is (a doubled quote is one
+/// quote character; with `backslash`, a backslash escapes the next byte), if it is closed.
+fn closing(bytes: &[u8], from: usize, quote: u8, backslash: bool) -> Option<usize> {
+    let mut i = from;
+    while i < bytes.len() {
+        if backslash && bytes[i] == b'\\' {
+            i += 2;
+        } else if bytes[i] == quote {
+            if bytes.get(i + 1) != Some(&quote) {
+                return Some(i);
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -221,11 +221,7 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         provider
             .dependencies
             .iter()
-            .filter(|d| {
-                d.with_role
-                    .as_ref()
-                    .is_none_or(|role| !wiring.roles.contains_key(role))
-            })
+            .filter(|d| needed(project, d.with_role.as_ref()))
             .map(|d| Dependency {
                 name: d.name.clone(),
                 version: d.version.clone(),
@@ -354,11 +350,7 @@ fn wrap_layout(
     let layout = wiring.layout.as_ref()?;
     let (start, end) = layout.children?;
     let text = &layout.text;
-    let q = if text.matches("from \"").count() > text.matches("from '").count() {
-        '"'
-    } else {
-        '\''
-    };
+    let q = quote_of(text);
     let c = &wrap.component;
     let import = match (&wrap.package, &wrap.module) {
         (Some(package), _) => format!("import {{ {c} }} from {q}{package}{q}"),
@@ -410,7 +402,7 @@ fn compose_interceptor(
     let text = &compose.text;
     let nl = newline_of(text);
     let semi = if text.contains(';') { ";" } else { "" };
-    let double = text.matches("from \"").count() > text.matches("from '").count();
+    let double = quote_of(text) == '"';
     let mut name = "appMiddleware".to_string();
     while source::contains_word(text, &name) {
         name.push('_');
@@ -534,6 +526,21 @@ fn compare_integration(project: &Project, manual: &mut Vec<String>) {
     manual.push(text);
 }
 
+/// The quote a source file's imports use: `"` when most do, else `'`.
+fn quote_of(text: &str) -> char {
+    if text.matches("from \"").count() > text.matches("from '").count() {
+        '"'
+    } else {
+        '\''
+    }
+}
+
+/// Whether the tool needs something (a dependency, an env variable) that only its own file
+/// for `role` uses: not when the app fills the role itself.
+fn needed(project: &Project, role: Option<&String>) -> bool {
+    role.is_none_or(|r| !project.wiring.roles.contains_key(r))
+}
+
 /// The line ending a source file uses.
 fn newline_of(text: &str) -> &'static str {
     if text.matches("\r\n").count() * 2 > text.matches('\n').count() {
@@ -595,11 +602,7 @@ fn auth0_edit(project: &Project, artifacts: &mut Vec<Artifact>, manual: &mut Vec
     let helper = project.source_root().join("lib/insforge-auth0");
     let spec = import_specifier(&project.aliases, &a.at.file, &helper);
     // Imports in the file's own quotes.
-    let q = if a.text.matches("from \"").count() > a.text.matches("from '").count() {
-        '"'
-    } else {
-        '\''
-    };
+    let q = quote_of(&a.text);
     let import = format!("import {{ copyInsforgeToken }} from {q}{spec}{q}");
     if let Some(line) = a.hook {
         manual.push(format!(
@@ -735,13 +738,8 @@ fn owner_references(
     if ours.is_none() || !project.wiring.roles.contains_key("auth") {
         return (ours, None);
     }
-    let db = project.wiring.better_auth_database.as_ref();
-    let kind = db.map(|(d, p, _)| (d.as_str(), p.as_deref()));
-    let non_postgres = match kind {
-        Some((_, Some(p))) => !matches!(p, "pg" | "postgres" | "postgresql" | "cockroachdb"),
-        Some(("new Database" | "createPool" | "new MongoClient", None)) => true,
-        _ => false,
-    };
+    let adapter = project.wiring.better_auth_adapter();
+    let non_postgres = adapter == Some(crate::detect::wiring::Adapter::OtherDatabase);
     if non_postgres {
         return (None, Some("Better Auth keeps its users in another database than InsForge's Postgres, so the owned tables cannot reference them: no foreign key (the owner column still holds the Better Auth user id from the token).".into()));
     }
@@ -773,7 +771,11 @@ fn owner_references(
         };
         return (Some(reference), Some(why));
     }
-    let adapter = kind.map_or("its database option", |(d, _)| d);
+    let adapter = project
+        .wiring
+        .better_auth_database
+        .as_ref()
+        .map_or("its database option", |(d, _, _)| d.as_str());
     (None, Some(format!("Where your Better Auth config ({adapter}) keeps its user table cannot be known from the app's code (a Prisma model, an exported Drizzle table, or Kysely's table outside a search_path), so the owned tables get no foreign key: add one by hand if rows should go with their user.")))
 }
 
@@ -854,9 +856,9 @@ fn wired(project: &Project) -> Value {
     };
     // Which tool creates Better Auth's tables: Prisma's and Drizzle's own migrations, or
     // Better Auth's CLI (Kysely) for everything else.
-    let adapter = match w.better_auth_database.as_ref().map(|(d, _, _)| d.as_str()) {
-        Some("prismaAdapter") => "prisma",
-        Some("drizzleAdapter") => "drizzle",
+    let adapter = match w.better_auth_adapter() {
+        Some(crate::detect::wiring::Adapter::Prisma) => "prisma",
+        Some(crate::detect::wiring::Adapter::Drizzle) => "drizzle",
         _ => "kysely",
     };
     // The URL path of each role the app fills with a page of its own (`app/login/page.tsx`
@@ -927,16 +929,11 @@ fn env_entries(project: &Project, answers: &Answers) -> (Vec<Entry>, Vec<Entry>)
     }
     // A variable only the tool's own file for a role reads is left out when the app has its
     // own (its auth client reads its own variable).
-    let wiring = &project.wiring;
     vars.extend(
         provider
             .env
             .iter()
-            .filter(|e| {
-                e.with_role
-                    .as_ref()
-                    .is_none_or(|r| !wiring.roles.contains_key(r))
-            })
+            .filter(|e| needed(project, e.with_role.as_ref()))
             .map(|e| Var {
                 name: &e.name,
                 comment: &e.comment,

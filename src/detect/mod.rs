@@ -82,13 +82,13 @@ fn auth_users(
     wiring: &wiring::Wiring,
     database_url: Option<&str>,
 ) -> Option<UserTable> {
-    let (db, _, at) = wiring.better_auth_database.as_ref()?;
+    let (_, _, at) = wiring.better_auth_database.as_ref()?;
     let users = wiring.better_auth_users.as_ref()?;
-    match db.as_str() {
-        "prismaAdapter" => ["prisma/schema.prisma", "schema.prisma"]
+    match wiring.better_auth_adapter()? {
+        wiring::Adapter::Prisma => ["prisma/schema.prisma", "schema.prisma"]
             .iter()
             .find_map(|f| prisma_user_table(&read_regular(&root.join(f))?, f, &users.model)),
-        "drizzleAdapter" => {
+        wiring::Adapter::Drizzle => {
             let mut found = wiring
                 .drizzle_tables
                 .iter()
@@ -104,9 +104,8 @@ fn auth_users(
                 file: table.at.to_string(),
             })
         }
-        "new Pool" | "new Kysely" => kysely_users(users, database_url, at),
-        d if d.contains("PostgresDialect") => kysely_users(users, database_url, at),
-        _ => None,
+        wiring::Adapter::Kysely => kysely_users(users, database_url, at),
+        wiring::Adapter::OtherDatabase | wiring::Adapter::Unknown => None,
     }
 }
 

@@ -88,6 +88,38 @@ pub struct BetterAuthUsers {
     pub search_path: bool,
 }
 
+/// What the app's Better Auth `database` option is, as far as its user table goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Adapter {
+    Prisma,
+    Drizzle,
+    /// Better Auth's built-in Kysely: a pg `Pool`, a `PostgresDialect`, a Kysely instance.
+    Kysely,
+    /// SQLite, MySQL, MongoDB…: not InsForge's Postgres.
+    OtherDatabase,
+    /// Something the tool does not recognise.
+    Unknown,
+}
+
+impl Wiring {
+    /// The kind of the app's Better Auth `database` option, when it has its own config.
+    pub fn better_auth_adapter(&self) -> Option<Adapter> {
+        let (db, provider, _) = self.better_auth_database.as_ref()?;
+        let postgres = provider
+            .as_deref()
+            .is_none_or(|p| matches!(p, "pg" | "postgres" | "postgresql" | "cockroachdb"));
+        Some(match db.as_str() {
+            _ if !postgres => Adapter::OtherDatabase,
+            "prismaAdapter" => Adapter::Prisma,
+            "drizzleAdapter" => Adapter::Drizzle,
+            "new Pool" | "new Kysely" => Adapter::Kysely,
+            d if d.contains("PostgresDialect") => Adapter::Kysely,
+            "new Database" | "createPool" | "new MongoClient" => Adapter::OtherDatabase,
+            _ => Adapter::Unknown,
+        })
+    }
+}
+
 /// A Drizzle Postgres table the app exports: `export const user = pgTable("user", {…})`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DrizzleTable {

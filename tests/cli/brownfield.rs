@@ -129,16 +129,8 @@ fn better_auth_in_a_nested_folder_is_reused() {
         hook.contains("import { authClient } from '@/lib/auth/auth-client';"),
         "{hook}"
     );
-    let migrations: Vec<String> = std::fs::read_dir(t.path().join("migrations"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(
-        migrations.len(),
-        1,
-        "no better_auth bootstrap: {migrations:?}"
-    );
-    let sql = t.read(&format!("migrations/{}", migrations[0]));
+    // One migration: no better_auth bootstrap with the app's own config.
+    let sql = only_migration(&t);
     // A pg Pool is Better Auth's Kysely adapter: its "user" table, in public (no
     // search_path set).
     assert!(
@@ -496,12 +488,7 @@ fn a_layout_without_the_provider_gets_it_around_children() {
 fn better_auth_on_prisma_references_the_user_table_its_schema_names() {
     let t = app("better-auth-prisma");
     let run = twice(&t);
-    let migrations: Vec<String> = std::fs::read_dir(t.path().join("migrations"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(migrations.len(), 1, "{migrations:?}");
-    let sql = t.read(&format!("migrations/{}", migrations[0]));
+    let sql = only_migration(&t);
     assert!(
         sql.contains("references public.\"user\"(id) on delete cascade"),
         "{sql}"
@@ -572,11 +559,7 @@ fn better_auth_on_sqlite_gets_no_foreign_key_and_hears_why() {
     assert!(run
         .stdout
         .contains("Better Auth keeps its users in another database than InsForge's Postgres"));
-    let migrations: Vec<String> = std::fs::read_dir(t.path().join("migrations"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    let sql = t.read(&format!("migrations/{}", migrations[0]));
+    let sql = only_migration(&t);
     assert!(!sql.contains("references"), "{sql}");
 }
 

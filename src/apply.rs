@@ -432,6 +432,7 @@ mod tests {
             old: old.map(str::to_string),
             new: new.into(),
             reason: None::<Reason>,
+            theirs: None,
         }
     }
 

@@ -25,6 +25,100 @@ pub struct Cli {
 pub enum Command {
     /// Detect the app's auth provider and framework, then add the InsForge integration.
     Init(InitArgs),
+    /// Compare the app with what insforge-integrate would write now, from the saved answers
+    /// (for CI). Exit 0: it matches; 1: drift (shown as a diff, secrets masked); 2: error.
+    Check(CheckArgs),
+    /// Bring the files insforge-integrate wrote up to date after upgrading it: untouched
+    /// files are updated, your edits are merged with the new version, and a changed migration
+    /// becomes a new, later one.
+    Update(UpdateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// The app's folder (the one with package.json and insforge-integrate.toml).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Count files you edited or keep as drift too.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// How to report: for people, as GitHub Actions annotations (plus the human report), or
+    /// as JSON on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// The same as --format json.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Github,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UpdateArgs {
+    /// The app's folder (the one with package.json and insforge-integrate.toml).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// What to do with a file that would change and that insforge-integrate cannot merge: one
+    /// it never wrote, or one where your edits and the new version change the same lines.
+    /// Default: ask on a terminal; otherwise skip files it never wrote and write collisions
+    /// with conflict markers.
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub on_conflict: Option<ConflictPolicy>,
+
+    /// Show what would change and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print the plan as JSON on stdout instead of the summary, diff and next steps.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Accept without asking.
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+impl UpdateArgs {
+    /// The same run as `init` with only the saved answers.
+    pub fn as_init(&self) -> InitArgs {
+        InitArgs {
+            on_conflict: self.on_conflict,
+            dry_run: self.dry_run,
+            json: self.json,
+            yes: self.yes,
+            ..InitArgs::only(&self.path)
+        }
+    }
+}
+
+impl InitArgs {
+    /// No flags: every answer comes from the answers file or detection.
+    pub fn only(path: &std::path::Path) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            provider: None,
+            tables: Vec::new(),
+            existing: false,
+            owner_column: None,
+            insforge_url: None,
+            anon_key: None,
+            jwt_secret_stdin: false,
+            on_conflict: None,
+            dry_run: false,
+            check: false,
+            json: false,
+            yes: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]

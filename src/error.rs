@@ -45,6 +45,18 @@ pub enum Error {
     #[error("{0} file(s) would change (--check)")]
     CheckFailed(usize),
 
+    /// `check` found files that differ from what the tool would write.
+    #[error("{0} file(s) differ from what insforge-integrate writes (listed above)")]
+    Drift(usize),
+
+    /// `update`'s merge of the user's edits and the new version collided in these files.
+    #[error("{}", collisions(*count, paths, *written))]
+    Collisions {
+        count: usize,
+        paths: String,
+        written: bool,
+    },
+
     /// The user said no at a prompt.
     #[error("aborted: nothing was written")]
     Aborted,
@@ -65,6 +77,15 @@ pub enum Error {
         restored: Vec<String>,
         lost: Vec<String>,
     },
+}
+
+fn collisions(count: usize, paths: &str, written: bool) -> String {
+    let what = if written {
+        "were written with conflict markers (<<<<<<< yours, =======, >>>>>>> insforge-integrate)"
+    } else {
+        "would be written with conflict markers"
+    };
+    format!("{count} file(s) where your edits and the new version change the same lines {what}: {paths}\n  resolve each marked block by hand (keep either side, or both), or re-run with --on-conflict skip to keep yours or --on-conflict overwrite to take the new version")
 }
 
 fn write_failed(failed: &str, cause: &str, restored: &[String], lost: &[String]) -> String {
@@ -98,6 +119,8 @@ impl Error {
             Error::ConflictsLeft { .. }
             | Error::ConflictFailed { .. }
             | Error::CheckFailed(_)
+            | Error::Drift(_)
+            | Error::Collisions { .. }
             | Error::Aborted
             | Error::Busy(_)
             | Error::Changed(_)

@@ -28,30 +28,36 @@ pub struct Environment<'a> {
     pub json: Option<&'a mut dyn Write>,
 }
 
-pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()> {
-    let Environment {
-        interactive,
-        paint,
-        now,
-        secrets,
-        prompter,
-        mut json,
-    } = env;
-    let root = args.path.as_path();
-    if !root.is_dir() {
-        return Err(Error::InvalidArgument(format!(
-            "{} is not a folder: pass the folder of your app (the one with package.json)",
-            root.display()
-        ))
-        .into());
-    }
+/// Which command runs the pipeline: `init`, or `update` (which merges the user's edits of the
+/// tool's files with the new render instead of asking about them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Init,
+    Update,
+}
 
-    // A run that may write holds the app's lock from the first read to the last write.
-    let _lock = if args.dry_run || args.check {
-        None
-    } else {
-        Some(apply::lock(root)?)
-    };
+/// Everything the pipeline computed before anything is decided or written.
+pub struct Prepared {
+    pub project: detect::Project,
+    pub answers: Answers,
+    pub rendered: render::Rendered,
+    pub plan: Plan,
+    pub masker: Masker,
+    /// Files the answers file says the user keeps.
+    pub kept: Vec<String>,
+}
+
+/// Detect, resolve, render and plan, printing the detection block and the answers' notes.
+pub fn prepare(
+    args: &InitArgs,
+    secrets: Secrets,
+    interactive: bool,
+    prompter: &mut dyn Prompter,
+    now: Seconds,
+    paint: Paint,
+    out: &mut dyn Write,
+) -> Result<Prepared> {
+    let root = args.path.as_path();
     let project = detect::detect(root)?;
     writeln!(out, "{} {}", paint.bold("Detected in"), root.display())?;
     for (label, value) in project.facts() {
@@ -100,7 +106,7 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
         }
     }
     let rendered = render::render(&project, &answers)?;
-    let mut plan = plan::plan(&rendered.artifacts, &Disk::new(root)?, now)?;
+    let mut plan = plan::plan(&rendered.artifacts, &Disk::new(root)?, now, &project.base.0)?;
     let kept = project
         .saved
         .as_ref()
@@ -108,10 +114,86 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
         .unwrap_or_default();
     mark_kept(&mut plan, &kept, answers.on_conflict);
     plan::settle(&mut plan, &project.aliases)?;
+    crate::base::record(&mut plan, &project.base.0, project.base.1.clone());
     let masker = Masker {
         public_keys: rendered.public_keys.clone(),
         secret_values: rendered.secret_values.clone(),
     };
+    Ok(Prepared {
+        project,
+        answers,
+        rendered,
+        plan,
+        masker,
+        kept,
+    })
+}
+
+/// The folder the command works on, or an error saying what to pass.
+pub fn app_folder(root: &std::path::Path) -> Result<()> {
+    if !root.is_dir() {
+        return Err(Error::InvalidArgument(format!(
+            "{} is not a folder: pass the folder of your app (the one with package.json)",
+            root.display()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()> {
+    run(Mode::Init, args, env, out)
+}
+
+pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()> {
+    let Environment {
+        interactive,
+        paint,
+        now,
+        secrets,
+        prompter,
+        mut json,
+    } = env;
+    let root = args.path.as_path();
+    app_folder(root)?;
+
+    // A run that may write holds the app's lock from the first read to the last write.
+    let _lock = if args.dry_run || args.check {
+        None
+    } else {
+        Some(apply::lock(root)?)
+    };
+    if mode == Mode::Update && !root.join(crate::saved::FILE).exists() {
+        return Err(Error::InvalidArgument(format!(
+            "{} has no {}: `update` re-renders what `init` wrote, so run `insforge-integrate init` first",
+            root.display(),
+            crate::saved::FILE
+        ))
+        .into());
+    }
+    let Prepared {
+        project,
+        answers,
+        rendered,
+        mut plan,
+        masker,
+        kept,
+    } = prepare(args, secrets, interactive, prompter, now, paint, out)?;
+    match mode {
+        Mode::Update => crate::merge::edited(&mut plan, &project.base.0),
+        // Asked for by name: the tool's version of files the user edited comes back.
+        Mode::Init if answers.on_conflict == ConflictPolicy::Overwrite => {
+            for change in plan.changes.iter_mut().filter(|c| {
+                c.kind == Kind::Owned
+                    && c.action == Action::Unchanged
+                    && c.reason == Some(Reason::Edited)
+            }) {
+                change.action = Action::Overwrite;
+            }
+        }
+        Mode::Init => {}
+    }
+    crate::base::record(&mut plan, &project.base.0, project.base.1.clone());
 
     writeln!(out)?;
     preview::summary(out, &plan, paint)?;
@@ -121,9 +203,13 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
     }
     preview::manual(out, &plan, paint)?;
 
+    let command = match mode {
+        Mode::Init => crate::output::Command::Init,
+        Mode::Update => crate::output::Command::Update,
+    };
     let mut emit = |plan: &Plan, written: bool| -> Result<()> {
         if let Some(json) = json.as_mut() {
-            let doc = preview::json(&project, answers.provider, plan, written);
+            let doc = crate::output::run(command, &project, answers.provider, plan, written);
             writeln!(json, "{}", serde_json::to_string_pretty(&doc)?)?;
         }
         Ok(())
@@ -143,7 +229,8 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
     }
     if args.dry_run {
         writeln!(out, "\n{} nothing was written.", paint.bold("Dry run:"))?;
-        return emit(&plan, false);
+        emit(&plan, false)?;
+        return collisions(&plan, false);
     }
     // Temp files a killed run left behind go, whatever this run writes.
     apply::sweep(root, &plan);
@@ -152,11 +239,16 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
         return emit(&plan, false);
     }
 
-    let to_decide = interactive && plan.changes.iter().any(|c| c.action == Action::Conflict);
+    let to_decide = interactive
+        && plan
+            .changes
+            .iter()
+            .any(|c| c.action == Action::Conflict || c.reason == Some(Reason::Collision));
     decide_conflicts(&mut plan, &answers, &masker, paint, prompter, out)?;
     let notes = plan.notes.len();
     plan::settle(&mut plan, &project.aliases)?;
     record_kept(&mut plan, &kept, &answers);
+    crate::base::record(&mut plan, &project.base.0, project.base.1.clone());
     // What the choices made of the plan, before it is confirmed: a file kept can keep others
     // from being written.
     if to_decide {
@@ -185,6 +277,7 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
     }
     preview::report(out, &plan, &answers, &rendered, &project, paint)?;
     emit(&plan, writes)?;
+    collisions(&plan, writes)?;
 
     let skipped: Vec<String> = plan
         .changes
@@ -200,6 +293,25 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
         .into());
     }
     Ok(())
+}
+
+/// Files `update` wrote (or would write) with conflict markers: listed, exit 1.
+fn collisions(plan: &Plan, written: bool) -> Result<()> {
+    let paths: Vec<String> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action.writes() && c.reason == Some(Reason::Collision))
+        .map(|c| c.display_path())
+        .collect();
+    if paths.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Collisions {
+        count: paths.len(),
+        paths: paths.join(", "),
+        written,
+    }
+    .into())
 }
 
 /// Files an earlier run was told to keep are the user's: not conflicts, unless this run says
@@ -259,7 +371,14 @@ fn decide_conflicts(
     prompter: &mut dyn Prompter,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let conflicts: Vec<String> = plan.conflicts().map(|c| c.display_path()).collect();
+    let collides =
+        |c: &crate::plan::Change| c.action.writes() && c.reason == Some(Reason::Collision);
+    let conflicts: Vec<String> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::Conflict || collides(c))
+        .map(|c| c.display_path())
+        .collect();
     if conflicts.is_empty() {
         return Ok(());
     }
@@ -269,6 +388,47 @@ fn decide_conflicts(
             paths: conflicts.join(", "),
         }
         .into());
+    }
+    // `update`'s collisions: by default (no flag, no terminal) they are written with markers.
+    for change in plan.changes.iter_mut().filter(|c| collides(c)) {
+        let choice = match answers.on_conflict {
+            _ if answers.on_conflict_defaulted => 0,
+            ConflictPolicy::Overwrite => 2,
+            ConflictPolicy::Skip | ConflictPolicy::Fail => 1,
+            ConflictPolicy::Ask => loop {
+                let prompt = format!(
+                    "{}: your edits and the new version change the same lines. What now?",
+                    change.display_path()
+                );
+                let q = Question {
+                    prompt: &prompt,
+                    what: "what to do with a colliding merge",
+                    flag: "--on-conflict",
+                };
+                let items = [
+                    "write it with conflict markers (resolve them by hand)",
+                    "keep mine (skip the new version)",
+                    "take the new version (drops my edits)",
+                    "show the diff",
+                    "abort (write nothing)",
+                ]
+                .map(String::from);
+                match prompter.select(q, &items, 0)? {
+                    3 => preview::file_diff(out, change, masker, paint)?,
+                    4 => return Err(Error::Aborted.into()),
+                    n => break n,
+                }
+            },
+        };
+        match choice {
+            0 => {}
+            1 => change.action = Action::Skip,
+            _ => {
+                change.new = change.theirs.take().unwrap_or_default();
+                change.action = Action::Overwrite;
+                change.reason = Some(Reason::Edited);
+            }
+        }
     }
     for change in plan
         .changes

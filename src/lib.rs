@@ -5,6 +5,8 @@
 //! happen only through [`prompt::Prompter`].
 
 pub mod apply;
+pub mod base;
+pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod detect;
@@ -13,6 +15,8 @@ pub mod error;
 pub mod gitignore;
 pub mod guard;
 pub mod init;
+pub mod merge;
+pub mod output;
 pub mod paths;
 pub mod pkgjson;
 pub mod plan;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::base::Base;
 use crate::clock::{self, Seconds};
 use crate::dotenv;
 use crate::error::Error;
@@ -188,6 +189,8 @@ pub enum Kind {
     Answers,
     /// Insertions into one of the app's own source files.
     Edit,
+    /// The base store (`insforge-integrate.base.toml`).
+    Base,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,8 +200,31 @@ pub struct Change {
     pub kind: Kind,
     pub old: Option<String>,
     pub new: String,
-    /// Why a conflict is one.
+    /// Why a conflict is one (or, for an owned file left as it is, that the user edited it).
     pub reason: Option<Reason>,
+    /// The tool's render, when `new` is something else (a three-way merge of it with the
+    /// user's edits): the base the next merge starts from.
+    pub theirs: Option<String>,
+}
+
+impl Change {
+    pub fn new(
+        path: impl Into<PathBuf>,
+        action: Action,
+        kind: Kind,
+        old: Option<String>,
+        new: String,
+    ) -> Self {
+        Self {
+            reason: (action == Action::Conflict).then_some(Reason::Differs),
+            path: path.into(),
+            action,
+            kind,
+            old,
+            new,
+            theirs: None,
+        }
+    }
 }
 
 /// Why an existing file is a conflict.
@@ -212,6 +238,11 @@ pub enum Reason {
     Kept,
     /// It imports names from a file the user keeps, which does not export them.
     Missing,
+    /// The user edited it after the tool wrote it (it differs from the base store).
+    Edited,
+    /// `update` merged the user's edits with the new render, and they collide: the file
+    /// holds conflict markers.
+    Collision,
 }
 
 /// An interceptor the tool may not create, with what the user should merge into theirs.
@@ -254,7 +285,10 @@ impl Plan {
 
 pub const MIGRATIONS_DIR: &str = "migrations";
 
-pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds) -> Result<Plan> {
+/// The plan for these artifacts over `files`. `base` is what the tool last wrote to the files
+/// it owns: an owned file still holding that is the tool's to update; one that differs from it
+/// was edited by the user (a conflict, [`Reason::Edited`]).
+pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds, base: &Base) -> Result<Plan> {
     let mut plan = Plan::default();
     let mut migrations = Migrations::scan(files, now)?;
     let mut migration_artifacts: Vec<&Artifact> = artifacts
@@ -270,17 +304,15 @@ pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds) -> Result<P
         match artifact {
             Artifact::File { path, content } => {
                 let old = files.read(path)?;
-                let action = match &old {
-                    None => Action::Create,
-                    Some(old) if same_text(old, content) => Action::Unchanged,
-                    Some(_) => Action::Conflict,
-                };
-                plan.push(path, action, Kind::Owned, old, content.clone());
+                plan.push_owned(path, old, content, base);
             }
             Artifact::Interceptor { path, content } => {
                 let old = files.read(path)?;
-                if old.as_deref().is_some_and(|old| same_text(old, content)) {
-                    plan.push(path, Action::Unchanged, Kind::Owned, old, content.clone());
+                if old.as_deref().is_some_and(|old| same_text(old, content))
+                    || (old.is_some() && base.get(&slash(path)).is_some())
+                {
+                    // The tool's own interceptor (the app had none before).
+                    plan.push_owned(path, old, content, base);
                     continue;
                 }
                 let existing = existing_interceptors(files)?;
@@ -347,13 +379,17 @@ pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds) -> Result<P
     }
     for artifact in migration_artifacts {
         if let Artifact::Migration { name, content, .. } = artifact {
-            let (path, old) = migrations.place(files, name, content)?;
+            let (path, old) = migrations.place(files, name, content, base)?;
+            let edited = old.as_deref().is_some_and(|old| !same_text(old, content));
             let action = if old.is_some() {
                 Action::Unchanged
             } else {
                 Action::Create
             };
             plan.push(&path, action, Kind::Migration, old, content.clone());
+            if edited {
+                plan.changes.last_mut().expect("just pushed").reason = Some(Reason::Edited);
+            }
         }
     }
     for change in &mut plan.changes {
@@ -369,14 +405,32 @@ pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds) -> Result<P
 
 impl Plan {
     fn push(&mut self, path: &Path, action: Action, kind: Kind, old: Option<String>, new: String) {
-        self.changes.push(Change {
-            reason: (action == Action::Conflict).then_some(Reason::Differs),
-            path: path.to_path_buf(),
-            action,
-            kind,
-            old,
-            new,
-        });
+        self.changes.push(Change::new(path, action, kind, old, new));
+    }
+
+    /// A file the tool owns whole: created, unchanged, updated when it still holds what the
+    /// tool last wrote there, else a conflict (edited by the user, or never the tool's).
+    fn push_owned(&mut self, path: &Path, old: Option<String>, content: &str, base: &Base) {
+        let recorded = base.get(&slash(path));
+        let action = match &old {
+            None => Action::Create,
+            Some(old) if same_text(old, content) => Action::Unchanged,
+            Some(old) if recorded.is_some_and(|b| same_text(old, b)) => Action::Update,
+            // Edited by the user, and the tool has nothing new for it: theirs as it is.
+            Some(_) if recorded.is_some_and(|b| same_text(content, b)) => Action::Unchanged,
+            Some(_) => Action::Conflict,
+        };
+        let edited = recorded.is_some() && matches!(action, Action::Unchanged | Action::Conflict);
+        self.push(path, action, Kind::Owned, old, content.to_string());
+        let change = self.changes.last_mut().expect("just pushed");
+        if edited
+            && change
+                .old
+                .as_deref()
+                .is_some_and(|o| !same_text(o, content))
+        {
+            change.reason = Some(Reason::Edited);
+        }
     }
 
     /// A merged file: create, update or unchanged, never a conflict.
@@ -499,17 +553,23 @@ impl Migrations {
     }
 
     /// The path for migration `name` with `content`, and its current text when the newest
-    /// migration of that name already holds exactly this content.
+    /// migration of that name already holds this content, or held it when the tool wrote it
+    /// (`base`; the user edited it since). A migration already written is never edited: any
+    /// other content goes to a new, later one.
     fn place(
         &mut self,
         files: &dyn Files,
         name: &str,
         content: &str,
+        base: &Base,
     ) -> Result<(PathBuf, Option<String>)> {
         if let Some((_, _, file)) = self.existing.iter().rev().find(|(_, n, _)| n == name) {
             let path = Path::new(MIGRATIONS_DIR).join(file);
             if let Some(old) = files.read(&path)? {
-                if same_text(&old, content) {
+                let written = base
+                    .get(&slash(&path))
+                    .is_some_and(|b| same_text(b, content));
+                if same_text(&old, content) || written {
                     return Ok((path, Some(old)));
                 }
             }
@@ -764,7 +824,7 @@ mod tests {
                 content: "a\n".into(),
             })
             .collect();
-        let plan = plan(&artifacts, &files, NOW).unwrap();
+        let plan = plan(&artifacts, &files, NOW, &Base::default()).unwrap();
         let actions: Vec<Action> = plan.changes.iter().map(|c| c.action).collect();
         assert_eq!(
             actions,
@@ -783,17 +843,30 @@ mod tests {
             path: "proxy.ts".into(),
             content: "x\n".into(),
         };
-        let p = plan(std::slice::from_ref(&wanted), &memory(&[]), NOW).unwrap();
+        let p = plan(
+            std::slice::from_ref(&wanted),
+            &memory(&[]),
+            NOW,
+            &Base::default(),
+        )
+        .unwrap();
         assert_eq!(p.changes[0].action, Action::Create);
         let p = plan(
             std::slice::from_ref(&wanted),
             &memory(&[("src/middleware.ts", "m")]),
             NOW,
+            &Base::default(),
         )
         .unwrap();
         assert!(p.changes.is_empty());
         assert_eq!(p.manual[0].existing, [PathBuf::from("src/middleware.ts")]);
-        let p = plan(&[wanted], &memory(&[("proxy.ts", "x\n")]), NOW).unwrap();
+        let p = plan(
+            &[wanted],
+            &memory(&[("proxy.ts", "x\n")]),
+            NOW,
+            &Base::default(),
+        )
+        .unwrap();
         assert_eq!(p.changes[0].action, Action::Unchanged);
         assert!(p.manual.is_empty());
     }
@@ -804,14 +877,26 @@ mod tests {
             ("migrations/20261128111826_clerk-insforge-rls.sql", "old\n"),
             ("migrations/20261201000000_other.sql", "x"),
         ]);
-        let p = plan(&[migration("clerk-insforge-rls", "new\n", 0)], &files, NOW).unwrap();
+        let p = plan(
+            &[migration("clerk-insforge-rls", "new\n", 0)],
+            &files,
+            NOW,
+            &Base::default(),
+        )
+        .unwrap();
         assert_eq!(
             p.changes[0].path,
             PathBuf::from("migrations/20261201000001_clerk-insforge-rls.sql")
         );
         assert_eq!(p.changes[0].action, Action::Create);
 
-        let p = plan(&[migration("clerk-insforge-rls", "old\n", 0)], &files, NOW).unwrap();
+        let p = plan(
+            &[migration("clerk-insforge-rls", "old\n", 0)],
+            &files,
+            NOW,
+            &Base::default(),
+        )
+        .unwrap();
         assert_eq!(p.changes[0].action, Action::Unchanged);
         assert_eq!(
             p.changes[0].path,
@@ -825,6 +910,7 @@ mod tests {
             &[migration("rls", "b", 1), migration("schema", "a", 0)],
             &memory(&[]),
             NOW,
+            &Base::default(),
         )
         .unwrap();
         let paths: Vec<String> = p.changes.iter().map(Change::display_path).collect();

@@ -102,7 +102,15 @@ pub fn summary(out: &mut dyn Write, plan: &Plan, paint: Paint) -> io::Result<()>
             (Action::Conflict, Some(Reason::ReadOnly)) => {
                 "  (read-only: never replaced unless you say so)"
             }
+            (Action::Conflict, Some(Reason::Edited)) => {
+                "  (edited since insforge-integrate wrote it)"
+            }
             (Action::Conflict, _) => "  (exists and differs from what would be written)",
+            (Action::Unchanged, Some(Reason::Edited)) => "  (edited by you; left as it is)",
+            (Action::Update, Some(Reason::Edited)) => "  (your edits merged with the new version)",
+            (Action::Update, Some(Reason::Collision)) => {
+                "  (your edits collide with the new version: conflict markers)"
+            }
             (Action::Skip, Some(Reason::Kept)) => "  (kept: yours)",
             (Action::Skip, Some(Reason::Missing)) => {
                 "  (not written: a file you keep lacks what it imports)"
@@ -140,6 +148,10 @@ pub fn summary(out: &mut dyn Write, plan: &Plan, paint: Paint) -> io::Result<()>
 /// Unified diffs of every change that writes or conflicts.
 pub fn diff(out: &mut dyn Write, plan: &Plan, masker: &Masker, paint: Paint) -> io::Result<()> {
     for change in &plan.changes {
+        if change.kind == Kind::Base {
+            // Its content is the other files' content: the diff would show them twice.
+            continue;
+        }
         if change.action.writes() || change.action == Action::Conflict {
             file_diff(out, change, masker, paint)?;
         }
@@ -213,52 +225,6 @@ fn hunk_range(start: usize, len: usize) -> String {
         1 => format!("{}", start + 1),
         _ => format!("{},{len}", start + 1),
     }
-}
-
-/// The plan as data, for `--json`: what was detected, and per file its path, action and kind.
-/// Contents are left out, so no secret can appear.
-pub fn json(
-    project: &crate::detect::Project,
-    provider: &crate::provider::Provider,
-    plan: &Plan,
-    written: bool,
-) -> serde_json::Value {
-    let detected: serde_json::Map<String, serde_json::Value> = project
-        .facts()
-        .into_iter()
-        .map(|(label, value)| (label, value.into()))
-        .collect();
-    let changes: Vec<serde_json::Value> = plan
-        .changes
-        .iter()
-        .map(|c| {
-            serde_json::json!({
-                "path": c.display_path(),
-                "action": c.action.label(),
-                "kind": format!("{:?}", c.kind).to_lowercase(),
-            })
-        })
-        .collect();
-    let manual: Vec<serde_json::Value> = plan
-        .manual
-        .iter()
-        .map(|m| {
-            serde_json::json!({
-                "existing": m.existing.iter().map(|p| crate::paths::slash(p)).collect::<Vec<_>>(),
-                "wanted": crate::paths::slash(&m.wanted),
-            })
-        })
-        .collect();
-    serde_json::json!({
-        "provider": provider.id,
-        "detected": detected,
-        "changes": changes,
-        "manual": manual,
-        "dependencies_added": plan.added_dependencies.iter().map(|d| &d.name).collect::<Vec<_>>(),
-        "written": written,
-        "wiring": &project.wiring,
-        "existing_policies": &project.existing_policies,
-    })
 }
 
 /// The code to merge into an existing interceptor.
@@ -455,6 +421,7 @@ mod tests {
             old: old.map(str::to_string),
             new: new.to_string(),
             reason: None,
+            theirs: None,
         }
     }
 

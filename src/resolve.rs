@@ -524,6 +524,7 @@ mod tests {
             all.extend_from_slice(argv);
             match crate::cli::Cli::try_parse_from(all).unwrap().command {
                 crate::cli::Command::Init(args) => args,
+                other => panic!("{other:?}"),
             }
         };
         let saved = crate::saved::parse(

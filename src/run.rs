@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Parser;
 
-use crate::cli::{Cli, ColorChoice, Command};
+use crate::cli::{Cli, ColorChoice, Command, Format};
 use crate::preview::Paint;
-use crate::{clock, error, init, prompt, resolve};
+use crate::{check, clock, error, init, prompt, resolve};
 
 /// Parse `args`, run the command, print an error once, and return the exit code.
 pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
@@ -39,9 +39,15 @@ pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     console::set_colors_enabled(color);
     console::set_colors_enabled_stderr(err_color);
+    let checking = matches!(cli.command, Command::Check(_));
     match run(cli.command, Paint { color }) {
         Ok(()) => ExitCode::from(error::EXIT_OK),
         Err(e) => {
+            // `check` exits 1 on drift only: every other failure is an error (2).
+            let code = match error::exit_code_of(&e) {
+                _ if checking && !is_drift(&e) => error::EXIT_USAGE,
+                code => code,
+            };
             let paint = Paint { color: err_color };
             let _ = writeln!(
                 std::io::stderr(),
@@ -49,9 +55,18 @@ pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 paint.red("error:"),
                 format_error(&e)
             );
-            ExitCode::from(error::exit_code_of(&e))
+            ExitCode::from(code)
         }
     }
+}
+
+fn is_drift(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<error::Error>(),
+            Some(error::Error::Drift(_))
+        )
+    })
 }
 
 /// The error and its causes, one line.
@@ -63,73 +78,80 @@ fn format_error(e: &anyhow::Error) -> String {
 }
 
 fn run(command: Command, paint: Paint) -> Result<()> {
+    let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
+    let (yes, json, stdin_secret) = match &command {
+        Command::Init(a) => (a.yes, a.json, a.jwt_secret_stdin),
+        Command::Update(a) => (a.yes, a.json, false),
+        Command::Check(a) => (true, a.json || a.format == Format::Json, false),
+    };
+    let interactive = terminal && !ci && !yes;
+    let secrets = resolve::Secrets {
+        jwt_secret_stdin: if stdin_secret {
+            Some(secret_from_stdin()?)
+        } else {
+            None
+        },
+        jwt_secret_env: secret_from_env()?,
+    };
+    let mut terminal_prompter = prompt::Terminal::new();
+    let mut silent = prompt::Silent;
+    let prompter: &mut dyn prompt::Prompter = if interactive {
+        &mut terminal_prompter
+    } else {
+        &mut silent
+    };
+    let mut stdout = ClosedPipeIsFine::new(std::io::stdout().lock());
+    let mut sink = std::io::sink();
+    let (json_out, out): (Option<&mut dyn Write>, &mut dyn Write) = if json {
+        (Some(&mut stdout), &mut sink)
+    } else {
+        (None, &mut stdout)
+    };
+    let env = init::Environment {
+        json: json_out,
+        interactive,
+        paint,
+        now: clock::now()?,
+        secrets,
+        prompter,
+    };
     match command {
-        Command::Init(args) => {
-            let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-            let ci =
-                std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
-            let interactive = terminal && !ci && !args.yes;
-            let jwt_secret_stdin = if args.jwt_secret_stdin {
-                // At most 64 KiB: a secret is a line, not a file.
-                let mut bytes = Vec::new();
-                std::io::stdin()
-                    .take(64 << 10)
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| {
-                        error::Error::InvalidArgument(format!(
-                            "--jwt-secret-stdin: standard input cannot be read ({e}): pipe the secret in, e.g. `npx -y @insforge/cli secrets get JWT_SECRET --json | jq -r .value | insforge-integrate init --jwt-secret-stdin`"
-                        ))
-                    })?;
-                let text = String::from_utf8(bytes).map_err(|_| {
-                    error::Error::InvalidArgument(
-                        "--jwt-secret-stdin: the secret on standard input is not UTF-8 text (nothing of it is shown)".into(),
-                    )
-                })?;
-                Some(text.trim_end_matches(['\n', '\r']).to_string())
-            } else {
-                None
-            };
-            let jwt_secret_env = match std::env::var(resolve::JWT_SECRET_VAR) {
-                Ok(s) => Some(s).filter(|s| !s.is_empty()),
-                Err(std::env::VarError::NotPresent) => None,
-                Err(std::env::VarError::NotUnicode(_)) => {
-                    return Err(error::Error::InvalidArgument(format!(
-                        "{} is not UTF-8 text (nothing of it is shown): set it to the secret `npx -y @insforge/cli secrets get JWT_SECRET` prints",
-                        resolve::JWT_SECRET_VAR
-                    ))
-                    .into())
-                }
-            };
-            let secrets = resolve::Secrets {
-                jwt_secret_stdin,
-                jwt_secret_env,
-            };
-            let mut terminal_prompter = prompt::Terminal::new();
-            let mut silent = prompt::Silent;
-            let prompter: &mut dyn prompt::Prompter = if interactive {
-                &mut terminal_prompter
-            } else {
-                &mut silent
-            };
-            let env = init::Environment {
-                json: None,
-                interactive,
-                paint,
-                now: clock::now()?,
-                secrets,
-                prompter,
-            };
-            let mut stdout = ClosedPipeIsFine::new(std::io::stdout().lock());
-            if args.json {
-                let env = init::Environment {
-                    json: Some(&mut stdout),
-                    ..env
-                };
-                init::init(&args, env, &mut std::io::sink())
-            } else {
-                init::init(&args, env, &mut stdout)
-            }
-        }
+        Command::Init(args) => init::init(&args, env, out),
+        Command::Update(args) => init::run(init::Mode::Update, &args.as_init(), env, out),
+        Command::Check(args) => check::check(&args, env, out),
+    }
+}
+
+/// The JWT secret piped in (`--jwt-secret-stdin`): at most 64 KiB, one line.
+fn secret_from_stdin() -> Result<String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(64 << 10)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            error::Error::InvalidArgument(format!(
+                "--jwt-secret-stdin: standard input cannot be read ({e}): pipe the secret in, e.g. `npx -y @insforge/cli secrets get JWT_SECRET --json | jq -r .value | insforge-integrate init --jwt-secret-stdin`"
+            ))
+        })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        error::Error::InvalidArgument(
+            "--jwt-secret-stdin: the secret on standard input is not UTF-8 text (nothing of it is shown)".into(),
+        )
+    })?;
+    Ok(text.trim_end_matches(['\n', '\r']).to_string())
+}
+
+/// The JWT secret from the environment, when set.
+fn secret_from_env() -> Result<Option<String>> {
+    match std::env::var(resolve::JWT_SECRET_VAR) {
+        Ok(s) => Ok(Some(s).filter(|s| !s.is_empty())),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(error::Error::InvalidArgument(format!(
+            "{} is not UTF-8 text (nothing of it is shown): set it to the secret `npx -y @insforge/cli secrets get JWT_SECRET` prints",
+            resolve::JWT_SECRET_VAR
+        ))
+        .into()),
     }
 }
 

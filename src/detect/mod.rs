@@ -52,6 +52,9 @@ pub struct Project {
     pub url_var: Option<Fact<&'static str>>,
     /// The answers saved by an earlier run (`insforge-integrate.toml`).
     pub saved: Option<crate::saved::Saved>,
+    /// What the tool last wrote to the files it owns (`insforge-integrate.base.toml`), with
+    /// the store's text.
+    pub base: (crate::base::Base, Option<String>),
     /// The app's existing auth wiring, from its parsed source.
     pub wiring: wiring::Wiring,
     /// The `.env*` files at the root.
@@ -65,7 +68,7 @@ pub struct Project {
 }
 
 /// The table and column user ids live in, from the app's own schema.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct UserTable {
     pub schema: String,
     pub table: String,
@@ -517,7 +520,17 @@ pub fn detect(root: &Path) -> Result<Project> {
         .collect();
 
     // One pass over the app's code: its wiring, and which URL variable name it uses.
-    let scan = source::scan(root, &URL_VARS);
+    let base = match read_config(root, crate::base::FILE)? {
+        Some(text) => (crate::base::Base::parse(&text)?, Some(text)),
+        None => Default::default(),
+    };
+    let mut scan = source::scan(root, &URL_VARS);
+    // A file the base store records is the tool's own, header comment or not.
+    for m in &mut scan.modules {
+        if base.0.get(&crate::paths::slash(&m.path)).is_some() {
+            m.generated = true;
+        }
+    }
     let texts = |p: &Path| read_regular(&root.join(p));
     let wiring = wiring::recognise(&scan.modules, &texts, scan.files_read);
     let url_var = URL_VARS
@@ -545,6 +558,7 @@ pub fn detect(root: &Path) -> Result<Project> {
         saved: read_config(root, crate::saved::FILE)?
             .map(|text| crate::saved::parse(&text))
             .transpose()?,
+        base,
         url_var,
         root: root.to_path_buf(),
         package_json,

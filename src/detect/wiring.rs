@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::source::{Call, Leaf, Module, ObjectArg};
 
 /// Where something was found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Located {
     pub file: PathBuf,
     pub line: u32,
@@ -24,7 +24,7 @@ impl std::fmt::Display for Located {
 }
 
 /// A role the app fills itself (see `provides` in `provider.toml`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AppBinding {
     pub at: Located,
     /// How the module exports it: `Some(name)`, or None for the default export. Roles that
@@ -35,7 +35,7 @@ pub struct AppBinding {
 }
 
 /// The app's `new Auth0Client(…)`, with what an edit of it needs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Auth0Instance {
     pub at: Located,
     /// The module's text, as the edit is computed from it.
@@ -52,7 +52,7 @@ pub struct Auth0Instance {
 }
 
 /// The interceptor (`middleware.ts` / `proxy.ts`) and what it does.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Interceptor {
     pub file: PathBuf,
     /// The provider middleware it calls, with its line: `clerkMiddleware`.
@@ -78,7 +78,7 @@ pub struct Compose {
 
 /// How the app's Better Auth finds its user table: the model key (`user`, `users` with
 /// `usePlural`, or `user.modelName`) and, for Drizzle, the schema export it maps to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct BetterAuthUsers {
     pub model: String,
     /// The Drizzle table export the adapter's `schema` maps the model to (the model key
@@ -121,7 +121,7 @@ impl Wiring {
 }
 
 /// A Drizzle Postgres table the app exports: `export const user = pgTable("user", {…})`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DrizzleTable {
     pub export: String,
     pub schema: String,
@@ -132,7 +132,7 @@ pub struct DrizzleTable {
 }
 
 /// A module that creates an InsForge client with a provider token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct InsforgeClient {
     pub at: Located,
     /// How the token is handed over: `accessToken`, `edgeFunctionToken`, `setAccessToken`.
@@ -147,7 +147,7 @@ pub struct InsforgeClient {
 }
 
 /// The root layout, as an edit that wraps `{children}` needs it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Layout {
     pub file: PathBuf,
     #[serde(skip)]
@@ -162,7 +162,7 @@ pub struct Layout {
     pub key: (u8, u8),
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Wiring {
     /// The root layout (app/layout.tsx or src/app/layout.tsx), when it parses.
     pub layout: Option<Layout>,

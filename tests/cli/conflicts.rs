@@ -9,9 +9,15 @@ fn installed(fixture: &str) -> Test {
     t
 }
 
+/// The app after `init`, without the base store: its files count as never written by the
+/// tool (an app set up before the store existed, or a file the user put there).
+fn installed_without_base(fixture: &str) -> Test {
+    installed(fixture).remove("insforge-integrate.base.toml")
+}
+
 #[test]
-fn an_edited_file_is_skipped_by_default_and_reported() {
-    let t = installed("clerk")
+fn a_differing_file_the_tool_never_wrote_is_skipped_by_default_and_reported() {
+    let t = installed_without_base("clerk")
         .file("lib/insforge.ts", "// mine\n")
         .remove(".env.example");
     let run = t.run().code(1);
@@ -39,7 +45,7 @@ fn an_edited_file_is_skipped_by_default_and_reported() {
 
 #[test]
 fn explicit_skip_exits_zero() {
-    let t = installed("clerk").file("lib/insforge.ts", "// mine\n");
+    let t = installed_without_base("clerk").file("lib/insforge.ts", "// mine\n");
     t.run_with(&["--yes".into(), "--on-conflict".into(), "skip".into()])
         .success();
     assert_eq!(t.read("lib/insforge.ts"), "// mine\n");
@@ -47,7 +53,7 @@ fn explicit_skip_exits_zero() {
 
 #[test]
 fn fail_writes_nothing() {
-    let t = installed("clerk")
+    let t = installed_without_base("clerk")
         .file("lib/insforge.ts", "// mine\n")
         .remove(".env.example");
     let before = t.tree();
@@ -198,9 +204,7 @@ fn package_json_with_bom_crlf_and_tabs_keeps_its_shape() {
 
 #[test]
 fn a_file_the_user_keeps_stays_theirs_on_later_runs() {
-    let t = Test::fixture("clerk").args(["--yes", "--table", "todos"]);
-    t.run().success();
-    let t = t.file("lib/insforge.ts", "// my own client\n");
+    let t = installed_without_base("clerk").file("lib/insforge.ts", "// my own client\n");
     // The default policy in a script skips, says so, exits 1, and remembers nothing.
     t.run().code(1);
     assert!(!t.read("insforge-integrate.toml").contains("kept"));

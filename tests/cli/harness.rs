@@ -150,14 +150,19 @@ impl Test {
     }
 
     pub fn run_with(&self, args: &[String]) -> Run {
+        self.command("init", args)
+    }
+
+    /// Run `insforge-integrate <command> <dir> <args>` (`check`, `update`).
+    pub fn command<S: AsRef<str>>(&self, command: &str, args: &[S]) -> Run {
         let mut cmd = Command::cargo_bin("insforge-integrate").unwrap();
         cmd.env_clear()
             .env("HOME", self.dir.path())
             .env("NO_COLOR", "1")
             .env("SOURCE_DATE_EPOCH", EPOCH)
-            .arg("init")
+            .arg(command)
             .arg(self.dir.path())
-            .args(args);
+            .args(args.iter().map(AsRef::as_ref));
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
@@ -193,6 +198,30 @@ impl Test {
                     .is_some_and(|n| n.to_string_lossy().starts_with(".insforge-integrate-"))
             })
             .collect()
+    }
+
+    /// Output with the app's temp folder shown as `<app>`, for snapshots.
+    pub fn normalize(&self, text: &str) -> String {
+        text.replace(&self.dir.path().display().to_string(), "<app>")
+    }
+
+    /// Pretend an earlier release of the tool wrote `path`: in the base store (and, with
+    /// `in_file`, in the file too) `from` becomes `to`, as if the template had said that.
+    pub fn older_release_wrote(&self, path: &str, from: &str, to: &str, in_file: bool) {
+        use insforge_integrate::base::{Base, FILE};
+        let mut base = Base::parse(&self.read(FILE)).unwrap();
+        let text = base
+            .files
+            .get_mut(path)
+            .unwrap_or_else(|| panic!("{path} is not recorded"));
+        assert!(text.contains(from), "{path} lacks {from:?}");
+        *text = text.replacen(from, to, 1);
+        fs::write(self.dir.path().join(FILE), base.render()).unwrap();
+        if in_file {
+            let now = self.read(path);
+            assert!(now.contains(from), "{path} lacks {from:?}");
+            fs::write(self.dir.path().join(path), now.replacen(from, to, 1)).unwrap();
+        }
     }
 
     pub fn read(&self, path: &str) -> String {

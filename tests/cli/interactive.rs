@@ -73,7 +73,9 @@ fn asks_what_it_cannot_detect_then_confirms() {
 fn conflict_prompt_shows_the_diff_then_keeps_the_users_file() {
     let t = Test::fixture("clerk").args(["--yes", "--table", "todos"]);
     t.run().success();
+    // Without the base store, the file counts as one the tool never wrote: a conflict.
     let t = t
+        .remove("insforge-integrate.base.toml")
         .file("lib/insforge.ts", "// my own client\n")
         .remove(".env.example");
     let mut p = spawn(&t);

@@ -13,3 +13,4 @@ mod interactive;
 mod kill;
 mod providers;
 mod safety;
+mod update;

@@ -43,11 +43,12 @@ fn full_cycle(fixture: &str) -> Test {
         run.stdout
     );
     let after = test.tree();
-    insta::assert_snapshot!(format!("{fixture}_files"), changed_files(&before, &after));
-    insta::assert_snapshot!(
-        format!("{fixture}_next_steps"),
-        run.stdout.split("\nNext steps").nth(1).unwrap_or_default()
-    );
+    // The base store repeats the owned files (tests/cli/update.rs checks it records them).
+    let mut files = after.clone();
+    files.remove(std::path::Path::new(insforge_integrate::base::FILE));
+    insta::assert_snapshot!(format!("{fixture}_files"), changed_files(&before, &files));
+    // The whole output: detection block, plan, diff, next steps, and stderr.
+    insta::assert_snapshot!(format!("{fixture}_run"), whole(&test, &run));
 
     test.run()
         .success()
@@ -56,7 +57,32 @@ fn full_cycle(fixture: &str) -> Test {
     dry_args.pop();
     dry_args.push("--check".into());
     test.run_with(&dry_args).success();
+
+    // `check` after an upgrade whose template changed one line of the client utility: the
+    // whole report and its error, then `update`'s, then a clean check.
+    let lib = ["lib/insforge.ts", "src/lib/insforge.ts"]
+        .into_iter()
+        .find(|p| test.exists(p))
+        .unwrap();
+    let text = test.read(lib);
+    let line = text.lines().find(|l| l.starts_with("// ")).unwrap();
+    test.older_release_wrote(lib, line, "// (an older release's comment)", true);
+    let check = test.command::<&str>("check", &[]).code(1).lacks(SECRET);
+    insta::assert_snapshot!(format!("{fixture}_check_drift"), whole(&test, &check));
+    let update = test.command("update", &["--yes"]).success().lacks(SECRET);
+    insta::assert_snapshot!(format!("{fixture}_update"), whole(&test, &update));
+    assert_eq!(test.read(lib), text);
+    test.command::<&str>("check", &[]).success();
+    assert_eq!(test.tree(), after, "update did not restore what init wrote");
     test
+}
+
+/// A run's stdout and stderr, the app's folder shown as `<app>`.
+fn whole(t: &Test, run: &crate::harness::Run) -> String {
+    t.normalize(&format!(
+        "{}\n--- stderr (exit {})\n{}",
+        run.stdout, run.code, run.stderr
+    ))
 }
 
 #[test]

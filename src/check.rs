@@ -1,0 +1,374 @@
+//! `check`: render with the saved answers, compare with the app, write nothing. Each file
+//! gets a [`Status`]; drift (outdated, missing, incomplete, conflicting files) exits 1 with
+//! the diff, secrets masked. Files the user edited after the tool wrote them, and files the
+//! user keeps, are reported as such and fail only `--strict`. Any error exits 2.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::cli::{CheckArgs, Format, InitArgs};
+use crate::error::Error;
+use crate::init::{self, Environment, Prepared};
+use crate::output::{self, CheckSummary, Status};
+use crate::plan::{Action, Change, Kind, Reason};
+use crate::preview;
+use crate::prompt::Silent;
+
+/// `check`'s word on one change of the plan.
+pub fn status(change: &Change) -> Status {
+    let now = change.old.as_deref().unwrap_or_default();
+    if change.kind == Kind::Owned && crate::merge::has_markers(now) {
+        return Status::Unresolved;
+    }
+    match (change.action, change.reason) {
+        (Action::Unchanged, Some(Reason::Edited)) => Status::Edited,
+        (Action::Unchanged, _) => Status::Ok,
+        (Action::Skip, Some(Reason::Kept)) => Status::Kept,
+        (Action::Skip, _) => Status::Outdated,
+        (Action::Create, _) if change.kind == Kind::Env && !is_example(change) => Status::Local,
+        (Action::Create, _) if change.kind == Kind::Migration => Status::Outdated,
+        (Action::Create, _) => Status::Missing,
+        (Action::Update | Action::Overwrite, _)
+            if matches!(change.kind, Kind::Owned | Kind::Base) =>
+        {
+            Status::Outdated
+        }
+        (Action::Update | Action::Overwrite, _) => Status::Incomplete,
+        (Action::Conflict, Some(Reason::Edited)) => Status::Outdated,
+        (Action::Conflict, _) => Status::Conflict,
+    }
+}
+
+/// An env file meant to be committed (`.env.example`), not a machine's own (`.env.local`).
+fn is_example(change: &Change) -> bool {
+    let name = change.display_path();
+    name.contains("example") || name.contains("sample") || name.contains("template")
+}
+
+fn explain(change: &Change, status: Status) -> &'static str {
+    match status {
+        Status::Ok => "as insforge-integrate writes it",
+        Status::Edited => "edited since insforge-integrate wrote it (fails only --strict)",
+        Status::Kept => "yours: kept in insforge-integrate.toml (fails only --strict)",
+        Status::Local => "not here: a local file, not checked",
+        Status::Outdated if change.kind == Kind::Migration => {
+            "the SQL changed: `insforge-integrate update` adds it as a new, later migration"
+        }
+        Status::Outdated if change.reason == Some(Reason::Edited) => {
+            "edited by you, and insforge-integrate writes it differently now: `insforge-integrate update` merges the two"
+        }
+        Status::Outdated if change.kind == Kind::Base => {
+            "does not record what insforge-integrate wrote: `insforge-integrate update` records it"
+        }
+        Status::Outdated => {
+            "insforge-integrate writes it differently now: `insforge-integrate update` brings it up to date"
+        }
+        Status::Missing => "missing: `insforge-integrate update` writes it",
+        Status::Incomplete => {
+            "lacks what the integration adds to it: `insforge-integrate update` adds it"
+        }
+        Status::Conflict => {
+            "differs, and insforge-integrate never wrote it: `insforge-integrate update` asks what to do"
+        }
+        Status::Unresolved => {
+            "holds conflict markers from `insforge-integrate update`: resolve each marked block"
+        }
+    }
+}
+
+pub fn check(args: &CheckArgs, env: Environment, out: &mut dyn Write) -> Result<()> {
+    let Environment {
+        paint,
+        now,
+        mut json,
+        ..
+    } = env;
+    let root = args.path.as_path();
+    init::app_folder(root)?;
+    if !root.join(crate::saved::FILE).exists() {
+        return Err(Error::InvalidArgument(format!(
+            "{} has no {}: `check` compares the app with what `insforge-integrate init` wrote, so run init first (and commit the file)",
+            root.display(),
+            crate::saved::FILE
+        ))
+        .into());
+    }
+    let strict = args.strict;
+    let format = if args.json { Format::Json } else { args.format };
+    let mut silent = Silent;
+    let init_args = InitArgs {
+        dry_run: true,
+        ..InitArgs::only(root)
+    };
+    let Prepared {
+        project,
+        answers,
+        plan,
+        masker,
+        ..
+    } = init::prepare(
+        &init_args,
+        Default::default(),
+        false,
+        &mut silent,
+        now,
+        paint,
+        out,
+    )?;
+    let mut statuses: Vec<Status> = plan.changes.iter().map(status).collect();
+    // The base store changes with the files it records: it drifts on its own only when they
+    // do not (it is missing, or records an older text of a file that is up to date).
+    let others = plan
+        .changes
+        .iter()
+        .zip(&statuses)
+        .any(|(c, s)| c.kind != Kind::Base && s.is_drift(false));
+    for (c, s) in plan.changes.iter().zip(statuses.iter_mut()) {
+        if c.kind == Kind::Base && others {
+            *s = Status::Ok;
+        }
+    }
+    let count = |s: Status| statuses.iter().filter(|&&x| x == s).count();
+    let drift = statuses.iter().filter(|s| s.is_drift(strict)).count();
+
+    writeln!(out)?;
+    if drift == 0 {
+        writeln!(
+            out,
+            "{} the app matches what insforge-integrate writes ({} file(s) checked).",
+            paint.green("Check passed:"),
+            statuses.iter().filter(|s| **s != Status::Local).count()
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{} {drift} file(s) differ from what insforge-integrate writes.",
+            paint.red("Check failed:"),
+        )?;
+    }
+    for (change, &s) in plan.changes.iter().zip(&statuses) {
+        if s == Status::Ok {
+            continue;
+        }
+        let label = format!("{:<10}", format!("{s:?}").to_lowercase());
+        let label = if s.is_drift(strict) {
+            paint.red(&label)
+        } else {
+            paint.dim(&label)
+        };
+        writeln!(
+            out,
+            "  {label} {}  {}",
+            change.display_path(),
+            paint.dim(explain(change, s))
+        )?;
+    }
+    for m in &plan.manual {
+        writeln!(
+            out,
+            "  {} {}  {}",
+            paint.cyan(&format!("{:<10}", "manual")),
+            crate::paths::slash(&m.wanted),
+            paint.dim("the app has its own interceptor: the merge is yours to check")
+        )?;
+    }
+    for note in &plan.notes {
+        writeln!(out, "  {} {note}", paint.yellow("note:"))?;
+    }
+    for (change, &s) in plan.changes.iter().zip(&statuses) {
+        if !s.is_drift(strict) || change.kind == Kind::Base {
+            continue;
+        }
+        writeln!(out)?;
+        match (s, project.base.0.get(&change.display_path())) {
+            // An edit counted by --strict: what the user changed.
+            (Status::Edited, Some(base)) => {
+                let edit = Change {
+                    old: Some(base.to_string()),
+                    new: change.old.clone().unwrap_or_default(),
+                    action: Action::Update,
+                    ..change.clone()
+                };
+                preview::file_diff(out, &edit, &masker, paint)?;
+            }
+            _ => preview::file_diff(out, change, &masker, paint)?,
+        }
+    }
+    if format == Format::Github {
+        github(out, &plan.changes, &statuses, strict)?;
+    }
+    if let Some(json) = json.as_mut() {
+        let summary = CheckSummary {
+            passed: drift == 0,
+            strict,
+            drift,
+            edited: count(Status::Edited),
+            kept: count(Status::Kept),
+        };
+        let doc = output::document(
+            output::Command::Check,
+            &project,
+            answers.provider,
+            &plan,
+            false,
+            Some((summary, &statuses)),
+        );
+        writeln!(json, "{}", serde_json::to_string_pretty(&doc)?)?;
+    }
+    if drift > 0 {
+        return Err(Error::Drift(drift).into());
+    }
+    Ok(())
+}
+
+/// GitHub Actions workflow commands: an error per drifting file, a notice per edited or kept
+/// one.
+fn github(
+    out: &mut dyn Write,
+    changes: &[Change],
+    statuses: &[Status],
+    strict: bool,
+) -> Result<()> {
+    for (change, &s) in changes.iter().zip(statuses) {
+        let level = if s.is_drift(strict) {
+            "error"
+        } else if matches!(s, Status::Edited | Status::Kept) {
+            "notice"
+        } else {
+            continue;
+        };
+        writeln!(
+            out,
+            "::{level} file={},title=insforge-integrate check::{}",
+            escape_property(&change.display_path()),
+            escape_data(explain(change, s))
+        )?;
+    }
+    Ok(())
+}
+
+/// A workflow command's message: `%`, CR and LF escaped.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: also `:` and `,`.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(kind: Kind, action: Action, reason: Option<Reason>, path: &str) -> Change {
+        Change {
+            reason,
+            ..Change::new(path, action, kind, Some("a".into()), "b".into())
+        }
+    }
+
+    #[test]
+    fn every_state_has_one_status() {
+        use Action::*;
+        use Kind::*;
+        let table = [
+            (Owned, Unchanged, None, "lib/insforge.ts", Status::Ok),
+            (
+                Owned,
+                Unchanged,
+                Some(Reason::Edited),
+                "lib/insforge.ts",
+                Status::Edited,
+            ),
+            (
+                Owned,
+                Skip,
+                Some(Reason::Kept),
+                "lib/insforge.ts",
+                Status::Kept,
+            ),
+            (Owned, Update, None, "lib/insforge.ts", Status::Outdated),
+            (
+                Owned,
+                Conflict,
+                Some(Reason::Edited),
+                "lib/insforge.ts",
+                Status::Outdated,
+            ),
+            (
+                Owned,
+                Conflict,
+                Some(Reason::Differs),
+                "lib/insforge.ts",
+                Status::Conflict,
+            ),
+            (Owned, Create, None, "lib/insforge.ts", Status::Missing),
+            (Env, Create, None, ".env.local", Status::Local),
+            (Env, Create, None, ".env.example", Status::Missing),
+            (Env, Update, None, ".env.example", Status::Incomplete),
+            (Edit, Update, None, "app/layout.tsx", Status::Incomplete),
+            (
+                Migration,
+                Create,
+                None,
+                "migrations/1_a.sql",
+                Status::Outdated,
+            ),
+            (
+                Migration,
+                Unchanged,
+                Some(Reason::Edited),
+                "migrations/1_a.sql",
+                Status::Edited,
+            ),
+            (
+                Base,
+                Create,
+                None,
+                "insforge-integrate.base.toml",
+                Status::Missing,
+            ),
+        ];
+        let marked = Change::new(
+            "lib/insforge.ts",
+            Action::Unchanged,
+            Owned,
+            Some("a\n<<<<<<< yours\nb\n=======\nc\n>>>>>>> insforge-integrate\n".into()),
+            "x".into(),
+        );
+        assert_eq!(status(&marked), Status::Unresolved);
+        for (kind, action, reason, path, want) in table {
+            assert_eq!(
+                status(&change(kind, action, reason, path)),
+                want,
+                "{kind:?} {action:?} {reason:?} {path}"
+            );
+        }
+    }
+
+    #[test]
+    fn edits_and_kept_files_fail_only_strict() {
+        for s in [Status::Edited, Status::Kept] {
+            assert!(!s.is_drift(false) && s.is_drift(true), "{s:?}");
+        }
+        for s in [
+            Status::Outdated,
+            Status::Missing,
+            Status::Incomplete,
+            Status::Conflict,
+        ] {
+            assert!(s.is_drift(false), "{s:?}");
+        }
+        assert!(!Status::Local.is_drift(true));
+    }
+
+    #[test]
+    fn annotations_escape_what_github_reads_as_syntax() {
+        assert_eq!(escape_property("a,b:c%"), "a%2Cb%3Ac%25");
+        assert_eq!(escape_data("x\ny"), "x%0Ay");
+    }
+}

@@ -1,0 +1,384 @@
+//! `--json`: the output of `init`, `update` and `check` as data. One document type for the
+//! three commands, versioned by [`SCHEMA_VERSION`]; its JSON Schema is generated from these
+//! types ([`schema`]) and committed as `schema/output.schema.json`. Facts are values (ids,
+//! versions, paths); how each was found is in `evidence`, apart. File contents never appear,
+//! so no secret can.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::detect::wiring::Wiring;
+use crate::detect::{Project, UserTable};
+use crate::paths::slash;
+use crate::plan::{self, Plan};
+use crate::provider::Provider;
+
+/// Bumped when a field changes meaning or goes away (adding one does not bump it).
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Where the committed schema lives, relative to the repository root.
+pub const SCHEMA_FILE: &str = "schema/output.schema.json";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    Init,
+    Update,
+    Check,
+}
+
+/// What one run found, planned and did.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(title = "insforge-integrate output", deny_unknown_fields)]
+pub struct Document {
+    pub schema_version: u32,
+    pub command: Command,
+    /// The provider the run rendered for (its id).
+    pub provider: String,
+    pub detected: Detected,
+    /// How each detected fact was found, by fact: `provider.clerk`, `next`, `typescript`,
+    /// `package_manager`, `url_var`, `versions.<package>`.
+    pub evidence: BTreeMap<String, String>,
+    /// One entry per file the run considered.
+    pub changes: Vec<FileChange>,
+    /// Interceptors the app has, into which the user merges the tool's code by hand.
+    pub manual: Vec<ManualMerge>,
+    /// Packages added to package.json (an install is needed).
+    pub dependencies_added: Vec<String>,
+    /// What the user must do by hand, found while planning.
+    pub notes: Vec<String>,
+    /// Whether this run wrote files (always false for `check` and `--dry-run`).
+    pub written: bool,
+    /// `check`'s verdict (absent for `init` and `update`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<CheckSummary>,
+    /// The app's existing auth wiring, read from its source.
+    pub wiring: Wiring,
+    /// Tables (`schema.table`) the app's own migrations already give policies, with the file.
+    pub existing_policies: BTreeMap<String, String>,
+}
+
+/// Detected facts, as values.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Detected {
+    /// Provider ids with evidence in the app, strongest first.
+    pub providers: Vec<String>,
+    /// Always `nextjs` for now.
+    pub framework: String,
+    /// The installed (or declared) Next.js version.
+    pub next_version: String,
+    /// Always `app` (the App Router) for now.
+    pub router: String,
+    /// `app` or `src/app`.
+    pub app_dir: String,
+    pub src_dir: bool,
+    pub typescript: bool,
+    pub import_alias: Option<ImportAlias>,
+    /// `npm`, `pnpm`, `yarn` or `bun`.
+    pub package_manager: String,
+    /// The name the app uses for the InsForge URL variable, when it has one.
+    pub url_var: Option<String>,
+    /// Versions of the packages the templates branch on.
+    pub versions: BTreeMap<String, String>,
+    /// The `.env*` files at the root.
+    pub env_files: Vec<String>,
+    /// Existing `middleware.*` / `proxy.*` files.
+    pub interceptors: Vec<String>,
+    /// Where the app's own Better Auth keeps its users.
+    pub auth_users: Option<UserTable>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ImportAlias {
+    /// `@/`
+    pub prefix: String,
+    /// The folder it points at, relative to the root (empty for the root).
+    pub dir: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Create,
+    Update,
+    Unchanged,
+    Conflict,
+    Skip,
+    Overwrite,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A file the tool owns whole (the client utility, routes, the interceptor it created).
+    Owned,
+    Env,
+    PackageJson,
+    Gitignore,
+    Migration,
+    /// The answers file.
+    Answers,
+    /// Insertions into one of the app's own source files.
+    Edit,
+    /// The base store.
+    Base,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    Differs,
+    ReadOnly,
+    Kept,
+    Missing,
+    Edited,
+    Collision,
+}
+
+/// `check`'s word on one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// As the tool would write it.
+    Ok,
+    /// Edited by the user after the tool wrote it; the tool has nothing new for it.
+    Edited,
+    /// The user keeps their own version (`kept` in the answers file).
+    Kept,
+    /// A local file (`.env.local`) that is not here, as in CI: not checked.
+    Local,
+    /// The tool would write it differently now (`update` brings it up to date).
+    Outdated,
+    /// It is not there.
+    Missing,
+    /// One of the app's files lacks what the integration adds to it.
+    Incomplete,
+    /// It differs, and the tool never wrote it (no base recorded).
+    Conflict,
+    /// It still holds the conflict markers an `update` wrote.
+    Unresolved,
+}
+
+impl Status {
+    /// Whether this status fails `check` (edited and kept files fail only `--strict`).
+    pub fn is_drift(self, strict: bool) -> bool {
+        match self {
+            Status::Ok | Status::Local => false,
+            Status::Edited | Status::Kept => strict,
+            Status::Outdated
+            | Status::Missing
+            | Status::Incomplete
+            | Status::Conflict
+            | Status::Unresolved => true,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct FileChange {
+    /// Relative to the app's root, with forward slashes.
+    pub path: String,
+    pub action: Action,
+    pub kind: Kind,
+    pub reason: Option<Reason>,
+    /// `check` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ManualMerge {
+    pub existing: Vec<String>,
+    pub wanted: String,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct CheckSummary {
+    /// The app matches (exit 0).
+    pub passed: bool,
+    pub strict: bool,
+    /// Files whose status fails the check.
+    pub drift: usize,
+    pub edited: usize,
+    pub kept: usize,
+}
+
+fn action(a: plan::Action) -> Action {
+    match a {
+        plan::Action::Create => Action::Create,
+        plan::Action::Update => Action::Update,
+        plan::Action::Unchanged => Action::Unchanged,
+        plan::Action::Conflict => Action::Conflict,
+        plan::Action::Skip => Action::Skip,
+        plan::Action::Overwrite => Action::Overwrite,
+    }
+}
+
+fn kind(k: plan::Kind) -> Kind {
+    match k {
+        plan::Kind::Owned => Kind::Owned,
+        plan::Kind::Env => Kind::Env,
+        plan::Kind::PackageJson => Kind::PackageJson,
+        plan::Kind::GitIgnore => Kind::Gitignore,
+        plan::Kind::Migration => Kind::Migration,
+        plan::Kind::Answers => Kind::Answers,
+        plan::Kind::Edit => Kind::Edit,
+        plan::Kind::Base => Kind::Base,
+    }
+}
+
+fn reason(r: plan::Reason) -> Reason {
+    match r {
+        plan::Reason::Differs => Reason::Differs,
+        plan::Reason::ReadOnly => Reason::ReadOnly,
+        plan::Reason::Kept => Reason::Kept,
+        plan::Reason::Missing => Reason::Missing,
+        plan::Reason::Edited => Reason::Edited,
+        plan::Reason::Collision => Reason::Collision,
+    }
+}
+
+/// The facts as values, and the evidence apart.
+pub fn detected(project: &Project) -> (Detected, BTreeMap<String, String>) {
+    let mut evidence = BTreeMap::new();
+    for p in &project.providers {
+        evidence.insert(format!("provider.{}", p.value.id), p.evidence.clone());
+    }
+    evidence.insert("next".into(), project.next.evidence.clone());
+    evidence.insert("typescript".into(), project.typescript.evidence.clone());
+    evidence.insert(
+        "package_manager".into(),
+        project.package_manager.evidence.clone(),
+    );
+    if let Some(v) = &project.url_var {
+        evidence.insert("url_var".into(), v.evidence.clone());
+    }
+    for (name, v) in &project.versions {
+        evidence.insert(format!("versions.{name}"), v.evidence.clone());
+    }
+    let detected = Detected {
+        providers: project
+            .providers
+            .iter()
+            .map(|p| p.value.id.clone())
+            .collect(),
+        framework: "nextjs".into(),
+        next_version: project.next.value.to_string(),
+        router: "app".into(),
+        app_dir: slash(&project.app_dir),
+        src_dir: project.src_dir,
+        typescript: project.typescript.value,
+        import_alias: project.aliases.first().map(|a| ImportAlias {
+            prefix: a.prefix.clone(),
+            dir: slash(&a.dir),
+        }),
+        package_manager: project.package_manager.value.name().into(),
+        url_var: project.url_var.as_ref().map(|v| v.value.to_string()),
+        versions: project
+            .versions
+            .iter()
+            .map(|(k, v)| (k.clone(), v.value.to_string()))
+            .collect(),
+        env_files: project.env_files.clone(),
+        interceptors: project.interceptors.iter().map(|p| slash(p)).collect(),
+        auth_users: project.auth_users.clone(),
+    };
+    (detected, evidence)
+}
+
+/// The document for a run of `command` with this plan; `status` gives `check`'s word per
+/// change (in the plan's order).
+pub fn document(
+    command: Command,
+    project: &Project,
+    provider: &Provider,
+    plan: &Plan,
+    written: bool,
+    check: Option<(CheckSummary, &[Status])>,
+) -> Document {
+    let (detected, evidence) = detected(project);
+    let statuses = check.as_ref().map(|(_, s)| *s);
+    let changes = plan
+        .changes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| FileChange {
+            path: c.display_path(),
+            action: action(c.action),
+            kind: kind(c.kind),
+            reason: c.reason.map(reason),
+            status: statuses.and_then(|s| s.get(i).copied()),
+        })
+        .collect();
+    Document {
+        schema_version: SCHEMA_VERSION,
+        command,
+        provider: provider.id.clone(),
+        detected,
+        evidence,
+        changes,
+        manual: plan
+            .manual
+            .iter()
+            .map(|m| ManualMerge {
+                existing: m.existing.iter().map(|p| slash(p)).collect(),
+                wanted: slash(&m.wanted),
+            })
+            .collect(),
+        dependencies_added: plan
+            .added_dependencies
+            .iter()
+            .map(|d| d.name.clone())
+            .collect(),
+        notes: plan.notes.clone(),
+        written,
+        check: check.map(|(summary, _)| summary),
+        wiring: project.wiring.clone(),
+        existing_policies: project.existing_policies.clone(),
+    }
+}
+
+/// The document of an `init` or `update` run.
+pub fn run(
+    command: Command,
+    project: &Project,
+    provider: &Provider,
+    plan: &Plan,
+    written: bool,
+) -> Document {
+    document(command, project, provider, plan, written, None)
+}
+
+/// The JSON Schema of [`Document`], as committed.
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(Document);
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema serializes");
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_committed_schema_is_the_generated_one() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(super::SCHEMA_FILE);
+        let generated = super::schema();
+        if std::env::var_os("UPDATE_SCHEMA").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "{} is not the schema the types generate: run `UPDATE_SCHEMA=1 cargo test --lib output` and commit it",
+            super::SCHEMA_FILE
+        );
+    }
+}

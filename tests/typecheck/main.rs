@@ -13,6 +13,7 @@
 mod app;
 mod dotenv_next;
 mod npm;
+mod schema;
 mod tokens;
 
 use std::fs;

@@ -1,0 +1,150 @@
+//! The committed JSON Schema (`schema/output.schema.json`, generated from the output types)
+//! validates the `--json` output of every command on every fixture: `init` (dry run and
+//! real), `check` (passing, `--strict` with an edit, drifting), `update` (dry run and real)
+//! after an older release's template is staged in the base store. Validated by Ajv in Node
+//! (`schema.cjs`), not by the code that wrote it.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use insforge_integrate::base::{Base, FILE as BASE};
+
+use crate::app::{copy_tree, repo};
+use crate::npm::NpmProject;
+
+const EPOCH: &str = "1795868306";
+
+/// Every fixture that gets written to.
+fn fixtures() -> Vec<String> {
+    let mut all: Vec<String> = ["clerk", "auth0", "workos", "kinde", "stytch", "better-auth"]
+        .map(String::from)
+        .to_vec();
+    let dir = repo().join("tests/fixtures/brownfield");
+    let mut brownfield: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| format!("brownfield/{}", e.unwrap().file_name().to_string_lossy()))
+        .filter(|n| n != "brownfield/stytch-b2b")
+        .collect();
+    brownfield.sort();
+    all.extend(brownfield);
+    all
+}
+
+/// Runs the tool and returns (exit code, stdout).
+fn run(app: &Path, args: &[&str]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"))
+        .arg(args[0])
+        .arg(app)
+        .args(&args[1..])
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .env("NO_COLOR", "1")
+        .env("CI", "true")
+        .env_remove("INSFORGE_JWT_SECRET")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run insforge-integrate");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+/// An older release wrote the first line of `path` differently (base store and file).
+fn stage_older_release(app: &Path, path: &str) {
+    let base_path = app.join(BASE);
+    let mut base = Base::parse(&fs::read_to_string(&base_path).unwrap()).unwrap();
+    let text = base.files.get_mut(path).unwrap();
+    *text = format!("// an older release's line\n{text}");
+    fs::write(&base_path, base.render()).unwrap();
+    let now = fs::read_to_string(app.join(path)).unwrap();
+    fs::write(app.join(path), format!("// an older release's line\n{now}")).unwrap();
+}
+
+#[test]
+fn the_json_schema_validates_every_commands_output_on_every_fixture() {
+    let project = NpmProject::latest();
+    let work = tempfile::tempdir().unwrap();
+    let docs = work.path().join("docs");
+    fs::create_dir_all(&docs).unwrap();
+    let mut count = 0;
+    let mut save = |fixture: &str, step: &str, want: i32, (code, stdout): (i32, String)| {
+        assert_eq!(code, want, "{fixture} {step}: exit {code}\n{stdout}");
+        let doc: serde_json::Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{fixture} {step}: not one JSON document ({e}):\n{stdout}"));
+        let command = step.split(' ').next().unwrap();
+        assert_eq!(doc["command"], command, "{fixture} {step}");
+        let name = format!(
+            "{}-{count:02}-{}.json",
+            fixture.replace('/', "-"),
+            step.replace([' ', '-'], "_")
+        );
+        fs::write(docs.join(name), stdout).unwrap();
+        count += 1;
+    };
+    for fixture in fixtures() {
+        let app = work.path().join(fixture.replace('/', "-"));
+        copy_tree(&repo().join("tests/fixtures").join(&fixture), &app);
+        let init = ["init", "--yes", "--table", "todos", "--json"];
+        save(
+            &fixture,
+            "init --dry-run",
+            0,
+            run(&app, &[&init[..], &["--dry-run"]].concat()),
+        );
+        save(&fixture, "init", 0, run(&app, &init));
+        save(&fixture, "check", 0, run(&app, &["check", "--json"]));
+        let base = Base::parse(&fs::read_to_string(app.join(BASE)).unwrap()).unwrap();
+        let owned = base
+            .files
+            .keys()
+            .find(|p| !p.starts_with("migrations/"))
+            .or_else(|| base.files.keys().next())
+            .unwrap()
+            .clone();
+        let edited = format!(
+            "{}\n// mine\n",
+            fs::read_to_string(app.join(&owned)).unwrap()
+        );
+        fs::write(app.join(&owned), edited).unwrap();
+        save(
+            &fixture,
+            "check --strict",
+            1,
+            run(&app, &["check", "--json", "--strict"]),
+        );
+        stage_older_release(&app, &owned);
+        save(&fixture, "check drift", 1, run(&app, &["check", "--json"]));
+        save(
+            &fixture,
+            "update --dry-run",
+            0,
+            run(&app, &["update", "--json", "--dry-run"]),
+        );
+        save(
+            &fixture,
+            "update",
+            0,
+            run(&app, &["update", "--json", "--yes"]),
+        );
+        save(&fixture, "check after", 0, run(&app, &["check", "--json"]));
+    }
+    let output = project
+        .node_command()
+        .arg(repo().join("tests/typecheck/schema.cjs"))
+        .arg(repo().join(insforge_integrate::output::SCHEMA_FILE))
+        .arg(&docs)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "documents the schema rejects:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("{count} of {count} documents valid")),
+        "{stdout}"
+    );
+    eprintln!("{stdout}");
+}

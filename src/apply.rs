@@ -433,6 +433,7 @@ mod tests {
             new: new.into(),
             reason: None::<Reason>,
             theirs: None,
+            detail: crate::plan::Detail::None,
         }
     }
 

@@ -10,7 +10,7 @@ use crate::cli::{ConflictPolicy, InitArgs};
 use crate::clock::Seconds;
 use crate::detect;
 use crate::error::Error;
-use crate::plan::{self, Action, Disk, Kind, Plan, Reason};
+use crate::plan::{self, Action, Kind, Plan, Reason};
 use crate::preview::{self, Masker, Paint};
 use crate::prompt::{Prompter, Question};
 use crate::render;
@@ -106,7 +106,8 @@ pub fn prepare(
         }
     }
     let rendered = render::render(&project, &answers)?;
-    let mut plan = plan::plan(&rendered.artifacts, &Disk::new(root)?, now, &project.base.0)?;
+    let files = plan::Snapshot::new(root, &project)?;
+    let mut plan = plan::plan(&rendered.artifacts, &files, now, &project.base.0)?;
     let kept = project
         .saved
         .as_ref()

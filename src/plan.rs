@@ -24,6 +24,16 @@ pub trait Files {
     fn read_only(&self, _path: &Path) -> bool {
         false
     }
+    /// Interceptor files where Next.js looks for them (the root, or src/ in a src/ layout).
+    fn interceptors(&self) -> Result<Vec<PathBuf>> {
+        let mut found = Vec::new();
+        for path in crate::detect::interceptor_candidates() {
+            if self.read(&path)?.is_some() {
+                found.push(path);
+            }
+        }
+        Ok(found)
+    }
 }
 
 /// The real project folder, read-only. Every path it reads must stay inside the app: a link
@@ -94,8 +104,9 @@ impl Disk {
     }
 }
 
-impl Files for Disk {
-    fn read(&self, path: &Path) -> Result<Option<String>> {
+impl Disk {
+    /// `path` resolved as [`Disk::resolve`] does, and a regular file (None when absent).
+    fn regular(&self, path: &Path) -> Result<Option<PathBuf>> {
         let Some(full) = self.resolve(path)? else {
             return Ok(None);
         };
@@ -115,6 +126,15 @@ impl Files for Disk {
             }
             .into());
         }
+        Ok(Some(full))
+    }
+}
+
+impl Files for Disk {
+    fn read(&self, path: &Path) -> Result<Option<String>> {
+        let Some(full) = self.regular(path)? else {
+            return Ok(None);
+        };
         let bytes = std::fs::read(&full).with_context(|| format!("reading {}", full.display()))?;
         String::from_utf8(bytes).map(Some).map_err(|_| {
             Error::InvalidFile {
@@ -145,6 +165,46 @@ impl Files for Disk {
 
     fn read_only(&self, path: &Path) -> bool {
         std::fs::metadata(self.root.join(path)).is_ok_and(|m| m.permissions().readonly())
+    }
+}
+
+/// The app as detection read it: the texts in the project model, so no file is read twice,
+/// with every path still checked on disk as [`Disk`] checks it (links, folders, FIFOs).
+/// Files detection did not read are read from disk.
+pub struct Snapshot<'a> {
+    disk: Disk,
+    texts: &'a std::collections::BTreeMap<PathBuf, Option<String>>,
+    interceptors: &'a [PathBuf],
+}
+
+impl<'a> Snapshot<'a> {
+    pub fn new(root: &Path, project: &'a crate::detect::Project) -> Result<Self> {
+        Ok(Self {
+            disk: Disk::new(root)?,
+            texts: &project.texts,
+            interceptors: &project.interceptors,
+        })
+    }
+}
+
+impl Files for Snapshot<'_> {
+    fn read(&self, path: &Path) -> Result<Option<String>> {
+        match self.texts.get(path) {
+            Some(Some(text)) => Ok(self.disk.regular(path)?.map(|_| text.clone())),
+            _ => self.disk.read(path),
+        }
+    }
+
+    fn list(&self, dir: &Path) -> Result<Vec<String>> {
+        self.disk.list(dir)
+    }
+
+    fn read_only(&self, path: &Path) -> bool {
+        self.disk.read_only(path)
+    }
+
+    fn interceptors(&self) -> Result<Vec<PathBuf>> {
+        Ok(self.interceptors.to_vec())
     }
 }
 
@@ -205,6 +265,22 @@ pub struct Change {
     /// The tool's render, when `new` is something else (a three-way merge of it with the
     /// user's edits): the base the next merge starts from.
     pub theirs: Option<String>,
+    /// What planning learned about the file that the report needs.
+    pub detail: Detail,
+}
+
+/// Facts about one file, computed while planning.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Detail {
+    #[default]
+    None,
+    /// A migration's version (`YYYYMMDDHHmmss`), what `db migrations up` takes.
+    Migration { version: String },
+    /// An env file's keys left without a value: in the file now, and after the change.
+    Env {
+        empty_now: Vec<String>,
+        empty_after: Vec<String>,
+    },
 }
 
 impl Change {
@@ -223,6 +299,7 @@ impl Change {
             old,
             new,
             theirs: None,
+            detail: Detail::None,
         }
     }
 }
@@ -315,7 +392,7 @@ pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds, base: &Base
                     plan.push_owned(path, old, content, base);
                     continue;
                 }
-                let existing = existing_interceptors(files)?;
+                let existing = files.interceptors()?;
                 if existing.is_empty() {
                     plan.push(path, Action::Create, Kind::Owned, None, content.clone());
                 } else {
@@ -334,7 +411,19 @@ pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds, base: &Base
                 let old = files.read(path)?;
                 let new = dotenv::merge(old.as_deref().unwrap_or(""), entries, Some(header))
                     .map_err(|e| Error::InvalidArgument(format!("{}: {e}", slash(path))))?;
+                let empty = |text: &str| -> Vec<String> {
+                    dotenv::parse(text)
+                        .into_iter()
+                        .filter(|a| a.value.is_empty())
+                        .map(|a| a.key)
+                        .collect()
+                };
+                let detail = Detail::Env {
+                    empty_now: empty(old.as_deref().unwrap_or("")),
+                    empty_after: empty(&new),
+                };
                 plan.push_merge(path, Kind::Env, old, new);
+                plan.changes.last_mut().expect("just pushed").detail = detail;
             }
             Artifact::GitIgnore { ignore, keep } => {
                 let path = PathBuf::from(".gitignore");
@@ -386,7 +475,14 @@ pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds, base: &Base
             } else {
                 Action::Create
             };
+            let version = path
+                .file_name()
+                .and_then(|f| f.to_str())
+                .and_then(|f| f.split_once('_'))
+                .map(|(v, _)| v.to_string())
+                .unwrap_or_default();
             plan.push(&path, action, Kind::Migration, old, content.clone());
+            plan.changes.last_mut().expect("just pushed").detail = Detail::Migration { version };
             if edited {
                 plan.changes.last_mut().expect("just pushed").reason = Some(Reason::Edited);
             }
@@ -463,17 +559,6 @@ pub fn insert(base: &str, insertions: &[(usize, String)]) -> String {
 /// Equal but for line endings (a checkout may have turned LF into CRLF).
 fn same_text(a: &str, b: &str) -> bool {
     a == b || a.replace("\r\n", "\n") == b.replace("\r\n", "\n")
-}
-
-/// Interceptor files where Next.js looks for them (the root, or src/ in a src/ layout).
-fn existing_interceptors(files: &dyn Files) -> Result<Vec<PathBuf>> {
-    let mut found = Vec::new();
-    for path in crate::detect::interceptor_candidates() {
-        if files.read(&path)?.is_some() {
-            found.push(path);
-        }
-    }
-    Ok(found)
 }
 
 /// The project's `migrations/` folder and the versions in it.

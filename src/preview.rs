@@ -8,7 +8,7 @@ use console::Style;
 use similar::{ChangeTag, TextDiff};
 
 use crate::dotenv;
-use crate::plan::{Action, Change, Kind, Plan, Reason};
+use crate::plan::{Action, Change, Detail, Kind, Plan, Reason};
 
 /// Hides secret values in anything shown. In env files every value is hidden except those of
 /// browser-exposed variables (`NEXT_PUBLIC_*`, `VITE_*`) and of variables the tool declares
@@ -306,16 +306,10 @@ pub fn report(
         .changes
         .iter()
         .find(|c| c.kind == Kind::Env && c.path == std::path::Path::new(".env.local"))
-        .map(|c| {
-            crate::dotenv::parse(if c.action == Action::Skip {
-                c.old.as_deref().unwrap_or("")
-            } else {
-                &c.new
-            })
-            .into_iter()
-            .filter(|a| a.value.is_empty())
-            .map(|a| a.key)
-            .collect::<Vec<_>>()
+        .map(|c| match &c.detail {
+            Detail::Env { empty_now, .. } if !c.action.writes() => empty_now.clone(),
+            Detail::Env { empty_after, .. } => empty_after.clone(),
+            _ => Vec::new(),
         })
         .unwrap_or_default();
     let jwt_key = &answers.env_names.jwt_secret;
@@ -347,12 +341,10 @@ pub fn report(
             "Apply the migration:".to_string()
         };
         for m in &migrations {
-            let version = m
-                .path
-                .file_name()
-                .and_then(|f| f.to_str())
-                .and_then(|f| f.split('_').next())
-                .unwrap_or("");
+            let version = match &m.detail {
+                Detail::Migration { version } => version.as_str(),
+                _ => "",
+            };
             text.push_str(&format!(
                 "\n     npx -y @insforge/cli db migrations up {version}   # {}",
                 m.display_path()
@@ -422,6 +414,7 @@ mod tests {
             new: new.to_string(),
             reason: None,
             theirs: None,
+            detail: Detail::None,
         }
     }
 

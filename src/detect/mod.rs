@@ -50,6 +50,9 @@ pub struct Project {
     pub interceptors: Vec<PathBuf>,
     /// The name the app already uses for the InsForge URL variable, if any.
     pub url_var: Option<Fact<&'static str>>,
+    /// The text of every file detection read in the app, by relative path (None: not there,
+    /// or not text): the plan's view of those files ([`crate::plan::Snapshot`]).
+    pub texts: BTreeMap<PathBuf, Option<String>>,
     /// The answers saved by an earlier run (`insforge-integrate.toml`).
     pub saved: Option<crate::saved::Saved>,
     /// What the tool last wrote to the files it owns (`insforge-integrate.base.toml`), with
@@ -81,7 +84,7 @@ pub struct UserTable {
 /// the Prisma schema's model, the Drizzle schema's table, or (Kysely, a pg `Pool`) the
 /// model's table in `public`, unless the config or `DATABASE_URL` sets a `search_path`.
 fn auth_users(
-    root: &Path,
+    reader: &Reader,
     wiring: &wiring::Wiring,
     database_url: Option<&str>,
 ) -> Option<UserTable> {
@@ -90,7 +93,7 @@ fn auth_users(
     match wiring.better_auth_adapter()? {
         wiring::Adapter::Prisma => ["prisma/schema.prisma", "schema.prisma"]
             .iter()
-            .find_map(|f| prisma_user_table(&read_regular(&root.join(f))?, f, &users.model)),
+            .find_map(|f| prisma_user_table(&reader.text(Path::new(f))?, f, &users.model)),
         wiring::Adapter::Drizzle => {
             let mut found = wiring
                 .drizzle_tables
@@ -357,12 +360,52 @@ fn display_dir(dir: &Path) -> String {
 
 pub const INSFORGE_SDK: &str = "@insforge/sdk";
 
+/// The files detection reads inside the app, each read once: by path relative to the root,
+/// its exact text, or None when it is not there or not a regular UTF-8 file of at most
+/// 16 MiB. The plan gets its texts from here ([`Project::texts`]), not from a second read.
+#[derive(Debug)]
+pub struct Reader {
+    root: PathBuf,
+    seen: std::cell::RefCell<BTreeMap<PathBuf, Option<String>>>,
+}
+
+impl Reader {
+    pub fn new(root: &Path) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            seen: Default::default(),
+        }
+    }
+
+    /// The text of `rel`, read at most once.
+    pub fn text(&self, rel: &Path) -> Option<String> {
+        if let Some(text) = self.seen.borrow().get(rel) {
+            return text.clone();
+        }
+        let text = read_regular(&self.root.join(rel));
+        self.seen
+            .borrow_mut()
+            .insert(rel.to_path_buf(), text.clone());
+        text
+    }
+
+    /// Record bytes read some other way (a config file, an env file), when they are text.
+    fn saw(&self, rel: &Path, bytes: &[u8]) {
+        let text = std::str::from_utf8(bytes).ok().map(str::to_string);
+        self.seen.borrow_mut().insert(rel.to_path_buf(), text);
+    }
+
+    pub fn into_texts(self) -> BTreeMap<PathBuf, Option<String>> {
+        self.seen.into_inner()
+    }
+}
+
 /// A configuration file of the app (`package.json`, `tsconfig.json`, the answers file) as
 /// text, or None when there is none. Anything else that stops it being read as UTF-8 text — a
 /// folder or FIFO in its place, a read error, UTF-16 with or without a byte-order mark — is a
 /// usage error naming the file and what to do.
-pub fn read_config(root: &Path, name: &str) -> Result<Option<String>> {
-    let full = root.join(name);
+pub fn read_config(reader: &Reader, name: &str) -> Result<Option<String>> {
+    let full = reader.root.join(name);
     let invalid = |message: String| -> anyhow::Error {
         Error::InvalidFile {
             path: name.into(),
@@ -389,6 +432,7 @@ pub fn read_config(root: &Path, name: &str) -> Result<Option<String>> {
     }
     let bytes = std::fs::read(&full)
         .map_err(|e| invalid(format!("cannot be read ({e}): fix its permissions")))?;
+    reader.saw(Path::new(name), &bytes);
     decode(bytes).map(Some).map_err(invalid)
 }
 
@@ -431,8 +475,9 @@ pub fn interceptor_candidates() -> impl Iterator<Item = PathBuf> {
 
 /// Detect the app at `root`.
 pub fn detect(root: &Path) -> Result<Project> {
+    let reader = Reader::new(root);
     let pj_path = root.join("package.json");
-    let Some(text) = read_config(root, "package.json")? else {
+    let Some(text) = read_config(&reader, "package.json")? else {
         return Err(Error::Unsupported(format!(
             "no package.json in {}: run insforge-integrate inside your app's folder, or pass that folder as the PATH argument",
             root.display()
@@ -471,8 +516,8 @@ pub fn detect(root: &Path) -> Result<Project> {
     };
     let src_dir = app_dir.starts_with("src");
 
-    let (typescript, aliases) = if let Some(text) = read_config(root, "tsconfig.json")? {
-        let read = |p: &Path| read_regular(&root.join(p));
+    let (typescript, aliases) = if let Some(text) = read_config(&reader, "tsconfig.json")? {
+        let read = |p: &Path| reader.text(p);
         let aliases = tsconfig::aliases(Path::new("tsconfig.json"), &text, &read)?;
         (
             Fact {
@@ -499,7 +544,7 @@ pub fn detect(root: &Path) -> Result<Project> {
         )
     };
 
-    let (env, env_files) = read_env_files(root)?;
+    let (env, env_files) = read_env_files(&reader)?;
     let providers = detect_providers(&package_json, &env);
 
     let mut versions = BTreeMap::new();
@@ -520,18 +565,18 @@ pub fn detect(root: &Path) -> Result<Project> {
         .collect();
 
     // One pass over the app's code: its wiring, and which URL variable name it uses.
-    let base = match read_config(root, crate::base::FILE)? {
+    let base = match read_config(&reader, crate::base::FILE)? {
         Some(text) => (crate::base::Base::parse(&text)?, Some(text)),
         None => Default::default(),
     };
-    let mut scan = source::scan(root, &URL_VARS);
+    let mut scan = source::scan(root, &URL_VARS, &|p| reader.text(p));
     // A file the base store records is the tool's own, header comment or not.
     for m in &mut scan.modules {
         if base.0.get(&crate::paths::slash(&m.path)).is_some() {
             m.generated = true;
         }
     }
-    let texts = |p: &Path| read_regular(&root.join(p));
+    let texts = |p: &Path| reader.text(p);
     let wiring = wiring::recognise(&scan.modules, &texts, scan.files_read);
     let url_var = URL_VARS
         .iter()
@@ -549,15 +594,16 @@ pub fn detect(root: &Path) -> Result<Project> {
         });
 
     let database_url = env.get("DATABASE_URL").map(|(_, v)| v.as_str());
-    let auth_users = auth_users(root, &wiring, database_url);
+    let auth_users = auth_users(&reader, &wiring, database_url);
+    let existing_policies = existing_policies(&reader);
+    let saved = read_config(&reader, crate::saved::FILE)?;
     Ok(Project {
         wiring,
         auth_users,
         env_files,
-        existing_policies: existing_policies(root),
-        saved: read_config(root, crate::saved::FILE)?
-            .map(|text| crate::saved::parse(&text))
-            .transpose()?,
+        existing_policies,
+        texts: reader.into_texts(),
+        saved: saved.map(|text| crate::saved::parse(&text)).transpose()?,
         base,
         url_var,
         root: root.to_path_buf(),
@@ -802,7 +848,8 @@ pub fn lowest_in_range(range: &str) -> Option<Version> {
 /// production files, and example files, which document names with placeholder values).
 type EnvKeys = BTreeMap<String, (String, String)>;
 
-fn read_env_files(root: &Path) -> Result<(EnvKeys, Vec<String>)> {
+fn read_env_files(reader: &Reader) -> Result<(EnvKeys, Vec<String>)> {
+    let root = reader.root.as_path();
     let mut names: Vec<String> = std::fs::read_dir(root)
         .with_context(|| format!("reading {}", root.display()))?
         .filter_map(|e| e.ok())
@@ -827,6 +874,7 @@ fn read_env_files(root: &Path) -> Result<(EnvKeys, Vec<String>)> {
                 return None;
             }
             let bytes = std::fs::read(root.join(&name)).ok()?;
+            reader.saw(Path::new(&name), &bytes);
             Some((name, String::from_utf8_lossy(&bytes).into_owned()))
         })
         .collect();
@@ -863,7 +911,8 @@ fn read_env_files(root: &Path) -> Result<(EnvKeys, Vec<String>)> {
 
 /// `create policy … on <table>` in the app's own migrations (`migrations/*.sql`; the tool's
 /// own, which open with its header, are left out).
-fn existing_policies(root: &Path) -> BTreeMap<String, String> {
+fn existing_policies(reader: &Reader) -> BTreeMap<String, String> {
+    let root = reader.root.as_path();
     let mut out = BTreeMap::new();
     let Ok(entries) = std::fs::read_dir(root.join("migrations")) else {
         return out;
@@ -875,11 +924,11 @@ fn existing_policies(root: &Path) -> BTreeMap<String, String> {
         .collect();
     files.sort();
     for name in files {
-        let path = root.join("migrations").join(&name);
-        if std::fs::metadata(&path).map_or(true, |m| !m.is_file() || m.len() > 1 << 20) {
+        let rel = Path::new("migrations").join(&name);
+        if std::fs::metadata(root.join(&rel)).map_or(true, |m| !m.is_file() || m.len() > 1 << 20) {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        let Some(text) = reader.text(&rel) else {
             continue;
         };
         if text

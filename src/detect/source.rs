@@ -239,8 +239,18 @@ impl Module {
 }
 
 /// Files the scan looks at, relative to `root`: code files in the app's folders (gitignore
-/// rules applied) and at the root.
-pub fn candidates(root: &Path) -> Vec<PathBuf> {
+/// rules applied: the root's `.gitignore` as `gitignore` gives its text, read once for every
+/// stage, and those of the folders below) and at the root.
+pub fn candidates(root: &Path, gitignore: Option<&str>) -> Vec<PathBuf> {
+    let rules = gitignore.map(|text| {
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
+        for line in text.lines() {
+            let _ = builder.add_line(None, line);
+        }
+        builder
+            .build()
+            .unwrap_or_else(|_| ignore::gitignore::Gitignore::empty())
+    });
     let mut out = Vec::new();
     if let Ok(entries) = std::fs::read_dir(root) {
         let mut names: Vec<String> = entries
@@ -257,12 +267,24 @@ pub fn candidates(root: &Path) -> Vec<PathBuf> {
         if !full.is_dir() {
             continue;
         }
+        let rules = rules.clone();
         let walk = ignore::WalkBuilder::new(&full)
             .hidden(true)
             .git_global(false)
             .git_exclude(false)
             .require_git(false)
-            .filter_entry(|e| !SKIP.contains(&e.file_name().to_string_lossy().as_ref()))
+            // The root's rules come from `gitignore` (already read); the folders' own
+            // `.gitignore` files are read as the walk enters them.
+            .parents(false)
+            .git_ignore(false)
+            .add_custom_ignore_filename(".gitignore")
+            .filter_entry(move |e| {
+                let ignored = rules.as_ref().is_some_and(|r| {
+                    let dir = e.file_type().is_some_and(|t| t.is_dir());
+                    r.matched(e.path(), dir).is_ignore()
+                });
+                !ignored && !SKIP.contains(&e.file_name().to_string_lossy().as_ref())
+            })
             .sort_by_file_path(|a, b| a.cmp(b))
             .build();
         for entry in walk.flatten() {
@@ -302,20 +324,21 @@ pub struct Scan {
 }
 
 /// Read the candidates once: parse those worth parsing, and look for `words` in all.
-pub fn scan(root: &Path, words: &[&str]) -> Scan {
-    let files = candidates(root);
+/// `read` gives a file's text (relative path), so each file is read once for every stage.
+pub fn scan(root: &Path, words: &[&str], read: &dyn Fn(&Path) -> Option<String>) -> Scan {
+    let files = candidates(root, read(Path::new(".gitignore")).as_deref());
     let mut modules = Vec::new();
-    let mut read = 0;
+    let mut files_read = 0;
     let mut word: Option<(usize, PathBuf)> = None;
     for rel in files {
         let full = root.join(&rel);
         if std::fs::metadata(&full).map_or(true, |m| !m.is_file() || m.len() > MAX_FILE) {
             continue;
         }
-        let Some(text) = super::read_regular(&full) else {
+        let Some(text) = read(&rel) else {
             continue;
         };
-        read += 1;
+        files_read += 1;
         if word.as_ref().is_none_or(|(w, _)| *w > 0) {
             if let Some(n) = words.iter().position(|w| contains_word(&text, w)) {
                 if word.as_ref().is_none_or(|(w, _)| n < *w) {
@@ -329,7 +352,7 @@ pub fn scan(root: &Path, words: &[&str]) -> Scan {
     }
     Scan {
         modules,
-        files_read: read,
+        files_read,
         word,
     }
 }

@@ -249,3 +249,61 @@ fn an_edit_during_staging_is_never_overwritten() {
     assert_eq!(t.read(".env.local"), env);
     assert!(!t.exists("lib/insforge.ts") && t.leftovers().is_empty());
 }
+
+/// One reader: detection reads each of the app's files once, and planning takes the texts from
+/// the project model, so a dry run (and `check`) opens each file to read it once. (A real run
+/// then re-reads the files it writes, as the transaction's check that nothing changed under
+/// it; the locks and link checks open folders, not files.)
+#[test]
+fn every_app_file_is_read_once() {
+    let fixtures = [
+        "clerk",
+        "brownfield/clerk-intl",
+        "brownfield/better-auth-drizzle",
+    ];
+    for (fixture, command) in fixtures.iter().flat_map(|f| [(f, "init"), (f, "check")]) {
+        let t = Test::fixture(fixture);
+        if command == "check" {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"));
+            tool_args(&mut cmd, &t);
+            assert!(cmd.status().unwrap().success());
+        }
+        let trace = tempfile::NamedTempFile::new().unwrap();
+        let mut cmd = strace();
+        cmd.arg("-o").arg(trace.path()).args(["-e", "trace=openat"]);
+        cmd.arg(env!("CARGO_BIN_EXE_insforge-integrate"))
+            .arg(command)
+            .arg(t.path())
+            .env_clear()
+            .env("NO_COLOR", "1")
+            .env("SOURCE_DATE_EPOCH", EPOCH);
+        if command == "init" {
+            cmd.args(ARGS).arg("--dry-run");
+        }
+        assert!(cmd.status().unwrap().success(), "{fixture} {command}");
+        let root = t.path().display().to_string();
+        let mut opened: BTreeMap<String, usize> = BTreeMap::new();
+        for line in fs::read_to_string(trace.path()).unwrap().lines() {
+            // 123 openat(AT_FDCWD, "/tmp/.../package.json", O_RDONLY|O_CLOEXEC) = 3
+            let Some(path) = line.split('"').nth(1) else {
+                continue;
+            };
+            let reads = line.contains("O_RDONLY") && !line.contains("O_DIRECTORY");
+            if reads && path.starts_with(&root) && !line.contains("= -1") {
+                let rel = path[root.len()..].trim_start_matches('/').to_string();
+                if !rel.starts_with("node_modules/") && !rel.is_empty() {
+                    *opened.entry(rel).or_default() += 1;
+                }
+            }
+        }
+        assert!(
+            opened.contains_key("package.json") && opened.len() > 3,
+            "{fixture} {command}: {opened:?}"
+        );
+        let twice: Vec<_> = opened.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(
+            twice.is_empty(),
+            "{fixture} {command}: files read more than once: {twice:?}"
+        );
+    }
+}

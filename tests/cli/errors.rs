@@ -154,3 +154,42 @@ fn a_broken_answers_file_names_itself() {
     fails_cleanly(&t, &["--yes"], "insforge-integrate.toml:");
     fails_cleanly(&t, &["--yes"], "delete the file");
 }
+
+/// Error runs compared whole, per provider: the detection block the run printed, then stderr
+/// and the exit code, for a missing answer, a bad flag value, `check` before `init`, and a
+/// conflict under `--on-conflict fail`. Nothing is written by any of them.
+#[test]
+fn error_runs_in_whole_for_every_provider() {
+    for provider in crate::update::PROVIDERS {
+        let t = Test::fixture(provider);
+        let lib = if t.exists("src/app") {
+            "src/lib/insforge.ts"
+        } else {
+            "lib/insforge.ts"
+        };
+        let t = t.file(lib, "// mine\n");
+        let before = t.tree();
+        let cases: [(&str, &[&str]); 4] = [
+            ("init", &[]),
+            ("init", &["--yes", "--insforge-url", "demo.insforge.app"]),
+            ("check", &[]),
+            (
+                "init",
+                &["--yes", "--table", "todos", "--on-conflict", "fail"],
+            ),
+        ];
+        let mut text = String::new();
+        for (command, args) in cases {
+            let run = t.command(command, args);
+            text.push_str(&format!(
+                "=== {command} {}\n{}--- stderr (exit {})\n{}\n",
+                args.join(" "),
+                run.stdout,
+                run.code,
+                run.stderr
+            ));
+        }
+        assert!(t.tree() == before, "{provider}: an error run wrote");
+        insta::assert_snapshot!(format!("{provider}_errors"), t.normalize(&text));
+    }
+}

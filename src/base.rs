@@ -56,6 +56,12 @@ impl Base {
 
     /// The store's text.
     pub fn parse(text: &str) -> Result<Self> {
+        Self::parse_noting(text).map(|(base, _)| base)
+    }
+
+    /// The store's text, and what is odd about it: an entry whose content no longer matches
+    /// its SHA-256 (edited by hand) is still used, content first, and named.
+    pub fn parse_noting(text: &str) -> Result<(Self, Vec<String>)> {
         let invalid = |message: String| -> anyhow::Error {
             Error::InvalidFile {
                 path: FILE.into(),
@@ -75,12 +81,13 @@ impl Base {
             )));
         }
         let mut files = BTreeMap::new();
+        let mut notes = Vec::new();
         for f in stored.files {
             if sha256(&f.content) != f.sha256 {
-                return Err(invalid(format!(
-                    "the content recorded for {} does not match its sha256 (edited by hand?): restore the file from version control, or delete it (files that differ then count as conflicts)",
+                notes.push(format!(
+                    "{FILE}: the content recorded for {} does not match its sha256 (edited by hand?): the recorded content is used as what insforge-integrate last wrote",
                     f.path
-                )));
+                ));
             }
             if files.insert(f.path.clone(), f.content).is_some() {
                 return Err(invalid(format!(
@@ -89,7 +96,7 @@ impl Base {
                 )));
             }
         }
-        Ok(Self { files })
+        Ok((Self { files }, notes))
     }
 
     pub fn render(&self) -> String {
@@ -186,12 +193,21 @@ mod tests {
     }
 
     #[test]
-    fn a_tampered_entry_is_refused() {
+    fn a_hand_edited_entry_is_used_and_named() {
         let mut base = Base::default();
         base.files.insert("a.ts".into(), "one\n".into());
         let text = base.render().replace("one", "two");
-        let e = Base::parse(&text).unwrap_err().to_string();
-        assert!(e.contains("does not match its sha256"), "{e}");
+        let (read, notes) = Base::parse_noting(&text).unwrap();
+        assert_eq!(read.get("a.ts"), Some("two\n"));
+        assert!(
+            notes[0].contains("a.ts does not match its sha256"),
+            "{notes:?}"
+        );
+        let twice = format!(
+            "{}\n[[file]]\npath = \"a.ts\"\nsha256 = \"x\"\ncontent = \"\"\n",
+            base.render()
+        );
+        assert!(Base::parse(&twice).is_err());
     }
 
     #[test]

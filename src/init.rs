@@ -78,7 +78,7 @@ pub fn prepare(
         interactive,
         prompter,
     )?;
-    for note in &answers.notes {
+    for note in answers.notes.iter().chain(&project.base_notes) {
         writeln!(out, "{} {note}", paint.yellow("note:"))?;
     }
 

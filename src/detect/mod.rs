@@ -58,6 +58,8 @@ pub struct Project {
     /// What the tool last wrote to the files it owns (`insforge-integrate.base.toml`), with
     /// the store's text.
     pub base: (crate::base::Base, Option<String>),
+    /// What is odd about the base store (hand-edited entries), told to the user.
+    pub base_notes: Vec<String>,
     /// The app's existing auth wiring, from its parsed source.
     pub wiring: wiring::Wiring,
     /// The `.env*` files at the root.
@@ -565,8 +567,11 @@ pub fn detect(root: &Path) -> Result<Project> {
         .collect();
 
     // One pass over the app's code: its wiring, and which URL variable name it uses.
-    let base = match read_config(&reader, crate::base::FILE)? {
-        Some(text) => (crate::base::Base::parse(&text)?, Some(text)),
+    let (base, base_notes) = match read_config(&reader, crate::base::FILE)? {
+        Some(text) => {
+            let (base, notes) = crate::base::Base::parse_noting(&text)?;
+            ((base, Some(text)), notes)
+        }
         None => Default::default(),
     };
     let mut scan = source::scan(root, &URL_VARS, &|p| reader.text(p));
@@ -605,6 +610,7 @@ pub fn detect(root: &Path) -> Result<Project> {
         texts: reader.into_texts(),
         saved: saved.map(|text| crate::saved::parse(&text)).transpose()?,
         base,
+        base_notes,
         url_var,
         root: root.to_path_buf(),
         package_json,

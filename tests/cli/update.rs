@@ -242,7 +242,7 @@ fn a_changed_migration_becomes_a_new_later_one_and_the_old_is_never_edited() {
 }
 
 #[test]
-fn check_needs_the_answers_and_a_sound_base_store_and_errors_exit_two() {
+fn check_needs_the_answers_and_a_readable_base_store_and_errors_exit_two() {
     let t = Test::fixture("clerk");
     t.command::<&str>("check", &[])
         .code(2)
@@ -251,11 +251,20 @@ fn check_needs_the_answers_and_a_sound_base_store_and_errors_exit_two() {
         .code(2)
         .stderr_has("run `insforge-integrate init` first");
     let t = installed("clerk");
-    let tampered = t.read(BASE).replacen("useAuth", "useAuthX", 1);
-    let t = t.file(BASE, &tampered);
+    // A hand edit of a recorded text is used as what the tool wrote, and named.
+    let edited = t.read(BASE).replacen("50_000", "40_000", 1);
+    let t = t.file(BASE, &edited);
+    // (The file is as the tool writes it, so the store is what is stale.)
+    t.command::<&str>("check", &[])
+        .code(1)
+        .stdout_has("lib/insforge.ts does not match its sha256")
+        .stdout_has("outdated   insforge-integrate.base.toml");
+    t.command("update", &["--yes"]).success();
+    t.command::<&str>("check", &[]).success();
+    let t = t.file(BASE, "version = 1\nfile = 3\n");
     t.command::<&str>("check", &[])
         .code(2)
-        .stderr_has("does not match its sha256");
+        .stderr_has("insforge-integrate.base.toml:");
     let t = t.file(BASE, "version = 7\n");
     t.command::<&str>("check", &[])
         .code(2)
@@ -304,4 +313,35 @@ fn check_masks_secrets_in_its_diff() {
         "{}",
         run.stdout
     );
+}
+
+#[test]
+fn a_kept_file_is_reported_and_fails_only_strict() {
+    let t = installed("clerk")
+        .remove(BASE)
+        .file("lib/insforge.ts", "// my own client\n");
+    t.run_with(&["--yes".into(), "--on-conflict".into(), "skip".into()])
+        .success();
+    t.command::<&str>("check", &[])
+        .success()
+        .stdout_has("kept       lib/insforge.ts");
+    t.command("check", &["--strict"])
+        .code(1)
+        .stdout_has("kept       lib/insforge.ts");
+    // update leaves it alone.
+    t.command("update", &["--yes"]).success();
+    assert_eq!(t.read("lib/insforge.ts"), "// my own client\n");
+}
+
+#[test]
+fn a_deleted_file_is_missing_and_update_writes_it_back() {
+    let t = installed("kinde");
+    let route = "app/api/auth/[kindeAuth]/route.ts";
+    let text = t.read(route);
+    let t = t.remove(route);
+    t.command::<&str>("check", &[])
+        .code(1)
+        .stdout_has(&format!("missing    {route}"));
+    t.command("update", &["--yes"]).success();
+    assert_eq!(t.read(route), text);
 }

@@ -209,7 +209,7 @@ pub fn check(args: &CheckArgs, env: Environment, out: &mut dyn Write) -> Result<
         let doc = output::document(
             output::Command::Check,
             &project,
-            answers.provider,
+            Some(answers.provider),
             &plan,
             false,
             Some((summary, &statuses)),

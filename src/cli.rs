@@ -10,11 +10,21 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "insforge-integrate",
     version,
     about = "Wire a third-party auth provider into an InsForge app: client utility, routes, env files and an RLS migration.",
-    propagate_version = true
+    disable_version_flag = true,
+    arg_required_else_help = true
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+
+    /// Print the version (with --verbose: the template set and the package versions its
+    /// output is verified against).
+    #[arg(short = 'V', long)]
+    pub version: bool,
+
+    /// With --version: say more.
+    #[arg(long, requires = "version")]
+    pub verbose: bool,
 
     /// When to colour output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
@@ -32,6 +42,22 @@ pub enum Command {
     /// files are updated, your edits are merged with the new version, and a changed migration
     /// becomes a new, later one.
     Update(UpdateArgs),
+    /// Print every fact detected in the app with its evidence (with --json, the project model
+    /// as data, the app's existing auth wiring included). Writes nothing.
+    Detect(DetectArgs),
+    /// Print the agent skill (SKILL.md): how a coding agent drives insforge-integrate.
+    Skill,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DetectArgs {
+    /// The app's folder (the one with package.json).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Print the facts as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -117,6 +143,7 @@ impl InitArgs {
             check: false,
             json: false,
             yes: false,
+            input_json: None,
         }
     }
 }
@@ -178,6 +205,12 @@ pub struct InitArgs {
     /// Accept detected and default answers without asking.
     #[arg(short, long)]
     pub yes: bool,
+
+    /// Read answers as JSON from FILE (or `-` for standard input): an object whose keys are
+    /// these flags' names — provider, table, existing, owner-column, insforge-url, anon-key,
+    /// on-conflict — validated as the flags are. A flag given too wins. Never secrets.
+    #[arg(long, value_name = "FILE|-")]
+    pub input_json: Option<PathBuf>,
 }
 
 fn provider_ids() -> clap::builder::PossibleValuesParser {

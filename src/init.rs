@@ -59,10 +59,7 @@ pub fn prepare(
 ) -> Result<Prepared> {
     let root = args.path.as_path();
     let project = detect::detect(root)?;
-    writeln!(out, "{} {}", paint.bold("Detected in"), root.display())?;
-    for (label, value) in project.facts() {
-        writeln!(out, "  {:<16} {value}", format!("{label}:"))?;
-    }
+    preview::detection(out, root, &project, paint)?;
     if !project.typescript.value {
         return Err(Error::Unsupported(
             "this is a JavaScript app (no tsconfig.json): insforge-integrate writes TypeScript for now. Add TypeScript (npm install -D typescript @types/react @types/node, then `next dev` creates tsconfig.json) and run it again".into(),
@@ -146,6 +143,34 @@ pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()
     run(Mode::Init, args, env, out)
 }
 
+/// `detect`: the facts and their evidence, or the project model as JSON. Writes nothing.
+pub fn detect_only(root: &std::path::Path, env: Environment, out: &mut dyn Write) -> Result<()> {
+    let Environment {
+        paint, mut json, ..
+    } = env;
+    app_folder(root)?;
+    let project = detect::detect(root)?;
+    preview::detection(out, root, &project, paint)?;
+    for note in &project.base_notes {
+        writeln!(out, "{} {note}", paint.yellow("note:"))?;
+    }
+    if let Some(saved) = &project.saved {
+        let tables = saved.tables.clone().unwrap_or_default().join(", ");
+        writeln!(
+            out,
+            "  {:<16} provider {}, tables [{tables}] ({})",
+            "answers file:",
+            saved.provider.as_deref().unwrap_or("none"),
+            crate::saved::FILE
+        )?;
+    }
+    if let Some(json) = json.as_mut() {
+        let doc = crate::output::detect(&project);
+        writeln!(json, "{}", serde_json::to_string_pretty(&doc)?)?;
+    }
+    Ok(())
+}
+
 pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()> {
     let Environment {
         interactive,
@@ -210,7 +235,9 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
     };
     let mut emit = |plan: &Plan, written: bool| -> Result<()> {
         if let Some(json) = json.as_mut() {
-            let doc = crate::output::run(command, &project, answers.provider, plan, written);
+            let mut doc = crate::output::run(command, &project, answers.provider, plan, written);
+            doc.next_steps = preview::next_steps(plan, &answers, &rendered, &project);
+            doc.provider_setup = Some(rendered.next_steps.clone());
             writeln!(json, "{}", serde_json::to_string_pretty(&doc)?)?;
         }
         Ok(())

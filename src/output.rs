@@ -27,16 +27,55 @@ pub enum Command {
     Init,
     Update,
     Check,
+    Detect,
+}
+
+/// What `--json` prints: a run's document, or, when the run failed before it had one to
+/// print, the error as data.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(title = "insforge-integrate output")]
+pub enum Output {
+    Report(Box<Document>),
+    Error(ErrorDocument),
+}
+
+/// A failed run, under `--json`.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ErrorDocument {
+    pub schema_version: u32,
+    /// The command that failed (absent when the command line itself did not parse).
+    pub command: Option<Command>,
+    pub error: ErrorInfo,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct ErrorInfo {
+    /// The exit code: 1 unfinished (conflicts, drift, collisions, a busy app), 2 usage or input.
+    pub code: u8,
+    /// What kind of error: `usage`, `missing_answer`, `invalid_argument`, `invalid_file`,
+    /// `unsupported`, `conflicts_left`, `conflict_failed`, `check_failed`, `drift`,
+    /// `collisions`, `aborted`, `busy`, `changed`, `write_failed`, `other`.
+    pub kind: String,
+    /// The message, as stderr shows it.
+    pub message: String,
+    /// The flags the message names: for a missing answer, the one to pass first.
+    pub flags: Vec<String>,
 }
 
 /// What one run found, planned and did.
 #[derive(Debug, Serialize, JsonSchema)]
-#[schemars(title = "insforge-integrate output", deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct Document {
     pub schema_version: u32,
     pub command: Command,
-    /// The provider the run rendered for (its id).
-    pub provider: String,
+    /// The provider the run rendered for (its id); for `detect`, the one a run would use
+    /// when detection and the answers file settle it.
+    pub provider: Option<String>,
+    /// The answers file (`insforge-integrate.toml`) as read, when there is one.
+    pub answers: Option<crate::saved::Saved>,
     pub detected: Detected,
     /// How each detected fact was found, by fact: `provider.clerk`, `next`, `typescript`,
     /// `package_manager`, `url_var`, `versions.<package>`.
@@ -49,6 +88,12 @@ pub struct Document {
     pub dependencies_added: Vec<String>,
     /// What the user must do by hand, found while planning.
     pub notes: Vec<String>,
+    /// What is left to do by hand after `init` or `update`, in order (the human output's
+    /// "Next steps"): installs, env values, secrets, the migrations to apply, merges.
+    pub next_steps: Vec<String>,
+    /// The provider's own setup (dashboard settings, and what the app's code should call),
+    /// as the human output shows it after the steps.
+    pub provider_setup: Option<String>,
     /// Whether this run wrote files (always false for `check` and `--dry-run`).
     pub written: bool,
     /// `check`'s verdict (absent for `init` and `update`).
@@ -298,7 +343,7 @@ pub fn detected(project: &Project) -> (Detected, BTreeMap<String, String>) {
 pub fn document(
     command: Command,
     project: &Project,
-    provider: &Provider,
+    provider: Option<&Provider>,
     plan: &Plan,
     written: bool,
     check: Option<(CheckSummary, &[Status])>,
@@ -320,7 +365,8 @@ pub fn document(
     Document {
         schema_version: SCHEMA_VERSION,
         command,
-        provider: provider.id.clone(),
+        provider: provider.map(|p| p.id.clone()),
+        answers: project.saved.clone(),
         detected,
         evidence,
         changes,
@@ -338,6 +384,8 @@ pub fn document(
             .map(|d| d.name.clone())
             .collect(),
         notes: plan.notes.clone(),
+        next_steps: Vec::new(),
+        provider_setup: None,
         written,
         check: check.map(|(summary, _)| summary),
         wiring: project.wiring.clone(),
@@ -353,12 +401,121 @@ pub fn run(
     plan: &Plan,
     written: bool,
 ) -> Document {
-    document(command, project, provider, plan, written, None)
+    document(command, project, Some(provider), plan, written, None)
+}
+
+/// The document of `detect`: the project model, no plan.
+pub fn detect(project: &Project) -> Document {
+    let provider = match (
+        project.saved.as_ref().and_then(|s| s.provider.as_deref()),
+        project.providers.as_slice(),
+    ) {
+        (Some(saved), _) => crate::provider::by_id(saved),
+        (None, [one]) => Some(one.value),
+        _ => None,
+    };
+    let mut doc = document(
+        Command::Detect,
+        project,
+        provider,
+        &Plan::default(),
+        false,
+        None,
+    );
+    doc.notes = project.base_notes.clone();
+    doc
+}
+
+/// The error of a failed run as data.
+pub fn error(command: Option<Command>, e: &anyhow::Error, code: u8) -> ErrorDocument {
+    use crate::error::Error as E;
+    let message = e
+        .chain()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ");
+    let known = e.chain().find_map(|c| c.downcast_ref::<E>());
+    let kind = match known {
+        Some(E::MissingAnswer { .. }) => "missing_answer",
+        Some(E::InvalidArgument(_)) => "invalid_argument",
+        Some(E::InvalidFile { .. }) => "invalid_file",
+        Some(E::Unsupported(_)) => "unsupported",
+        Some(E::ConflictsLeft { .. }) => "conflicts_left",
+        Some(E::ConflictFailed { .. }) => "conflict_failed",
+        Some(E::CheckFailed(_)) => "check_failed",
+        Some(E::Drift(_)) => "drift",
+        Some(E::Collisions { .. }) => "collisions",
+        Some(E::Aborted) => "aborted",
+        Some(E::Busy(_)) => "busy",
+        Some(E::Changed(_)) => "changed",
+        Some(E::WriteFailed { .. }) => "write_failed",
+        None => "other",
+    };
+    // A missing answer's own flag comes first: it is the one to pass.
+    let mut flags = match known {
+        Some(E::MissingAnswer { flag, .. }) => flags_in(flag),
+        _ => Vec::new(),
+    };
+    for f in flags_in(&message) {
+        if !flags.contains(&f) {
+            flags.push(f);
+        }
+    }
+    ErrorDocument {
+        schema_version: SCHEMA_VERSION,
+        command,
+        error: ErrorInfo {
+            code,
+            kind: kind.into(),
+            flags,
+            message,
+        },
+    }
+}
+
+/// A usage error (the command line did not parse) as data.
+pub fn usage_error(message: &str) -> ErrorDocument {
+    ErrorDocument {
+        schema_version: SCHEMA_VERSION,
+        command: None,
+        error: ErrorInfo {
+            code: crate::error::EXIT_USAGE,
+            kind: "usage".into(),
+            flags: flags_in(message),
+            message: message.to_string(),
+        },
+    }
+}
+
+/// Every `--flag` a message names, in order, once each.
+pub fn flags_in(message: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let bytes = message.as_bytes();
+    let mut i = 0;
+    while let Some(at) = message[i..].find("--") {
+        let start = i + at;
+        let before_ok =
+            start == 0 || !bytes[start - 1].is_ascii_alphanumeric() && bytes[start - 1] != b'-';
+        let mut end = start + 2;
+        while end < bytes.len()
+            && (bytes[end].is_ascii_lowercase()
+                || bytes[end].is_ascii_digit()
+                || bytes[end] == b'-')
+        {
+            end += 1;
+        }
+        let flag = message[start..end].trim_end_matches('-');
+        if before_ok && flag.len() > 2 && !out.iter().any(|f| f == flag) {
+            out.push(flag.to_string());
+        }
+        i = end.max(start + 2);
+    }
+    out
 }
 
 /// The JSON Schema of [`Document`], as committed.
 pub fn schema() -> String {
-    let schema = schemars::schema_for!(Document);
+    let schema = schemars::schema_for!(Output);
     let mut text = serde_json::to_string_pretty(&schema).expect("a schema serializes");
     text.push('\n');
     text
@@ -366,6 +523,17 @@ pub fn schema() -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn flags_are_read_out_of_messages() {
+        assert_eq!(
+            super::flags_in(
+                "pass --table NAME (repeatable), or --yes; --provider clerk or --provider auth0"
+            ),
+            ["--table", "--yes", "--provider"]
+        );
+        assert!(super::flags_in("a -- b, x--y").is_empty());
+    }
+
     #[test]
     fn the_committed_schema_is_the_generated_one() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(super::SCHEMA_FILE);

@@ -69,6 +69,20 @@ impl Paint {
     }
 }
 
+/// The detection block: every fact with its evidence.
+pub fn detection(
+    out: &mut dyn Write,
+    root: &std::path::Path,
+    project: &crate::detect::Project,
+    paint: Paint,
+) -> io::Result<()> {
+    writeln!(out, "{} {}", paint.bold("Detected in"), root.display())?;
+    for (label, value) in project.facts() {
+        writeln!(out, "  {:<16} {value}", format!("{label}:"))?;
+    }
+    Ok(())
+}
+
 /// One line per file, then the manual merges.
 pub fn summary(out: &mut dyn Write, plan: &Plan, paint: Paint) -> io::Result<()> {
     let count = |action: Action| plan.changes.iter().filter(|c| c.action == action).count();
@@ -288,6 +302,25 @@ pub fn report(
             change.display_path()
         )?;
     }
+    let steps = next_steps(plan, answers, rendered, project);
+    writeln!(out, "\n{}", paint.bold("Next steps"))?;
+    for (n, step) in steps.iter().enumerate() {
+        writeln!(out, "  {}. {step}", n + 1)?;
+    }
+    let title = format!("{} setup", answers.provider.name);
+    writeln!(out, "\n{}", paint.bold(&title))?;
+    out.write_all(rendered.next_steps.as_bytes())?;
+    Ok(())
+}
+
+/// What is left to do by hand after the run, in order: installs, env values, secrets, the
+/// migrations to apply, merges, the provider's manual steps and the plan's notes.
+pub fn next_steps(
+    plan: &Plan,
+    answers: &crate::resolve::Answers,
+    rendered: &crate::render::Rendered,
+    project: &crate::detect::Project,
+) -> Vec<String> {
     let pm = project.package_manager.value;
     let mut steps: Vec<String> = Vec::new();
     if !plan.added_dependencies.is_empty() {
@@ -360,14 +393,7 @@ pub fn report(
     }
     steps.extend(rendered.manual_steps.iter().cloned());
     steps.extend(plan.notes.iter().cloned());
-    writeln!(out, "\n{}", paint.bold("Next steps"))?;
-    for (n, step) in steps.iter().enumerate() {
-        writeln!(out, "  {}. {step}", n + 1)?;
-    }
-    let title = format!("{} setup", answers.provider.name);
-    writeln!(out, "\n{}", paint.bold(&title))?;
-    out.write_all(rendered.next_steps.as_bytes())?;
-    Ok(())
+    steps
 }
 
 /// A run with nothing to write: the files kept as the user's, and what only the user can do,

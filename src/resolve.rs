@@ -523,7 +523,7 @@ mod tests {
             let mut all = vec!["insforge-integrate", "init"];
             all.extend_from_slice(argv);
             match crate::cli::Cli::try_parse_from(all).unwrap().command {
-                crate::cli::Command::Init(args) => args,
+                Some(crate::cli::Command::Init(args)) => args,
                 other => panic!("{other:?}"),
             }
         };

@@ -14,15 +14,35 @@ use crate::{check, clock, error, init, prompt, resolve};
 
 /// Parse `args`, run the command, print an error once, and return the exit code.
 pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    // Known before parsing, so that a command line that does not parse is JSON too.
+    let wants_json = args
+        .iter()
+        .skip(1)
+        .any(|a| a == "--json" || a == "--format=json")
+        || args
+            .windows(2)
+            .any(|w| w[0] == "--format" && w[1] == "json");
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
+            let code = if e.use_stderr() {
                 error::EXIT_USAGE
             } else {
                 error::EXIT_OK
-            });
+            };
+            if wants_json && e.use_stderr() {
+                let text = e.render().to_string();
+                let message = text.lines().next().unwrap_or_default();
+                let message = message.strip_prefix("error: ").unwrap_or(message);
+                let doc = crate::output::Output::Error(crate::output::usage_error(message));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&doc).expect("plain data")
+                );
+            }
+            let _ = e.print();
+            return ExitCode::from(code);
         }
     };
     // `NO_COLOR` (any value) and `TERM=dumb` turn colour off unless it is asked for.
@@ -39,8 +59,39 @@ pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     console::set_colors_enabled(color);
     console::set_colors_enabled_stderr(err_color);
-    let checking = matches!(cli.command, Command::Check(_));
-    match run(cli.command, Paint { color }) {
+    let Some(command) = cli.command else {
+        if cli.version {
+            let text = if cli.verbose {
+                crate::version::verbose()
+            } else {
+                format!("{}\n", crate::version::short())
+            };
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            return ExitCode::from(error::EXIT_OK);
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: a command is needed: init, check, update, detect or skill (see --help)"
+        );
+        return ExitCode::from(error::EXIT_USAGE);
+    };
+    let checking = matches!(command, Command::Check(_));
+    let name = match &command {
+        Command::Init(_) => Some(crate::output::Command::Init),
+        Command::Update(_) => Some(crate::output::Command::Update),
+        Command::Check(_) => Some(crate::output::Command::Check),
+        Command::Detect(_) => Some(crate::output::Command::Detect),
+        Command::Skill => None,
+    };
+    let json = match &command {
+        Command::Init(a) => a.json,
+        Command::Update(a) => a.json,
+        Command::Check(a) => a.json || a.format == Format::Json,
+        Command::Detect(a) => a.json,
+        Command::Skill => false,
+    };
+    let mut emitted = false;
+    match run(command, Paint { color }, &mut emitted) {
         Ok(()) => ExitCode::from(error::EXIT_OK),
         Err(e) => {
             // `check` exits 1 on drift only: every other failure is an error (2).
@@ -48,6 +99,15 @@ pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 _ if checking && !is_drift(&e) => error::EXIT_USAGE,
                 code => code,
             };
+            if json && !emitted {
+                let doc = crate::output::Output::Error(crate::output::error(name, &e, code));
+                let mut stdout = ClosedPipeIsFine::new(std::io::stdout().lock());
+                let _ = writeln!(
+                    stdout,
+                    "{}",
+                    serde_json::to_string_pretty(&doc).expect("plain data")
+                );
+            }
             let paint = Paint { color: err_color };
             let _ = writeln!(
                 std::io::stderr(),
@@ -77,13 +137,19 @@ fn format_error(e: &anyhow::Error) -> String {
         .join(": ")
 }
 
-fn run(command: Command, paint: Paint) -> Result<()> {
+fn run(command: Command, paint: Paint, emitted: &mut bool) -> Result<()> {
+    if let Command::Skill = command {
+        std::io::stdout().write_all(crate::skill::SKILL.as_bytes())?;
+        return Ok(());
+    }
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
     let (yes, json, stdin_secret) = match &command {
         Command::Init(a) => (a.yes, a.json, a.jwt_secret_stdin),
         Command::Update(a) => (a.yes, a.json, false),
         Command::Check(a) => (true, a.json || a.format == Format::Json, false),
+        Command::Detect(a) => (true, a.json, false),
+        Command::Skill => unreachable!("handled above"),
     };
     let interactive = terminal && !ci && !yes;
     let secrets = resolve::Secrets {
@@ -101,7 +167,7 @@ fn run(command: Command, paint: Paint) -> Result<()> {
     } else {
         &mut silent
     };
-    let mut stdout = ClosedPipeIsFine::new(std::io::stdout().lock());
+    let mut stdout = Counting::new(ClosedPipeIsFine::new(std::io::stdout().lock()));
     let mut sink = std::io::sink();
     let (json_out, out): (Option<&mut dyn Write>, &mut dyn Write) = if json {
         (Some(&mut stdout), &mut sink)
@@ -116,10 +182,45 @@ fn run(command: Command, paint: Paint) -> Result<()> {
         secrets,
         prompter,
     };
-    match command {
-        Command::Init(args) => init::init(&args, env, out),
+    let result = match command {
+        Command::Init(mut args) => {
+            if let Some(path) = args.input_json.clone() {
+                let input = crate::input::read(&path, args.jwt_secret_stdin)?;
+                crate::input::apply(&mut args, input)?;
+            }
+            init::init(&args, env, out)
+        }
         Command::Update(args) => init::run(init::Mode::Update, &args.as_init(), env, out),
         Command::Check(args) => check::check(&args, env, out),
+        Command::Detect(args) => init::detect_only(&args.path, env, out),
+        Command::Skill => unreachable!("handled above"),
+    };
+    *emitted = json && stdout.written > 0;
+    result
+}
+
+/// Standard output, counting what was written (so a failed `--json` run knows whether its
+/// document is out already).
+struct Counting<W> {
+    inner: W,
+    written: usize,
+}
+
+impl<W> Counting<W> {
+    fn new(inner: W) -> Self {
+        Self { inner, written: 0 }
+    }
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written += n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 

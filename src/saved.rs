@@ -9,7 +9,7 @@ use crate::error::Error;
 
 pub const FILE: &str = "insforge-integrate.toml";
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Saved {
     pub provider: Option<String>,

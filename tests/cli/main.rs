@@ -3,6 +3,8 @@
 
 mod harness;
 
+mod agent;
+
 mod brownfield;
 mod concurrency;
 mod conflicts;

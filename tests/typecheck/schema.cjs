@@ -19,6 +19,7 @@ const unsigned = (max) => ({
   validate: (n) => Number.isInteger(n) && n >= 0 && n <= max,
 });
 ajv.addFormat('uint', unsigned(Number.MAX_SAFE_INTEGER));
+ajv.addFormat('uint8', unsigned(255));
 ajv.addFormat('uint32', unsigned(4294967295));
 ajv.addFormat('uint64', unsigned(Number.MAX_SAFE_INTEGER));
 const validate = ajv.compile(schema);

@@ -73,7 +73,19 @@ fn the_json_schema_validates_every_commands_output_on_every_fixture() {
         let doc: serde_json::Value = serde_json::from_str(&stdout)
             .unwrap_or_else(|e| panic!("{fixture} {step}: not one JSON document ({e}):\n{stdout}"));
         let command = step.split(' ').next().unwrap();
-        assert_eq!(doc["command"], command, "{fixture} {step}");
+        if command == "usage" {
+            assert!(
+                doc["command"].is_null() && doc["error"]["kind"] == "usage",
+                "{fixture}"
+            );
+        } else {
+            assert_eq!(doc["command"], command, "{fixture} {step}");
+        }
+        assert_eq!(
+            doc.get("error").is_some(),
+            step.contains("error"),
+            "{fixture} {step}"
+        );
         let name = format!(
             "{}-{count:02}-{}.json",
             fixture.replace('/', "-"),
@@ -85,6 +97,14 @@ fn the_json_schema_validates_every_commands_output_on_every_fixture() {
     for fixture in fixtures() {
         let app = work.path().join(fixture.replace('/', "-"));
         copy_tree(&repo().join("tests/fixtures").join(&fixture), &app);
+        save(&fixture, "detect", 0, run(&app, &["detect", "--json"]));
+        save(&fixture, "init error", 2, run(&app, &["init", "--json"]));
+        save(
+            &fixture,
+            "usage error",
+            2,
+            run(&app, &["init", "--json", "--tabel", "x"]),
+        );
         let init = ["init", "--yes", "--table", "todos", "--json"];
         save(
             &fixture,
@@ -128,6 +148,12 @@ fn the_json_schema_validates_every_commands_output_on_every_fixture() {
             run(&app, &["update", "--json", "--yes"]),
         );
         save(&fixture, "check after", 0, run(&app, &["check", "--json"]));
+        save(
+            &fixture,
+            "detect after",
+            0,
+            run(&app, &["detect", "--json"]),
+        );
     }
     let output = project
         .node_command()

@@ -110,7 +110,10 @@ pub fn check(args: &CheckArgs, env: Environment, out: &mut dyn Write) -> Result<
     } = init::prepare(
         &init_args,
         Default::default(),
-        false,
+        init::Ask {
+            interactive: false,
+            values: false,
+        },
         &mut silent,
         now,
         paint,

@@ -48,10 +48,18 @@ pub struct Prepared {
 }
 
 /// Detect, resolve, render and plan, printing the detection block and the answers' notes.
+/// What `prepare` may ask: anything at all (a terminal, no `--yes`), and the `.env.local`
+/// values in particular (`update` leaves them as they are).
+#[derive(Debug, Clone, Copy)]
+pub struct Ask {
+    pub interactive: bool,
+    pub values: bool,
+}
+
 pub fn prepare(
     args: &InitArgs,
     secrets: Secrets,
-    interactive: bool,
+    ask: Ask,
     prompter: &mut dyn Prompter,
     now: Seconds,
     paint: Paint,
@@ -67,12 +75,13 @@ pub fn prepare(
         .into());
     }
 
-    let answers = resolve::resolve(
+    let answers = resolve::resolve_asking(
         args,
         &project,
         project.saved.as_ref(),
         secrets,
-        interactive,
+        ask.interactive,
+        ask.interactive && ask.values,
         prompter,
     )?;
     for note in answers.notes.iter().chain(&project.base_notes) {
@@ -197,6 +206,10 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
         ))
         .into());
     }
+    let ask = Ask {
+        interactive,
+        values: mode == Mode::Init,
+    };
     let Prepared {
         project,
         answers,
@@ -204,7 +217,7 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
         mut plan,
         masker,
         kept,
-    } = prepare(args, secrets, interactive, prompter, now, paint, out)?;
+    } = prepare(args, secrets, ask, prompter, now, paint, out)?;
     match mode {
         Mode::Update => crate::merge::edited(&mut plan, &project.base.0),
         // Asked for by name: the tool's version of files the user edited comes back.
@@ -363,7 +376,10 @@ fn record_kept(plan: &mut Plan, kept: &[String], answers: &Answers) {
     for change in &plan.changes {
         let path = change.display_path();
         let chosen_skip = change.action == Action::Skip
-            && !matches!(change.reason, Some(Reason::Kept | Reason::Missing))
+            && !matches!(
+                change.reason,
+                Some(Reason::Kept | Reason::Missing | Reason::Collision)
+            )
             && !answers.on_conflict_defaulted;
         if chosen_skip && !now.contains(&path) {
             now.push(path);
@@ -423,30 +439,23 @@ fn decide_conflicts(
             _ if answers.on_conflict_defaulted => 0,
             ConflictPolicy::Overwrite => 2,
             ConflictPolicy::Skip | ConflictPolicy::Fail => 1,
-            ConflictPolicy::Ask => loop {
+            ConflictPolicy::Ask => {
                 let prompt = format!(
                     "{}: your edits and the new version change the same lines. What now?",
                     change.display_path()
                 );
+                let items = [
+                    "write it with conflict markers (resolve them by hand)",
+                    "keep mine (skip the new version)",
+                    "take the new version (drops my edits)",
+                ];
                 let q = Question {
                     prompt: &prompt,
                     what: "what to do with a colliding merge",
                     flag: "--on-conflict",
                 };
-                let items = [
-                    "write it with conflict markers (resolve them by hand)",
-                    "keep mine (skip the new version)",
-                    "take the new version (drops my edits)",
-                    "show the diff",
-                    "abort (write nothing)",
-                ]
-                .map(String::from);
-                match prompter.select(q, &items, 0)? {
-                    3 => preview::file_diff(out, change, masker, paint)?,
-                    4 => return Err(Error::Aborted.into()),
-                    n => break n,
-                }
-            },
+                choose(prompter, q, &items, 0, change, masker, paint, out)?
+            }
         };
         match choice {
             0 => {}
@@ -466,7 +475,7 @@ fn decide_conflicts(
         change.action = match answers.on_conflict {
             ConflictPolicy::Overwrite => Action::Overwrite,
             ConflictPolicy::Skip | ConflictPolicy::Fail => Action::Skip,
-            ConflictPolicy::Ask => loop {
+            ConflictPolicy::Ask => {
                 let prompt = match change.reason {
                     Some(Reason::ReadOnly) => {
                         format!("{} is read-only. What now?", change.display_path())
@@ -478,21 +487,49 @@ fn decide_conflicts(
                     what: "what to do with a conflicting file",
                     flag: "--on-conflict",
                 };
-                let items = [
-                    "overwrite it",
-                    "skip it (keep mine)",
-                    "show the diff",
-                    "abort (write nothing)",
-                ]
-                .map(String::from);
-                match prompter.select(q, &items, 1)? {
-                    0 => break Action::Overwrite,
-                    1 => break Action::Skip,
-                    2 => preview::file_diff(out, change, masker, paint)?,
-                    _ => return Err(Error::Aborted.into()),
+                match choose(
+                    prompter,
+                    q,
+                    &["overwrite it", "skip it (keep mine)"],
+                    1,
+                    change,
+                    masker,
+                    paint,
+                    out,
+                )? {
+                    0 => Action::Overwrite,
+                    _ => Action::Skip,
                 }
-            },
+            }
         };
     }
     Ok(())
+}
+
+/// Ask what to do with one file: `choices`, then "show the diff" (shown, then asked again)
+/// and "abort (write nothing)". Returns the index of the choice.
+#[allow(clippy::too_many_arguments)]
+fn choose(
+    prompter: &mut dyn Prompter,
+    q: Question,
+    choices: &[&str],
+    default: usize,
+    change: &crate::plan::Change,
+    masker: &Masker,
+    paint: Paint,
+    out: &mut dyn Write,
+) -> Result<usize> {
+    let items: Vec<String> = choices
+        .iter()
+        .copied()
+        .chain(["show the diff", "abort (write nothing)"])
+        .map(String::from)
+        .collect();
+    loop {
+        match prompter.select(q, &items, default)? {
+            n if n < choices.len() => return Ok(n),
+            n if n == choices.len() => preview::file_diff(out, change, masker, paint)?,
+            _ => return Err(Error::Aborted.into()),
+        }
+    }
 }

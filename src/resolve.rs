@@ -57,6 +57,28 @@ pub fn resolve(
     interactive: bool,
     prompter: &mut dyn Prompter,
 ) -> Result<Answers> {
+    resolve_asking(
+        args,
+        project,
+        saved,
+        secrets,
+        interactive,
+        interactive,
+        prompter,
+    )
+}
+
+/// [`resolve`], where `ask_values` says whether the `.env.local` values (URL, anon key,
+/// secret) may be asked for: `update` leaves them as they are.
+pub fn resolve_asking(
+    args: &InitArgs,
+    project: &Project,
+    saved: Option<&Saved>,
+    secrets: Secrets,
+    interactive: bool,
+    ask_values: bool,
+    prompter: &mut dyn Prompter,
+) -> Result<Answers> {
     let mut notes = Vec::new();
     let provider = resolve_provider(args, project, saved, interactive, prompter)?;
     let tables = resolve_tables(args, saved, interactive, prompter, &mut notes)?;
@@ -74,7 +96,7 @@ pub fn resolve(
 
     let insforge_url = match &args.insforge_url {
         Some(url) => Some(check_url(url).map_err(|m| flag_error("--insforge-url", &m))?),
-        None if interactive && !has_value(&env_names.url) => {
+        None if ask_values && !has_value(&env_names.url) => {
             let q = Question {
                 prompt: "InsForge project URL (empty to fill in later)",
                 what: "the InsForge URL",
@@ -89,7 +111,7 @@ pub fn resolve(
     };
     let anon_key = match &args.anon_key {
         Some(key) => Some(check_anon_key(key).map_err(|m| flag_error("--anon-key", &m))?),
-        None if interactive && !has_value(&env_names.anon_key) => {
+        None if ask_values && !has_value(&env_names.anon_key) => {
             let q = Question {
                 prompt: "InsForge anon key (empty to fill in later)",
                 what: "the InsForge anon key",
@@ -105,7 +127,7 @@ pub fn resolve(
         match (secrets.jwt_secret_stdin, secrets.jwt_secret_env) {
             (Some(s), _) => non_empty(check_secret(&s, "--jwt-secret-stdin")?),
             (None, Some(s)) => non_empty(check_secret(&s, JWT_SECRET_VAR)?),
-            (None, None) if interactive && !has_value(&env_names.jwt_secret) => {
+            (None, None) if ask_values && !has_value(&env_names.jwt_secret) => {
                 let q = Question {
                     prompt: "InsForge JWT secret (hidden; from `npx -y @insforge/cli secrets get JWT_SECRET`; empty to fill in later)",
                     what: "the InsForge JWT secret",

@@ -11,12 +11,16 @@ use crate::harness::{Test, EPOCH};
 const DOWN: &str = "\x1b[B";
 
 fn spawn(test: &Test) -> PtySession {
+    spawn_a("init", test)
+}
+
+fn spawn_a(command: &str, test: &Test) -> PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"));
     cmd.env_clear()
         .env("HOME", test.path())
         .env("TERM", "xterm-256color")
         .env("SOURCE_DATE_EPOCH", EPOCH)
-        .arg("init")
+        .arg(command)
         .arg(test.path());
     spawn_command(cmd, Some(20_000)).expect("spawn in a pty")
 }
@@ -260,4 +264,37 @@ fn term_dumb_means_no_colour() {
     assert!(before.contains("Plan:"), "{before}");
     assert!(!before.contains('\u{1b}'), "{before:?}");
     assert_eq!(exit_code(&mut p), 0);
+}
+
+/// `update` at a terminal asks about a colliding merge: here "keep mine", after looking at the
+/// diff; the file stays the user's and the run is done.
+#[test]
+fn update_asks_about_a_collision_and_keeps_the_users_file() {
+    let t = Test::fixture("clerk").args(["--yes", "--table", "todos"]);
+    t.run().success();
+    t.older_release_wrote("lib/insforge.ts", "50_000", "40_000", true);
+    let mine = t.read("lib/insforge.ts").replace("40_000", "30_000");
+    let t = t.file("lib/insforge.ts", &mine);
+    let mut p = spawn_a("update", &t);
+    p.exp_string("the same lines. What now?").unwrap();
+    // Markers, keep mine, take the new version, show the diff, abort: show the diff first.
+    for _ in 0..3 {
+        p.send(DOWN).unwrap();
+    }
+    p.send("\r").unwrap();
+    p.flush().unwrap();
+    p.exp_string("+>>>>>>> insforge-integrate").unwrap();
+    p.exp_string("the same lines. What now?").unwrap();
+    p.send(DOWN).unwrap();
+    p.send("\r").unwrap();
+    p.flush().unwrap();
+    p.exp_string("After your choices:").unwrap();
+    p.exp_string("Nothing written.").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(t.read("lib/insforge.ts"), mine);
+    // Declined this time, not kept for good: check still says the template moved on.
+    assert!(!t.read("insforge-integrate.toml").contains("kept"));
+    t.command::<&str>("check", &[])
+        .code(1)
+        .stdout_has("outdated   lib/insforge.ts");
 }

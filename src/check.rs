@@ -16,7 +16,7 @@ use crate::preview;
 use crate::prompt::Silent;
 
 /// `check`'s word on one change of the plan.
-pub fn status(change: &Change) -> Status {
+pub fn status(change: &Change, base: &crate::base::Base) -> Status {
     let now = change.old.as_deref().unwrap_or_default();
     if change.kind == Kind::Owned && crate::merge::has_markers(now) {
         return Status::Unresolved;
@@ -27,7 +27,12 @@ pub fn status(change: &Change) -> Status {
         (Action::Skip, Some(Reason::Kept)) => Status::Kept,
         (Action::Skip, _) => Status::Outdated,
         (Action::Create, _) if change.kind == Kind::Env && !is_example(change) => Status::Local,
-        (Action::Create, _) if change.kind == Kind::Migration => Status::Outdated,
+        // A migration the tool wrote and the base records, deleted since.
+        (Action::Create, _)
+            if change.kind == Kind::Migration && base.get(&change.display_path()).is_none() =>
+        {
+            Status::Outdated
+        }
         (Action::Create, _) => Status::Missing,
         (Action::Update | Action::Overwrite, _)
             if matches!(change.kind, Kind::Owned | Kind::Base) =>
@@ -56,13 +61,19 @@ fn explain(change: &Change, status: Status) -> &'static str {
             "the SQL changed: `insforge-integrate update` adds it as a new, later migration"
         }
         Status::Outdated if change.reason == Some(Reason::Edited) => {
-            "edited by you, and insforge-integrate writes it differently now: `insforge-integrate update` merges the two"
+            "edited by you, and insforge-integrate writes it differently now: `insforge-integrate update` merges the two (the diff shows the merge)"
+        }
+        Status::Outdated if change.reason == Some(Reason::Collision) => {
+            "edited by you, and the new version changes the same lines: `insforge-integrate update` writes conflict markers for you to resolve"
         }
         Status::Outdated if change.kind == Kind::Base => {
             "does not record what insforge-integrate wrote: `insforge-integrate update` records it"
         }
         Status::Outdated => {
             "insforge-integrate writes it differently now: `insforge-integrate update` brings it up to date"
+        }
+        Status::Missing if change.kind == Kind::Migration => {
+            "deleted since insforge-integrate wrote it: `insforge-integrate update` writes it back"
         }
         Status::Missing => "missing: `insforge-integrate update` writes it",
         Status::Incomplete => {
@@ -104,7 +115,7 @@ pub fn check(args: &CheckArgs, env: Environment, out: &mut dyn Write) -> Result<
     let Prepared {
         project,
         answers,
-        plan,
+        mut plan,
         masker,
         ..
     } = init::prepare(
@@ -119,7 +130,13 @@ pub fn check(args: &CheckArgs, env: Environment, out: &mut dyn Write) -> Result<
         paint,
         out,
     )?;
-    let mut statuses: Vec<Status> = plan.changes.iter().map(status).collect();
+    // What `update` would do with the files the user edited: their merges, shown as diffs.
+    crate::merge::edited(&mut plan, &project.base.0, None);
+    let mut statuses: Vec<Status> = plan
+        .changes
+        .iter()
+        .map(|c| status(c, &project.base.0))
+        .collect();
     // The base store changes with the files it records: it drifts on its own only when they
     // do not (it is missing, or records an older text of a file that is up to date).
     let others = plan
@@ -209,7 +226,7 @@ pub fn check(args: &CheckArgs, env: Environment, out: &mut dyn Write) -> Result<
             edited: count(Status::Edited),
             kept: count(Status::Kept),
         };
-        let doc = output::document(
+        let mut doc = output::document(
             output::Command::Check,
             &project,
             Some(answers.provider),
@@ -217,6 +234,7 @@ pub fn check(args: &CheckArgs, env: Environment, out: &mut dyn Write) -> Result<
             false,
             Some((summary, &statuses)),
         );
+        doc.used = Some(output::UsedAnswers::of(&answers));
         writeln!(json, "{}", serde_json::to_string_pretty(&doc)?)?;
     }
     if drift > 0 {
@@ -266,6 +284,7 @@ fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::Base as Store;
 
     fn change(kind: Kind, action: Action, reason: Option<Reason>, path: &str) -> Change {
         Change {
@@ -343,10 +362,14 @@ mod tests {
             Some("a\n<<<<<<< yours\nb\n=======\nc\n>>>>>>> insforge-integrate\n".into()),
             "x".into(),
         );
-        assert_eq!(status(&marked), Status::Unresolved);
+        assert_eq!(status(&marked, &Store::default()), Status::Unresolved);
+        let mut base = Store::default();
+        base.files.insert("migrations/1_a.sql".into(), "b".into());
+        let deleted = change(Migration, Create, None, "migrations/1_a.sql");
+        assert_eq!(status(&deleted, &base), Status::Missing);
         for (kind, action, reason, path, want) in table {
             assert_eq!(
-                status(&change(kind, action, reason, path)),
+                status(&change(kind, action, reason, path), &Store::default()),
                 want,
                 "{kind:?} {action:?} {reason:?} {path}"
             );

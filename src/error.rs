@@ -46,7 +46,9 @@ pub enum Error {
     CheckFailed(usize),
 
     /// `check` found files that differ from what the tool would write.
-    #[error("{0} file(s) differ from what insforge-integrate writes (listed above)")]
+    #[error(
+        "{0} file(s) differ from what insforge-integrate writes (each is named in the report)"
+    )]
     Drift(usize),
 
     /// `update`'s merge of the user's edits and the new version collided in these files.
@@ -56,6 +58,10 @@ pub enum Error {
         paths: String,
         written: bool,
     },
+
+    /// Files still holding the conflict markers of an earlier `update`.
+    #[error("these files still hold conflict markers from an earlier update: {0}\n  resolve each marked block by hand, or run `insforge-integrate update --on-conflict skip` to keep your side of each block, or `--on-conflict overwrite` to take the new version's")]
+    Unresolved(String),
 
     /// The user said no at a prompt.
     #[error("aborted: nothing was written")]
@@ -85,7 +91,7 @@ fn collisions(count: usize, paths: &str, written: bool) -> String {
     } else {
         "would be written with conflict markers"
     };
-    format!("{count} file(s) where your edits and the new version change the same lines {what}: {paths}\n  resolve each marked block by hand (keep either side, or both), or re-run with --on-conflict skip to keep yours or --on-conflict overwrite to take the new version")
+    format!("{count} file(s) where your edits and the new version change the same lines {what}: {paths}\n  resolve each marked block by hand (keep either side, or both), or run `insforge-integrate update --on-conflict skip` to keep your side of each block, or `--on-conflict overwrite` to take the new version's")
 }
 
 fn write_failed(failed: &str, cause: &str, restored: &[String], lost: &[String]) -> String {
@@ -121,6 +127,7 @@ impl Error {
             | Error::CheckFailed(_)
             | Error::Drift(_)
             | Error::Collisions { .. }
+            | Error::Unresolved(_)
             | Error::Aborted
             | Error::Busy(_)
             | Error::Changed(_)

@@ -219,7 +219,15 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
         kept,
     } = prepare(args, secrets, ask, prompter, now, paint, out)?;
     match mode {
-        Mode::Update => crate::merge::edited(&mut plan, &project.base.0),
+        Mode::Update => {
+            let side = match answers.on_conflict {
+                _ if answers.on_conflict_defaulted => None,
+                ConflictPolicy::Skip => Some(crate::merge::Side::Yours),
+                ConflictPolicy::Overwrite => Some(crate::merge::Side::Theirs),
+                _ => None,
+            };
+            crate::merge::edited(&mut plan, &project.base.0, side)
+        }
         // Asked for by name: the tool's version of files the user edited comes back.
         Mode::Init if answers.on_conflict == ConflictPolicy::Overwrite => {
             for change in plan.changes.iter_mut().filter(|c| {
@@ -251,6 +259,7 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
             let mut doc = crate::output::run(command, &project, answers.provider, plan, written);
             doc.next_steps = preview::next_steps(plan, &answers, &rendered, &project);
             doc.provider_setup = Some(rendered.next_steps.clone());
+            doc.used = Some(crate::output::UsedAnswers::of(&answers));
             writeln!(json, "{}", serde_json::to_string_pretty(&doc)?)?;
         }
         Ok(())
@@ -271,13 +280,15 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
     if args.dry_run {
         writeln!(out, "\n{} nothing was written.", paint.bold("Dry run:"))?;
         emit(&plan, false)?;
-        return collisions(&plan, false);
+        collisions(&plan, false)?;
+        return unresolved(&plan, mode);
     }
     // Temp files a killed run left behind go, whatever this run writes.
     apply::sweep(root, &plan);
     if plan.is_noop() {
         preview::nothing_to_do(out, &plan, &rendered, paint)?;
-        return emit(&plan, false);
+        emit(&plan, false)?;
+        return unresolved(&plan, mode);
     }
 
     let to_decide = interactive
@@ -319,6 +330,7 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
     preview::report(out, &plan, &answers, &rendered, &project, paint)?;
     emit(&plan, writes)?;
     collisions(&plan, writes)?;
+    unresolved(&plan, mode)?;
 
     let skipped: Vec<String> = plan
         .changes
@@ -334,6 +346,24 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
         .into());
     }
     Ok(())
+}
+
+/// Files that still hold the markers of an earlier `update` after this one: listed, exit 1.
+fn unresolved(plan: &Plan, mode: Mode) -> Result<()> {
+    if mode != Mode::Update {
+        return Ok(());
+    }
+    let paths: Vec<String> = plan
+        .changes
+        .iter()
+        .filter(|c| c.kind == Kind::Owned && !c.action.writes())
+        .filter(|c| c.old.as_deref().is_some_and(crate::merge::has_markers))
+        .map(|c| c.display_path())
+        .collect();
+    if paths.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Unresolved(paths.join(", ")).into())
 }
 
 /// Files `update` wrote (or would write) with conflict markers: listed, exit 1.

@@ -46,6 +46,47 @@ pub fn has_markers(text: &str) -> bool {
     false
 }
 
+/// Which side of each marked block to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Yours,
+    Theirs,
+}
+
+/// `text` with every block of the markers [`three_way`] writes replaced by one side of it;
+/// None when it holds no complete block (or a block is left open).
+pub fn resolve_markers(text: &str, side: Side) -> Option<String> {
+    let open = format!("<<<<<<< {OURS}");
+    let close = format!(">>>>>>> {THEIRS}");
+    let mut out = String::with_capacity(text.len());
+    // Outside a block, in its first half, in its second half.
+    let mut state = 0;
+    let mut blocks = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        match state {
+            0 if body == open => state = 1,
+            0 => out.push_str(line),
+            1 if body == "=======" => state = 2,
+            1 => {
+                if side == Side::Yours {
+                    out.push_str(line);
+                }
+            }
+            _ if body == close => {
+                state = 0;
+                blocks += 1;
+            }
+            _ => {
+                if side == Side::Theirs {
+                    out.push_str(line);
+                }
+            }
+        }
+    }
+    (state == 0 && blocks > 0).then_some(out)
+}
+
 /// Name the sides: diffy writes `<<<<<<< ours` and `>>>>>>> theirs`.
 fn relabel(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -65,9 +106,21 @@ fn relabel(text: &str) -> String {
 
 /// Turn each owned file the user edited, whose render changed too, into its merge: a clean
 /// one is an update; a colliding one is an update with markers ([`Reason::Collision`]), left
-/// to the conflict policy. `theirs` keeps the render, the next merge's base.
-pub fn edited(plan: &mut Plan, base: &Base) {
+/// to the conflict policy. `theirs` keeps the render, the next merge's base. A file that
+/// still holds an earlier update's markers is resolved to `resolve`'s side when one is given
+/// (`--on-conflict skip` keeps the user's side, `overwrite` takes the new version's).
+pub fn edited(plan: &mut Plan, base: &Base, resolve: Option<Side>) {
     for change in plan.changes.iter_mut() {
+        if let (Some(side), Some(old)) = (resolve, &change.old) {
+            let marked = change.kind == Kind::Owned && !change.action.writes();
+            if let Some(resolved) = marked.then(|| resolve_markers(old, side)).flatten() {
+                // The render stays the next merge's base.
+                change.theirs = Some(std::mem::replace(&mut change.new, resolved));
+                change.action = Action::Update;
+                change.reason = Some(Reason::Resolved);
+                continue;
+            }
+        }
         let is_edit = change.kind == Kind::Owned
             && change.action == Action::Conflict
             && change.reason == Some(Reason::Edited);
@@ -117,6 +170,26 @@ mod tests {
         let expected = "<<<<<<< yours\nconst REFRESH = 30_000;\n=======\nconst REFRESH = 45_000;\n>>>>>>> insforge-integrate\n";
         assert!(marked.contains(expected), "{marked}");
         assert!(marked.starts_with("import a from 'a';\n"), "{marked}");
+    }
+
+    #[test]
+    fn marked_blocks_resolve_to_either_side_and_keep_the_rest() {
+        let ours = BASE
+            .replace("50_000", "30_000")
+            .replace("export function f", "// mine\nexport function f");
+        let theirs = BASE.replace("50_000", "45_000");
+        let marked = three_way(BASE, &ours, &theirs).unwrap_err();
+        assert!(has_markers(&marked));
+        let yours = resolve_markers(&marked, Side::Yours).unwrap();
+        assert_eq!(yours, ours);
+        let new = resolve_markers(&marked, Side::Theirs).unwrap();
+        assert!(new.contains("45_000") && new.contains("// mine"), "{new}");
+        assert!(!has_markers(&new));
+        assert_eq!(resolve_markers(BASE, Side::Yours), None);
+        assert_eq!(
+            resolve_markers("<<<<<<< yours\na\n=======\n", Side::Yours),
+            None
+        );
     }
 
     #[test]

@@ -57,7 +57,7 @@ pub struct ErrorInfo {
     pub code: u8,
     /// What kind of error: `usage`, `missing_answer`, `invalid_argument`, `invalid_file`,
     /// `unsupported`, `conflicts_left`, `conflict_failed`, `check_failed`, `drift`,
-    /// `collisions`, `aborted`, `busy`, `changed`, `write_failed`, `other`.
+    /// `collisions`, `unresolved`, `aborted`, `busy`, `changed`, `write_failed`, `other`.
     pub kind: String,
     /// The message, as stderr shows it.
     pub message: String,
@@ -76,6 +76,8 @@ pub struct Document {
     pub provider: Option<String>,
     /// The answers file (`insforge-integrate.toml`) as read, when there is one.
     pub answers: Option<crate::saved::Saved>,
+    /// The answers this run used (absent for `detect`).
+    pub used: Option<UsedAnswers>,
     pub detected: Detected,
     /// How each detected fact was found, by fact: `provider.clerk`, `next`, `typescript`,
     /// `package_manager`, `url_var`, `versions.<package>`.
@@ -182,6 +184,7 @@ pub enum Reason {
     Missing,
     Edited,
     Collision,
+    Resolved,
 }
 
 /// `check`'s word on one file.
@@ -239,8 +242,75 @@ pub struct FileChange {
 #[derive(Debug, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct ManualMerge {
+    /// The app's own interceptor file(s).
     pub existing: Vec<String>,
+    /// The file the tool would have created.
     pub wanted: String,
+    /// The code to merge into the app's interceptor.
+    pub content: String,
+}
+
+/// The answers a run used, wherever each came from (flags, `--input-json`, the answers file,
+/// detection, a prompt, a default). Secrets are never shown, only whether one was given.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct UsedAnswers {
+    pub provider: String,
+    pub tables: Vec<UsedTable>,
+    /// The InsForge URL given this run (flag, JSON or prompt), if any.
+    pub insforge_url: Option<String>,
+    /// Whether an anon key was given this run.
+    pub anon_key_given: bool,
+    /// Whether the JWT secret was given this run (environment or stdin).
+    pub jwt_secret_given: bool,
+    /// `ask`, `skip`, `overwrite` or `fail`.
+    pub on_conflict: String,
+    /// Env variable names the files use: the URL's, the anon key's and the secret's.
+    pub env_names: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct UsedTable {
+    pub schema: String,
+    pub name: String,
+    pub owner_column: String,
+    pub existing: bool,
+}
+
+impl UsedAnswers {
+    pub fn of(answers: &crate::resolve::Answers) -> Self {
+        use clap::ValueEnum;
+        Self {
+            provider: answers.provider.id.clone(),
+            tables: answers
+                .tables
+                .iter()
+                .map(|t| UsedTable {
+                    schema: t.schema.clone(),
+                    name: t.name.clone(),
+                    owner_column: t.owner.clone(),
+                    existing: t.existing,
+                })
+                .collect(),
+            insforge_url: answers.insforge_url.clone(),
+            anon_key_given: answers.anon_key.is_some(),
+            jwt_secret_given: answers.jwt_secret.is_some(),
+            on_conflict: answers
+                .on_conflict
+                .to_possible_value()
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default(),
+            env_names: [
+                ("url", &answers.env_names.url),
+                ("anon_key", &answers.env_names.anon_key),
+                ("jwt_secret", &answers.env_names.jwt_secret),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -287,6 +357,7 @@ fn reason(r: plan::Reason) -> Reason {
         plan::Reason::Missing => Reason::Missing,
         plan::Reason::Edited => Reason::Edited,
         plan::Reason::Collision => Reason::Collision,
+        plan::Reason::Resolved => Reason::Resolved,
     }
 }
 
@@ -367,6 +438,7 @@ pub fn document(
         command,
         provider: provider.map(|p| p.id.clone()),
         answers: project.saved.clone(),
+        used: None,
         detected,
         evidence,
         changes,
@@ -376,6 +448,7 @@ pub fn document(
             .map(|m| ManualMerge {
                 existing: m.existing.iter().map(|p| slash(p)).collect(),
                 wanted: slash(&m.wanted),
+                content: m.content.clone(),
             })
             .collect(),
         dependencies_added: plan
@@ -383,7 +456,12 @@ pub fn document(
             .iter()
             .map(|d| d.name.clone())
             .collect(),
-        notes: plan.notes.clone(),
+        notes: project
+            .base_notes
+            .iter()
+            .chain(&plan.notes)
+            .cloned()
+            .collect(),
         next_steps: Vec::new(),
         provider_setup: None,
         written,
@@ -445,6 +523,7 @@ pub fn error(command: Option<Command>, e: &anyhow::Error, code: u8) -> ErrorDocu
         Some(E::CheckFailed(_)) => "check_failed",
         Some(E::Drift(_)) => "drift",
         Some(E::Collisions { .. }) => "collisions",
+        Some(E::Unresolved(_)) => "unresolved",
         Some(E::Aborted) => "aborted",
         Some(E::Busy(_)) => "busy",
         Some(E::Changed(_)) => "changed",
@@ -473,16 +552,35 @@ pub fn error(command: Option<Command>, e: &anyhow::Error, code: u8) -> ErrorDocu
     }
 }
 
-/// A usage error (the command line did not parse) as data.
-pub fn usage_error(message: &str) -> ErrorDocument {
+/// A usage error (the command line did not parse) as data, from clap's text: the error and
+/// its tips (a similar flag, the possible values) in `message`; in `flags`, the flags the tips
+/// suggest first.
+pub fn usage_error(command: Option<Command>, text: &str) -> ErrorDocument {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let message = lines.join(" ").trim_start_matches("error: ").to_string();
+    let mut flags: Vec<String> = lines
+        .iter()
+        .filter(|l| l.starts_with("tip:"))
+        .flat_map(|l| flags_in(l))
+        .collect();
+    for f in flags_in(&message) {
+        if !flags.contains(&f) {
+            flags.push(f);
+        }
+    }
     ErrorDocument {
         schema_version: SCHEMA_VERSION,
-        command: None,
+        command,
         error: ErrorInfo {
             code: crate::error::EXIT_USAGE,
             kind: "usage".into(),
-            flags: flags_in(message),
-            message: message.to_string(),
+            flags,
+            message,
         },
     }
 }

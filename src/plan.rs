@@ -320,6 +320,8 @@ pub enum Reason {
     /// `update` merged the user's edits with the new render, and they collide: the file
     /// holds conflict markers.
     Collision,
+    /// The conflict markers an earlier `update` wrote, resolved to one side by policy.
+    Resolved,
 }
 
 /// An interceptor the tool may not create, with what the user should merge into theirs.
@@ -658,6 +660,21 @@ impl Migrations {
                     return Ok((path, Some(old)));
                 }
             }
+        }
+        // A migration the tool wrote, since deleted: written back where it was, unless a later
+        // one exists (the InsForge CLI refuses a version older than the newest).
+        let newest = self.existing.last().map(|(v, _, _)| v.clone());
+        let deleted = base.files.iter().find_map(|(path, text)| {
+            let file = path.strip_prefix(&format!("{MIGRATIONS_DIR}/"))?;
+            let (version, rest) = file.strip_suffix(".sql")?.split_once('_')?;
+            let version = Version::parse(version)?;
+            let gone = !self.existing.iter().any(|(_, _, f)| f == file);
+            let in_order = newest.as_ref().is_none_or(|n| version > *n);
+            (rest == name && gone && in_order && same_text(text, content))
+                .then(|| PathBuf::from(path))
+        });
+        if let Some(path) = deleted {
+            return Ok((path, None));
         }
         let n = self.next.number().expect("versions here fit 14 digits");
         if n > MAX_VERSION {

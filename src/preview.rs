@@ -125,6 +125,7 @@ pub fn summary(out: &mut dyn Write, plan: &Plan, paint: Paint) -> io::Result<()>
             (Action::Update, Some(Reason::Collision)) => {
                 "  (your edits collide with the new version: conflict markers)"
             }
+            (Action::Update, Some(Reason::Resolved)) => "  (conflict markers resolved by policy)",
             (Action::Skip, Some(Reason::Kept)) => "  (kept: yours)",
             (Action::Skip, Some(Reason::Missing)) => {
                 "  (not written: a file you keep lacks what it imports)"
@@ -365,7 +366,8 @@ pub fn next_steps(
     let migrations: Vec<&crate::plan::Change> = plan
         .changes
         .iter()
-        .filter(|c| c.kind == Kind::Migration)
+        // Those this run writes: one already there was in an earlier run's steps.
+        .filter(|c| c.kind == Kind::Migration && c.action.writes())
         .collect();
     if !migrations.is_empty() {
         let mut text = if migrations.len() > 1 {
@@ -387,7 +389,7 @@ pub fn next_steps(
     }
     for manual in &plan.manual {
         steps.push(format!(
-            "Merge the interceptor code shown above into your {}.",
+            "Merge the interceptor code printed above (under --json: manual[].content) into your {}.",
             crate::paths::slash(&manual.existing[0])
         ));
     }

@@ -32,10 +32,15 @@ pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 error::EXIT_OK
             };
             if wants_json && e.use_stderr() {
+                let command = args.iter().skip(1).find_map(|a| match a.to_str()? {
+                    "init" => Some(crate::output::Command::Init),
+                    "check" => Some(crate::output::Command::Check),
+                    "update" => Some(crate::output::Command::Update),
+                    "detect" => Some(crate::output::Command::Detect),
+                    _ => None,
+                });
                 let text = e.render().to_string();
-                let message = text.lines().next().unwrap_or_default();
-                let message = message.strip_prefix("error: ").unwrap_or(message);
-                let doc = crate::output::Output::Error(crate::output::usage_error(message));
+                let doc = crate::output::Output::Error(crate::output::usage_error(command, &text));
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&doc).expect("plain data")

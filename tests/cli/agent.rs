@@ -91,7 +91,8 @@ fn errors_under_json_are_json_with_the_flag_to_pass() {
         .code(2);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(doc["error"]["kind"], "usage");
-    assert!(doc["command"].is_null());
+    assert_eq!(doc["command"], "init");
+    assert_eq!(doc["error"]["flags"][0], "--table", "the tip's flag first");
     // Drift: the report is the document, and the error is not printed twice on stdout.
     t.run_with(&["--yes".into(), "--table".into(), "todos".into()])
         .success();

@@ -130,7 +130,7 @@ fn workos_keeps_existing_middleware() {
         .success()
         .stdout_has("your app already has middleware.ts, which insforge-integrate never replaces")
         .stdout_has("    export default authkitProxy();")
-        .stdout_has("Merge the interceptor code shown above into your middleware.ts.");
+        .stdout_has("Merge the interceptor code printed above (under --json: manual[].content) into your middleware.ts.");
     assert_eq!(t.read("middleware.ts"), middleware);
     assert!(!t.exists("proxy.ts"));
     assert!(run.stdout.contains("manual"));

@@ -345,3 +345,69 @@ fn a_deleted_file_is_missing_and_update_writes_it_back() {
     t.command("update", &["--yes"]).success();
     assert_eq!(t.read(route), text);
 }
+
+#[test]
+fn markers_left_by_an_update_are_resolved_by_the_policy_it_names() {
+    let staged = || {
+        let t = installed("clerk");
+        t.older_release_wrote("lib/insforge.ts", "50_000", "40_000", true);
+        // One colliding edit, and one that merges cleanly.
+        let mine = t
+            .read("lib/insforge.ts")
+            .replace("40_000", "30_000")
+            .replace(
+                "export type InsforgeClient",
+                "// mine\nexport type InsforgeClient",
+            );
+        let t = t.file("lib/insforge.ts", &mine);
+        t.command("update", &["--yes"])
+            .code(1)
+            .stderr_has("update --on-conflict skip");
+        (t, mine)
+    };
+    let (t, mine) = staged();
+    // A bare update leaves them, and says so with exit 1.
+    t.command("update", &["--yes"])
+        .code(1)
+        .stderr_has("still hold conflict markers");
+    t.command("update", &["--yes", "--on-conflict", "skip"])
+        .success()
+        .stdout_has("(conflict markers resolved by policy)");
+    assert_eq!(
+        t.read("lib/insforge.ts"),
+        mine,
+        "skip keeps the user's side"
+    );
+    let (t, _) = staged();
+    t.command("update", &["--yes", "--on-conflict", "overwrite"])
+        .success();
+    let taken = t.read("lib/insforge.ts");
+    assert!(
+        taken.contains("= 50_000;") && taken.contains("// mine\n"),
+        "{taken}"
+    );
+    assert!(!insforge_integrate::merge::has_markers(&taken));
+    t.command::<&str>("check", &[])
+        .success()
+        .stdout_has("edited     lib/insforge.ts");
+}
+
+#[test]
+fn a_deleted_migration_is_missing_and_written_back_where_it_was() {
+    let t = installed("clerk");
+    let path = format!("migrations/{VERSION}_clerk-insforge-rls.sql");
+    let sql = t.read(&path);
+    let t = t.remove(&path);
+    t.command::<&str>("check", &[])
+        .code(1)
+        .stdout_has(&format!("missing    {path}  deleted since"));
+    t.command("update", &["--yes"]).success();
+    assert_eq!(t.read(&path), sql);
+    assert_eq!(
+        std::fs::read_dir(t.path().join("migrations"))
+            .unwrap()
+            .count(),
+        1
+    );
+    t.command::<&str>("check", &[]).success();
+}

@@ -531,10 +531,22 @@ pub fn error(command: Option<Command>, e: &anyhow::Error, code: u8) -> ErrorDocu
         None => "other",
     };
     // A missing answer's own flag comes first: it is the one to pass.
-    let mut flags = match known {
+    let first = match known {
         Some(E::MissingAnswer { flag, .. }) => flags_in(flag),
         _ => Vec::new(),
     };
+    error_document(command, code, kind, message, first)
+}
+
+/// An error document; `flags` are `first`, then the others `message` names.
+fn error_document(
+    command: Option<Command>,
+    code: u8,
+    kind: &str,
+    message: String,
+    first: Vec<String>,
+) -> ErrorDocument {
+    let mut flags = first;
     for f in flags_in(&message) {
         if !flags.contains(&f) {
             flags.push(f);
@@ -563,26 +575,12 @@ pub fn usage_error(command: Option<Command>, text: &str) -> ErrorDocument {
         .filter(|l| !l.is_empty())
         .collect();
     let message = lines.join(" ").trim_start_matches("error: ").to_string();
-    let mut flags: Vec<String> = lines
+    let tips: Vec<String> = lines
         .iter()
         .filter(|l| l.starts_with("tip:"))
         .flat_map(|l| flags_in(l))
         .collect();
-    for f in flags_in(&message) {
-        if !flags.contains(&f) {
-            flags.push(f);
-        }
-    }
-    ErrorDocument {
-        schema_version: SCHEMA_VERSION,
-        command,
-        error: ErrorInfo {
-            code: crate::error::EXIT_USAGE,
-            kind: "usage".into(),
-            flags,
-            message,
-        },
-    }
+    error_document(command, crate::error::EXIT_USAGE, "usage", message, tips)
 }
 
 /// Every `--flag` a message names, in order, once each.

@@ -706,6 +706,13 @@ fn the_steps_follow_what_the_app_already_has() {
         "{}",
         run.stdout
     );
+    // authkit-nextjs 2.x's /login takes no returnTo: the example does not pass one.
+    assert!(
+        run.stdout.contains("redirect('/login'); // signed out")
+            && !run.stdout.contains("returnTo=/"),
+        "{}",
+        run.stdout
+    );
 
     let t = app("kinde-catchall");
     let run = t.run().success();

@@ -509,10 +509,12 @@ pub fn recognise(
                 w.ui.entry(j.name.clone()).or_insert_with(|| at(j.line));
             }
         }
-        if let Some(local) = m.local_of("@workos-inc/authkit-nextjs", "signOut") {
-            if let Some(call) = m.calls_of(local).next() {
-                w.ui.entry("signOut".into())
-                    .or_insert_with(|| at(call.line));
+        // WorkOS's sign-out, and the sign-in and sign-up links an app builds itself.
+        for name in ["signOut", "getSignInUrl", "getSignUpUrl"] {
+            if let Some(local) = m.local_of("@workos-inc/authkit-nextjs", name) {
+                if let Some(call) = m.calls_of(local).next() {
+                    w.ui.entry(name.into()).or_insert_with(|| at(call.line));
+                }
             }
         }
         // Sign-in UI the app renders already.
@@ -831,7 +833,10 @@ mod tests {
             ("src/app/api/auth/[...all]/route.ts", "import { toNextJsHandler } from 'better-auth/next-js';\nimport { auth } from '@/lib/auth/auth';\nexport const { GET, POST } = toNextJsHandler(auth);\n"),
             ("app/api/auth/[...kindeAuth]/route.ts", "import { handleAuth } from '@kinde-oss/kinde-auth-nextjs/server';\nexport const GET = handleAuth();\n"),
             ("app/b2b.tsx", "'use client';\nimport { StytchB2BProvider } from '@stytch/nextjs/b2b';\n"),
+            ("app/sign-in.tsx", "import { getSignInUrl, signOut } from '@workos-inc/authkit-nextjs';\nexport async function SignIn() {\n  const url = await getSignInUrl();\n  return <a href={url}>Sign in</a>;\n}\n"),
         ]);
+        assert_eq!(w.ui["getSignInUrl"].to_string(), "app/sign-in.tsx:3");
+        assert!(!w.ui.contains_key("signOut"), "imported, never called");
         for role in ["auth", "authClient", "auth-route", "kinde-route"] {
             assert!(w.roles.contains_key(role), "{role}: {:?}", w.roles);
         }

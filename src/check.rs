@@ -21,6 +21,17 @@ pub fn status(change: &Change, base: &crate::base::Base) -> Status {
     if change.kind == Kind::Owned && crate::merge::has_markers(now) {
         return Status::Unresolved;
     }
+    // The answers file as the user wrote it (comments, order) holding the same answers.
+    if change.kind == Kind::Answers {
+        let same = |a: &str, b: &str| matches!((crate::saved::parse(a), crate::saved::parse(b)), (Ok(x), Ok(y)) if x == y);
+        if change
+            .old
+            .as_deref()
+            .is_some_and(|old| same(old, &change.new))
+        {
+            return Status::Ok;
+        }
+    }
     match (change.action, change.reason) {
         (Action::Unchanged, Some(Reason::Edited)) => Status::Edited,
         (Action::Unchanged, _) => Status::Ok,
@@ -355,6 +366,16 @@ mod tests {
                 Status::Missing,
             ),
         ];
+        let mut commented = Change::new(
+            "insforge-integrate.toml",
+            Action::Update,
+            Answers,
+            Some("# mine\nprovider = \"clerk\"\ntables = [\"todos\"]\n".into()),
+            "provider = \"clerk\"\ntables = [\"todos\"]\n".into(),
+        );
+        assert_eq!(status(&commented, &Store::default()), Status::Ok);
+        commented.new = "provider = \"clerk\"\ntables = [\"notes\"]\n".into();
+        assert_eq!(status(&commented, &Store::default()), Status::Incomplete);
         let marked = Change::new(
             "lib/insforge.ts",
             Action::Unchanged,

@@ -411,3 +411,14 @@ fn a_deleted_migration_is_missing_and_written_back_where_it_was() {
     );
     t.command::<&str>("check", &[]).success();
 }
+
+#[test]
+fn comments_in_the_answers_file_are_not_drift() {
+    let t = installed("clerk");
+    let answers = format!(
+        "# why we protect todos: see the wiki\n{}",
+        t.read("insforge-integrate.toml")
+    );
+    let t = t.file("insforge-integrate.toml", &answers);
+    t.command::<&str>("check", &[]).success();
+}

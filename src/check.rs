@@ -108,14 +108,6 @@ pub fn check(args: &CheckArgs, env: Environment, out: &mut dyn Write) -> Result<
     } = env;
     let root = args.path.as_path();
     init::app_folder(root)?;
-    if !root.join(crate::saved::FILE).exists() {
-        return Err(Error::InvalidArgument(format!(
-            "{} has no {}: `check` compares the app with what `insforge-integrate init` wrote, so run init first (and commit the file)",
-            root.display(),
-            crate::saved::FILE
-        ))
-        .into());
-    }
     let strict = args.strict;
     let format = if args.json { Format::Json } else { args.format };
     let mut silent = Silent;
@@ -135,6 +127,7 @@ pub fn check(args: &CheckArgs, env: Environment, out: &mut dyn Write) -> Result<
         init::Ask {
             interactive: false,
             values: false,
+            saved_only: true,
         },
         &mut silent,
         now,

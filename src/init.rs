@@ -49,11 +49,14 @@ pub struct Prepared {
 
 /// Detect, resolve, render and plan, printing the detection block and the answers' notes.
 /// What `prepare` may ask: anything at all (a terminal, no `--yes`), and the `.env.local`
-/// values in particular (`update` leaves them as they are).
+/// values in particular (`update` leaves them as they are); and where answers may come from.
 #[derive(Debug, Clone, Copy)]
 pub struct Ask {
     pub interactive: bool,
     pub values: bool,
+    /// The answers come from the answers file an `init` saved (`check`, `update`): without
+    /// one the run stops, saying to run `init` first.
+    pub saved_only: bool,
 }
 
 pub fn prepare(
@@ -67,6 +70,14 @@ pub fn prepare(
 ) -> Result<Prepared> {
     let root = args.path.as_path();
     let project = detect::detect(root)?;
+    if ask.saved_only && project.saved.is_none() {
+        return Err(Error::InvalidArgument(format!(
+            "{} has no {}: this command works from the answers `insforge-integrate init` saved there, so run `insforge-integrate init` first (and commit the file)",
+            root.display(),
+            crate::saved::FILE
+        ))
+        .into());
+    }
     preview::detection(out, root, &project, paint)?;
     if !project.typescript.value {
         return Err(Error::Unsupported(
@@ -198,17 +209,10 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
     } else {
         Some(apply::lock(root)?)
     };
-    if mode == Mode::Update && !root.join(crate::saved::FILE).exists() {
-        return Err(Error::InvalidArgument(format!(
-            "{} has no {}: `update` re-renders what `init` wrote, so run `insforge-integrate init` first",
-            root.display(),
-            crate::saved::FILE
-        ))
-        .into());
-    }
     let ask = Ask {
         interactive,
         values: mode == Mode::Init,
+        saved_only: mode == Mode::Update,
     };
     let Prepared {
         project,

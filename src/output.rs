@@ -147,46 +147,6 @@ pub struct ImportAlias {
     pub dir: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Create,
-    Update,
-    Unchanged,
-    Conflict,
-    Skip,
-    Overwrite,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// A file the tool owns whole (the client utility, routes, the interceptor it created).
-    Owned,
-    Env,
-    PackageJson,
-    Gitignore,
-    Migration,
-    /// The answers file.
-    Answers,
-    /// Insertions into one of the app's own source files.
-    Edit,
-    /// The base store.
-    Base,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Reason {
-    Differs,
-    ReadOnly,
-    Kept,
-    Missing,
-    Edited,
-    Collision,
-    Resolved,
-}
-
 /// `check`'s word on one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -231,9 +191,9 @@ impl Status {
 pub struct FileChange {
     /// Relative to the app's root, with forward slashes.
     pub path: String,
-    pub action: Action,
-    pub kind: Kind,
-    pub reason: Option<Reason>,
+    pub action: plan::Action,
+    pub kind: plan::Kind,
+    pub reason: Option<plan::Reason>,
     /// `check` only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
@@ -325,42 +285,6 @@ pub struct CheckSummary {
     pub kept: usize,
 }
 
-fn action(a: plan::Action) -> Action {
-    match a {
-        plan::Action::Create => Action::Create,
-        plan::Action::Update => Action::Update,
-        plan::Action::Unchanged => Action::Unchanged,
-        plan::Action::Conflict => Action::Conflict,
-        plan::Action::Skip => Action::Skip,
-        plan::Action::Overwrite => Action::Overwrite,
-    }
-}
-
-fn kind(k: plan::Kind) -> Kind {
-    match k {
-        plan::Kind::Owned => Kind::Owned,
-        plan::Kind::Env => Kind::Env,
-        plan::Kind::PackageJson => Kind::PackageJson,
-        plan::Kind::GitIgnore => Kind::Gitignore,
-        plan::Kind::Migration => Kind::Migration,
-        plan::Kind::Answers => Kind::Answers,
-        plan::Kind::Edit => Kind::Edit,
-        plan::Kind::Base => Kind::Base,
-    }
-}
-
-fn reason(r: plan::Reason) -> Reason {
-    match r {
-        plan::Reason::Differs => Reason::Differs,
-        plan::Reason::ReadOnly => Reason::ReadOnly,
-        plan::Reason::Kept => Reason::Kept,
-        plan::Reason::Missing => Reason::Missing,
-        plan::Reason::Edited => Reason::Edited,
-        plan::Reason::Collision => Reason::Collision,
-        plan::Reason::Resolved => Reason::Resolved,
-    }
-}
-
 /// The facts as values, and the evidence apart.
 pub fn detected(project: &Project) -> (Detected, BTreeMap<String, String>) {
     let mut evidence = BTreeMap::new();
@@ -427,9 +351,9 @@ pub fn document(
         .enumerate()
         .map(|(i, c)| FileChange {
             path: c.display_path(),
-            action: action(c.action),
-            kind: kind(c.kind),
-            reason: c.reason.map(reason),
+            action: c.action,
+            kind: c.kind,
+            reason: c.reason,
             status: statuses.and_then(|s| s.get(i).copied()),
         })
         .collect();

@@ -208,7 +208,10 @@ impl Files for Snapshot<'_> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// Action, Kind and Reason are part of the `--json` output under these names (snake_case);
+// the committed schema (schema/output.schema.json) fails a test when one changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     Create,
     Update,
@@ -239,11 +242,14 @@ impl Action {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
+    /// A file the tool owns whole (the client utility, routes, the interceptor it created).
     Owned,
     Env,
     PackageJson,
+    #[serde(rename = "gitignore")]
     GitIgnore,
     Migration,
     Answers,
@@ -305,7 +311,8 @@ impl Change {
 }
 
 /// Why an existing file is a conflict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// It differs from what the tool would write.
     Differs,

@@ -212,18 +212,12 @@ pub fn file_diff(
         for op in &group {
             for line in diff.iter_changes(op) {
                 let text = line.value();
-                let (sign, body) = match line.tag() {
-                    ChangeTag::Delete => (
-                        "-",
-                        paint.red(&format!("-{}", text.trim_end_matches(['\n', '\r']))),
-                    ),
-                    ChangeTag::Insert => (
-                        "+",
-                        paint.green(&format!("+{}", text.trim_end_matches(['\n', '\r']))),
-                    ),
-                    ChangeTag::Equal => (" ", format!(" {}", text.trim_end_matches(['\n', '\r']))),
+                let text = text.trim_end_matches(['\n', '\r']);
+                let body = match line.tag() {
+                    ChangeTag::Delete => paint.red(&format!("-{text}")),
+                    ChangeTag::Insert => paint.green(&format!("+{text}")),
+                    ChangeTag::Equal => format!(" {text}"),
                 };
-                let _ = sign;
                 writeln!(out, "{body}")?;
                 if line.missing_newline() {
                     writeln!(out, "\\ No newline at end of file")?;

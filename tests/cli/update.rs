@@ -246,7 +246,7 @@ fn check_needs_the_answers_and_a_readable_base_store_and_errors_exit_two() {
     let t = Test::fixture("clerk");
     t.command::<&str>("check", &[])
         .code(2)
-        .stderr_has("run init first");
+        .stderr_has("run `insforge-integrate init` first");
     t.command::<&str>("update", &[])
         .code(2)
         .stderr_has("run `insforge-integrate init` first");

@@ -96,7 +96,7 @@ pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Skill => false,
     };
     let mut emitted = false;
-    match run(command, Paint { color }, &mut emitted) {
+    match run(command, Paint { color }, json, &mut emitted) {
         Ok(()) => ExitCode::from(error::EXIT_OK),
         Err(e) => {
             // `check` exits 1 on drift only: every other failure is an error (2).
@@ -142,18 +142,18 @@ fn format_error(e: &anyhow::Error) -> String {
         .join(": ")
 }
 
-fn run(command: Command, paint: Paint, emitted: &mut bool) -> Result<()> {
+/// Run `command`; with `json`, its document goes to stdout, and `emitted` says whether it did.
+fn run(command: Command, paint: Paint, json: bool, emitted: &mut bool) -> Result<()> {
     if let Command::Skill = command {
         std::io::stdout().write_all(crate::skill::SKILL.as_bytes())?;
         return Ok(());
     }
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
-    let (yes, json, stdin_secret) = match &command {
-        Command::Init(a) => (a.yes, a.json, a.jwt_secret_stdin),
-        Command::Update(a) => (a.yes, a.json, false),
-        Command::Check(a) => (true, a.json || a.format == Format::Json, false),
-        Command::Detect(a) => (true, a.json, false),
+    let (yes, stdin_secret) = match &command {
+        Command::Init(a) => (a.yes, a.jwt_secret_stdin),
+        Command::Update(a) => (a.yes, false),
+        Command::Check(_) | Command::Detect(_) => (true, false),
         Command::Skill => unreachable!("handled above"),
     };
     let interactive = terminal && !ci && !yes;

@@ -37,7 +37,12 @@ pub fn status(change: &Change, base: &crate::base::Base) -> Status {
         (Action::Unchanged, _) => Status::Ok,
         (Action::Skip, Some(Reason::Kept)) => Status::Kept,
         (Action::Skip, _) => Status::Outdated,
-        (Action::Create, _) if change.kind == Kind::Env && !is_example(change) => Status::Local,
+        (Action::Create, _)
+            if change.kind == Kind::Env
+                && !crate::detect::is_example_env(&change.display_path()) =>
+        {
+            Status::Local
+        }
         // A migration the tool wrote and the base records, deleted since.
         (Action::Create, _)
             if change.kind == Kind::Migration && base.get(&change.display_path()).is_none() =>
@@ -54,12 +59,6 @@ pub fn status(change: &Change, base: &crate::base::Base) -> Status {
         (Action::Conflict, Some(Reason::Edited)) => Status::Outdated,
         (Action::Conflict, _) => Status::Conflict,
     }
-}
-
-/// An env file meant to be committed (`.env.example`), not a machine's own (`.env.local`).
-fn is_example(change: &Change) -> bool {
-    let name = change.display_path();
-    name.contains("example") || name.contains("sample") || name.contains("template")
 }
 
 fn explain(change: &Change, status: Status) -> &'static str {

@@ -408,14 +408,16 @@ pub fn run(
 
 /// The document of `detect`: the project model, no plan.
 pub fn detect(project: &Project) -> Document {
-    let provider = match (
-        project.saved.as_ref().and_then(|s| s.provider.as_deref()),
-        project.providers.as_slice(),
-    ) {
-        (Some(saved), _) => crate::provider::by_id(saved),
-        (None, [one]) => Some(one.value),
-        _ => None,
-    };
+    // As a run without flags would settle it; none when it would have to ask (several
+    // candidates, none, or a saved answer the app contradicts).
+    let provider = crate::resolve::resolve_provider(
+        &crate::cli::InitArgs::only(&project.root),
+        project,
+        project.saved.as_ref(),
+        false,
+        &mut crate::prompt::Silent,
+    )
+    .ok();
     let mut doc = document(
         Command::Detect,
         project,

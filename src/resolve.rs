@@ -213,7 +213,9 @@ pub fn pick<T: PartialEq + Clone>(flag: Option<T>, saved: Option<T>, detected: &
     }
 }
 
-fn resolve_provider(
+/// The provider a run would use, by the one order (flag, answers file, detection); asks only
+/// when `interactive`.
+pub fn resolve_provider(
     args: &InitArgs,
     project: &Project,
     saved: Option<&Saved>,

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod clock;
 pub mod detect;
 pub mod dotenv;
+pub mod edit;
 pub mod error;
 pub mod gitignore;
 pub mod guard;

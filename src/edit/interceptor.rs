@@ -1,0 +1,1 @@
+//! The app's own interceptor composed with the provider's middleware.

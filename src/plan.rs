@@ -455,23 +455,15 @@ pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds, base: &Base
             }
             Artifact::Migration { .. } => {}
             Artifact::Edit {
-                path,
-                base,
-                insertions,
-                what,
+                path, base, edits, ..
             } => {
                 let old = files.read(path)?;
                 if old.as_deref() != Some(base.as_str()) {
                     return Err(Error::Changed(slash(path)).into());
                 }
-                let new = insert(base, insertions);
-                match crate::detect::source::parses(path, &new) {
-                    Ok(()) => plan.push_merge(path, Kind::Edit, old, new),
-                    Err(e) => plan.notes.push(format!(
-                        "{} was not edited ({what}): the result would not parse ({e}). Make the change by hand.",
-                        slash(path)
-                    )),
-                }
+                // Verified when it was made (`render`); applying cannot fail on that text.
+                let new = crate::edit::apply(base, edits).context("applying an edit")?;
+                plan.push_merge(path, Kind::Edit, old, new);
             }
         }
     }
@@ -547,22 +539,6 @@ impl Plan {
         };
         self.push(path, action, kind, old, new);
     }
-}
-
-/// `base` with each text inserted at its offset; every other byte kept.
-pub fn insert(base: &str, insertions: &[(usize, String)]) -> String {
-    let mut sorted: Vec<&(usize, String)> = insertions.iter().collect();
-    sorted.sort_by_key(|(at, _)| *at);
-    let mut out = String::with_capacity(base.len() + 128);
-    let mut from = 0;
-    for (at, text) in sorted {
-        let at = (*at).min(base.len());
-        out.push_str(&base[from..at]);
-        out.push_str(text);
-        from = at;
-    }
-    out.push_str(&base[from..]);
-    out
 }
 
 /// Equal but for line endings (a checkout may have turned LF into CRLF).

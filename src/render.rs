@@ -51,13 +51,13 @@ pub enum Artifact {
     },
     /// The answers file: always brought up to date, never a conflict.
     Answers { path: PathBuf, content: String },
-    /// Insertions into an existing source file of the app, computed from the text `base`
-    /// detection parsed. Every byte outside the insertions stays; the result must parse.
+    /// Edits of an existing source file of the app, computed from the text `base` detection
+    /// read, and verified ([`crate::edit::verify`]) before they became an artifact. Every
+    /// byte outside the edits stays.
     Edit {
         path: PathBuf,
         base: String,
-        /// (byte offset in `base`, text to insert there), in any order.
-        insertions: Vec<(usize, String)>,
+        edits: Vec<crate::edit::Edit>,
         /// What the edit does, for the summary: `beforeSessionSaved added`.
         what: String,
     },
@@ -240,7 +240,7 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
             manual_steps.push(why);
         }
     }
-    let wrapped = wrap_layout(project, provider, &mut artifacts);
+    let (wrapped, covered) = wrap_layouts(project, provider, &mut artifacts, &mut manual_steps);
 
     let mut sequence = 0;
     // The bootstrap migration (Better Auth's schema) goes with the tool's own config only.
@@ -292,8 +292,9 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
     // Snippets in the next steps import as a page would.
     let mut steps_context = context.clone();
     steps_context["file"] = json!(slash(&source_root.join("app/page.tsx")));
-    if let Some((component, file)) = wrapped {
-        steps_context["wired"]["layout"][component] = json!(format!("{file}, wrapped by this run"));
+    if let (Some(wrap), false, true) = (&provider.wrap, wrapped.is_empty(), covered) {
+        steps_context["wired"]["layout"][&wrap.component] =
+            json!(format!("{}, wrapped by this run", wrapped.join(", ")));
     }
     let next_steps = hb
         .render_template(provider.template_source("next-steps.hbs")?, &steps_context)
@@ -326,55 +327,81 @@ fn insforge_accepts(name: &str, sql: &str) -> Result<()> {
     })
 }
 
-/// The root layout gains the provider component around `{children}` when the provider needs
-/// one and the layout lacks it: an import after the last import, and the component's tags
-/// around the one `{children}` it renders. Returns the component and the layout's path.
-fn wrap_layout(
+/// Each root layout that lacks the provider component gains it around its own
+/// `{children}` (with its import), when the provider needs one; a provider that covers only
+/// part of the app is pointed out, never wrapped a second time. Returns the layouts
+/// wrapped, and whether every root layout is now covered.
+fn wrap_layouts(
     project: &Project,
     provider: &crate::provider::Provider,
     artifacts: &mut Vec<Artifact>,
-) -> Option<(String, String)> {
-    let wrap = provider.wrap.as_ref()?;
-    let wiring = &project.wiring;
-    if wiring
-        .layout_providers
-        .iter()
-        .any(|(name, _)| *name == wrap.component)
-        || wrap
-            .role
-            .as_ref()
-            .is_some_and(|r| wiring.roles.contains_key(r))
-    {
-        return None;
-    }
-    let layout = wiring.layout.as_ref()?;
-    let (start, end) = layout.children?;
-    let text = &layout.text;
-    let q = quote_of(text);
-    let c = &wrap.component;
-    let import = match (&wrap.package, &wrap.module) {
-        (Some(package), _) => format!("import {{ {c} }} from {q}{package}{q}"),
-        (None, Some(module)) => {
-            let spec = import_specifier(
-                &project.aliases,
-                &layout.file,
-                &project.source_root().join(module),
-            );
-            format!("import {c} from {q}{spec}{q}")
-        }
-        (None, None) => return None,
+    manual: &mut Vec<String>,
+) -> (Vec<String>, bool) {
+    use crate::edit::imports::Bound;
+    let Some(wrap) = provider.wrap.as_ref() else {
+        return (Vec::new(), true);
     };
-    artifacts.push(Artifact::Edit {
-        path: layout.file.clone(),
-        base: text.clone(),
-        insertions: vec![
-            import_insertion(text, layout.imports_end as usize, &import),
-            (start as usize, format!("<{c}>")),
-            (end as usize, format!("</{c}>")),
-        ],
-        what: format!("{{children}} wrapped in <{c}>"),
-    });
-    Some((c.clone(), slash(&layout.file)))
+    let wiring = &project.wiring;
+    let c = &wrap.component;
+    if wrap
+        .role
+        .as_ref()
+        .is_some_and(|r| wiring.roles.contains_key(r))
+        || wiring.layout_providers.iter().any(|(name, _)| name == c)
+    {
+        return (Vec::new(), true);
+    }
+    if let Some(p) = wiring.partial_providers.iter().find(|p| p.component == *c) {
+        let root = wiring
+            .layouts
+            .first()
+            .map_or_else(|| "app/layout.tsx".to_string(), |l| slash(&l.file));
+        manual.push(format!(
+            "Your <{c}> ({}) covers {}: pages elsewhere that query InsForge as the user need it too. Render it once in {root}, around {{children}}, instead (the tool does not add a second one).",
+            p.at, p.covers
+        ));
+        return (Vec::new(), false);
+    }
+    let mut wrapped = Vec::new();
+    let mut all = true;
+    for layout in &wiring.layouts {
+        if layout.providers.iter().any(|(n, _)| n == c) {
+            continue;
+        }
+        let (source, imported) = match (&wrap.package, &wrap.module) {
+            (Some(package), _) => (package.clone(), Bound::Name(c.clone())),
+            (None, Some(module)) => (
+                import_specifier(
+                    &project.aliases,
+                    &layout.file,
+                    &project.source_root().join(module),
+                ),
+                Bound::Default,
+            ),
+            (None, None) => return (wrapped, false),
+        };
+        let file = slash(&layout.file);
+        let result = crate::edit::layout::wrap(&layout.file, &layout.text, &source, &imported, c)
+            .and_then(|w| crate::edit::edited(&layout.file, &layout.text, &w.edits).map(|_| w));
+        match result {
+            Ok(w) => {
+                artifacts.push(Artifact::Edit {
+                    path: layout.file.clone(),
+                    base: layout.text.clone(),
+                    edits: w.edits,
+                    what: format!("{{children}} wrapped in <{}>", w.component),
+                });
+                wrapped.push(file);
+            }
+            Err(why) => {
+                all = false;
+                manual.push(format!(
+                    "{file} was not edited: {why}. Wrap its {{children}} in <{c}> by hand, as the steps below show."
+                ));
+            }
+        }
+    }
+    (wrapped, all)
 }
 
 /// The app's own interceptor, which calls other middleware but not the provider's, becomes
@@ -400,24 +427,16 @@ fn compose_interceptor(
         return Ok(false);
     };
     let text = &compose.text;
-    let nl = newline_of(text);
-    let semi = if text.contains(';') { ";" } else { "" };
-    let double = quote_of(text) == '"';
+    let style = crate::edit::Style::of(text);
     let mut name = "appMiddleware".to_string();
     while source::contains_word(text, &name) {
         name.push('_');
     }
-    let (start, app, params) = match &compose.default {
-        DefaultExport::Expression { start } => (*start as usize, name.clone(), 1),
+    let (app, params) = match &compose.default {
+        DefaultExport::Expression { .. } => (name.clone(), 1),
         DefaultExport::Function {
-            start,
-            name: own,
-            params,
-        } => (
-            *start as usize,
-            own.clone().unwrap_or_else(|| name.clone()),
-            *params,
-        ),
+            name: own, params, ..
+        } => (own.clone().unwrap_or_else(|| name.clone()), *params),
         DefaultExport::Other => return Ok(false),
     };
     let mut file_context = context.clone();
@@ -429,57 +448,47 @@ fn compose_interceptor(
         interceptor.file.extension().and_then(|e| e.to_str()),
         Some("ts" | "mts" | "cts")
     ));
-    // In the file's own semicolons and line endings.
+    // In the file's own semicolons (its line endings: `edit::interceptor`).
     let render = |template: &str| -> Result<String> {
         let out = hb
             .render_template(template, &file_context)
             .with_context(|| format!("rendering {}'s interceptor composition", provider.id))?;
-        Ok(out.replace(";\n", &format!("{semi}\n")).replace('\n', nl))
+        Ok(out.replace(";\n", &format!("{}\n", style.semi())))
     };
-    let mut insertions = Vec::new();
+    let mut wanted = Vec::new();
     for import in &with.imports {
-        // Imports in the file's own quotes.
-        let line = render(import)?;
-        let line = if double {
-            line.replace('\'', "\"")
-        } else {
-            line
-        };
+        // Imports in its quotes too.
+        let line = style.adapt(&render(import)?);
         let line = line.trim().trim_end_matches(';');
-        if line.is_empty() {
-            continue;
+        if !line.is_empty() {
+            wanted.push(line.to_string());
         }
-        // An import whose names the file binds already is not added again.
-        let bound = source::parse(&interceptor.file, line);
-        if bound
-            .imports
-            .iter()
-            .all(|i| compose.locals.contains(&i.local))
-        {
-            continue;
-        }
-        insertions.push(import_insertion(text, compose.imports_end as usize, line));
     }
     let export = render(&with.export)?;
-    match &compose.default {
-        DefaultExport::Expression { .. } => {
-            insertions.push((start, format!("{export}{semi}{nl}const {name} = ")));
+    let edits = crate::edit::interceptor::compose(
+        &interceptor.file,
+        text,
+        &compose.default,
+        &wanted,
+        &export,
+        &app,
+    )
+    .and_then(|edits| crate::edit::edited(&interceptor.file, text, &edits).map(|_| edits));
+    let edits = match edits {
+        Ok(edits) => edits,
+        Err(why) => {
+            manual.push(format!(
+                "{} could not be composed with {}'s middleware ({why}): merge the code below into it by hand.",
+                slash(&interceptor.file),
+                provider.name
+            ));
+            return Ok(false);
         }
-        DefaultExport::Function { name: Some(_), .. } => {
-            insertions.push((start, format!("{export}{semi}{nl}")));
-        }
-        _ => {
-            let Some(keyword) = text[start..].find("function") else {
-                return Ok(false);
-            };
-            insertions.push((start, format!("{export}{semi}{nl}")));
-            insertions.push((start + keyword + "function".len(), format!(" {name}")));
-        }
-    }
+    };
     artifacts.push(Artifact::Edit {
         path: interceptor.file.clone(),
         base: text.clone(),
-        insertions,
+        edits,
         what: format!("{} composed with your middleware", provider.name),
     });
     if interceptor.matcher.iter().any(|m| m.contains("?!api")) {
@@ -526,73 +535,18 @@ fn compare_integration(project: &Project, manual: &mut Vec<String>) {
     manual.push(text);
 }
 
-/// The quote a source file's imports use: `"` when most do, else `'`.
-fn quote_of(text: &str) -> char {
-    if text.matches("from \"").count() > text.matches("from '").count() {
-        '"'
-    } else {
-        '\''
-    }
-}
-
 /// Whether the tool needs something (a dependency, an env variable) that only its own file
 /// for `role` uses: not when the app fills the role itself.
 fn needed(project: &Project, role: Option<&String>) -> bool {
     role.is_none_or(|r| !project.wiring.roles.contains_key(r))
 }
 
-/// The line ending a source file uses.
-fn newline_of(text: &str) -> &'static str {
-    if text.matches("\r\n").count() * 2 > text.matches('\n').count() {
-        "\r\n"
-    } else {
-        "\n"
-    }
-}
-
-/// Where and how a new import line goes: on a line of its own after the last import (after
-/// a `'use client'` directive when there is no import), in the file's line endings, with a
-/// semicolon only when the file's imports have them.
-fn import_insertion(text: &str, imports_end: usize, statement: &str) -> (usize, String) {
-    let nl = newline_of(text);
-    let semicolons = if imports_end == 0 {
-        !text.contains("from ") || text.contains(";")
-    } else {
-        let line_end = text[imports_end..]
-            .find('\n')
-            .map_or(text.len(), |i| imports_end + i);
-        text[..line_end].trim_end().ends_with(';')
-    };
-    let line = format!("{statement}{}", if semicolons { ";" } else { "" });
-    let after = if imports_end > 0 {
-        imports_end
-    } else {
-        // Directives ('use client') stay first.
-        let first = text.lines().next().unwrap_or("").trim();
-        let directive = first.trim_end_matches(';');
-        if [
-            "'use client'",
-            "\"use client\"",
-            "'use server'",
-            "\"use server\"",
-        ]
-        .contains(&directive)
-        {
-            text.find('\n').map_or(text.len(), |i| i)
-        } else {
-            return (0, format!("{line}{nl}"));
-        }
-    };
-    match text[after..].find('\n') {
-        Some(i) => (after + i + 1, format!("{line}{nl}")),
-        None => (text.len(), format!("{nl}{line}")),
-    }
-}
-
-/// The app's own `new Auth0Client(…)` must keep the InsForge token in the session: add
+/// The app's own `new Auth0Client(…)` must keep the InsForge token: add
 /// `beforeSessionSaved: copyInsforgeToken` to its options, or say exactly what to add when
 /// the tool cannot do it safely.
 fn auth0_edit(project: &Project, artifacts: &mut Vec<Artifact>, manual: &mut Vec<String>) {
+    use crate::edit::auth0::{options, Options, PROPERTY};
+    use crate::edit::imports::{self, Bound, Imports};
     let Some(a) = &project.wiring.auth0 else {
         return;
     };
@@ -601,54 +555,55 @@ fn auth0_edit(project: &Project, artifacts: &mut Vec<Artifact>, manual: &mut Vec
     }
     let helper = project.source_root().join("lib/insforge-auth0");
     let spec = import_specifier(&project.aliases, &a.at.file, &helper);
-    // Imports in the file's own quotes.
-    let q = quote_of(&a.text);
-    let import = format!("import {{ copyInsforgeToken }} from {q}{spec}{q}");
-    if let Some(line) = a.hook {
-        manual.push(format!(
-            "Your Auth0Client ({}) has its own beforeSessionSaved (line {line}). Keep the InsForge token there:\n     {import};\n   and end the hook with:\n     return copyInsforgeToken(session, idToken);",
-            a.at
-        ));
-        return;
-    }
     let text = &a.text;
-    let property = "beforeSessionSaved: copyInsforgeToken";
-    let insertion = match (&a.call.object, a.call.arguments) {
-        (Some(object), _) => match object.keys.first() {
-            None => (object.span.start as usize + 1, format!(" {property} ")),
-            Some((_, first)) => {
-                let at = first.start as usize;
-                let open = object.span.start as usize;
-                if text[open..at].contains('\n') {
-                    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-                    let indent: String = text[line_start..at]
-                        .chars()
-                        .take_while(|c| c.is_whitespace())
-                        .collect();
-                    (at, format!("{property},{}{indent}", newline_of(text)))
-                } else {
-                    (at, format!("{property}, "))
-                }
-            }
-        },
-        (None, 0) => (a.call.close_paren as usize, format!("{{ {property} }}")),
-        (None, _) => {
+    let style = crate::edit::Style::of(text);
+    let bound = Bound::Name("copyInsforgeToken".into());
+    let statement = format!(
+        "{}{}",
+        imports::statement_for(&style, &spec, &bound, "copyInsforgeToken"),
+        style.semi()
+    );
+    let by_hand = |why: &str| {
+        format!(
+            "Your Auth0Client ({}): {why}. Add `{PROPERTY}` to its options, with\n     {statement}",
+            a.at
+        )
+    };
+    let mut edits = match options(&a.at.file, text, a.call.span.start) {
+        Options::Hook(line) => {
             manual.push(format!(
-                "Your Auth0Client ({}) takes its options from a variable: add `{property}` to them, with\n     {import};",
+                "Your Auth0Client ({}) has its own beforeSessionSaved (line {line}). Keep the InsForge token there:\n     {statement}\n   and end the hook with:\n     return copyInsforgeToken(session, idToken);",
                 a.at
             ));
             return;
         }
+        Options::Unseen(why) => {
+            manual.push(by_hand(&why));
+            return;
+        }
+        Options::Edits(edits) => edits,
     };
-    artifacts.push(Artifact::Edit {
-        path: a.at.file.clone(),
-        base: text.clone(),
-        insertions: vec![
-            import_insertion(text, a.imports_end as usize, &import),
-            insertion,
-        ],
-        what: "beforeSessionSaved keeps the InsForge token".into(),
-    });
+    let Some(imports) = Imports::of(&a.at.file, text) else {
+        manual.push(by_hand("the file does not parse"));
+        return;
+    };
+    let (local, import_edits, _) =
+        imports::ensure_one(&imports, text, &style, &spec, &bound, "copyInsforgeToken");
+    if local != "copyInsforgeToken" {
+        for e in &mut edits {
+            e.content = e.content.replace("copyInsforgeToken", &local);
+        }
+    }
+    edits.extend(import_edits);
+    match crate::edit::edited(&a.at.file, text, &edits) {
+        Ok(_) => artifacts.push(Artifact::Edit {
+            path: a.at.file.clone(),
+            base: text.clone(),
+            edits,
+            what: "beforeSessionSaved keeps the InsForge token".into(),
+        }),
+        Err(why) => manual.push(by_hand(&format!("the file was not edited: {why}"))),
+    }
 }
 
 /// The handlebars context every template sees (documented in templates/README.md).
@@ -880,7 +835,7 @@ fn wired(project: &Project) -> Value {
         "sign_in_ui": sign_in_ui,
         "routes": routes,
         // The root layout (the one that renders <html>), or where a new app has it.
-        "layout_file": w.layout.as_ref().map_or_else(
+        "layout_file": w.layouts.first().map_or_else(
             || slash(&project.source_root().join("app/layout.tsx")),
             |l| slash(&l.file),
         ),

@@ -1,6 +1,7 @@
 //! Detection: read a few files of the user's app and record what they say, each fact with the
 //! evidence that shows where it came from. Nothing here prompts or writes.
 
+pub mod layouts;
 pub mod lockfile;
 pub mod package_json;
 pub mod source;
@@ -582,7 +583,7 @@ pub fn detect(root: &Path) -> Result<Project> {
         }
     }
     let texts = |p: &Path| reader.text(p);
-    let wiring = wiring::recognise(&scan.modules, &texts, scan.files_read);
+    let wiring = wiring::recognise(&scan.modules, &texts, &aliases, scan.files_read);
     let url_var = URL_VARS
         .iter()
         .find_map(|name| {

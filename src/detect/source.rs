@@ -176,12 +176,10 @@ pub struct Module {
     pub matcher: Vec<String>,
     /// The file does not parse: nothing in it is trusted, and it is never edited.
     pub parse_error: Option<String>,
-    /// Where the last import ends (a new import goes after it).
-    pub imports_end: u32,
     /// The tool wrote this file (its header says so): it is the tool's, not the app's.
     pub generated: bool,
-    /// Where `{children}` is rendered (a layout), to wrap it in a provider component.
-    pub children: Vec<Span>,
+    /// The modules it re-exports from (`export { X } from './x'`, `export * from './x'`).
+    pub reexports: Vec<String>,
     /// What `export default` exports, for composing an interceptor with it.
     pub default_export: Option<DefaultExport>,
 }
@@ -390,8 +388,7 @@ pub fn parse(path: &Path, text: &str) -> Module {
         jsx: Vec::new(),
         matcher: Vec::new(),
         parse_error: None,
-        imports_end: 0,
-        children: Vec::new(),
+        reexports: Vec::new(),
         default_export: None,
         // The marker opens the file, after a 'use client' directive where there is one.
         generated: text
@@ -421,7 +418,18 @@ pub fn parse(path: &Path, text: &str) -> Module {
             },
             local: entry.local_name.name.to_string(),
         });
-        module.imports_end = module.imports_end.max(entry.statement_span.end);
+    }
+    for entry in record
+        .indirect_export_entries
+        .iter()
+        .chain(&record.star_export_entries)
+    {
+        if let Some(source) = &entry.module_request {
+            let source = source.name.to_string();
+            if !module.reexports.contains(&source) {
+                module.reexports.push(source);
+            }
+        }
     }
     for entry in &record.local_export_entries {
         use oxc_syntax::module_record::{ExportExportName, ExportLocalName};
@@ -685,15 +693,6 @@ impl<'a> Visit<'a> for Collector<'_, '_> {
         walk::walk_export_default_declaration(self, it);
     }
 
-    fn visit_jsx_expression_container(&mut self, it: &oxc_ast::ast::JSXExpressionContainer<'a>) {
-        if let Some(Expression::Identifier(id)) = it.expression.as_expression() {
-            if id.name == "children" {
-                self.module.children.push(it.span);
-            }
-        }
-        walk::walk_jsx_expression_container(self, it);
-    }
-
     fn visit_jsx_opening_element(&mut self, it: &JSXOpeningElement<'a>) {
         let name = match &it.name {
             JSXElementName::Identifier(id) => Some(id.name.to_string()),
@@ -733,14 +732,6 @@ fn collect_strings(text: &str, out: &mut Vec<String>) {
             }
             out.push(s);
         }
-    }
-}
-
-/// Whether `text` parses as `path`'s kind of source (checked after every edit).
-pub fn parses(path: &Path, text: &str) -> Result<(), String> {
-    match parse(path, text).parse_error {
-        None => Ok(()),
-        Some(e) => Err(e),
     }
 }
 
@@ -787,7 +778,6 @@ export const config = { matcher: ['/((?!_next/static).*)', "/api/(.*)"] };
         let jsx: Vec<&str> = m.jsx.iter().map(|j| j.name.as_str()).collect();
         assert_eq!(jsx, ["Auth0Provider", "main"]);
         assert_eq!(m.matcher, ["/((?!_next/static).*)", "/api/(.*)"]);
-        assert!(m.imports_end > 0 && (m.imports_end as usize) < text.find("export").unwrap());
     }
 
     #[test]

@@ -47,8 +47,6 @@ pub struct Auth0Instance {
     pub hook: Option<u32>,
     /// The hook already keeps the InsForge token (it is, or calls, `copyInsforgeToken`).
     pub keeps_token: bool,
-    #[serde(skip)]
-    pub imports_end: u32,
 }
 
 /// The interceptor (`middleware.ts` / `proxy.ts`) and what it does.
@@ -71,7 +69,6 @@ pub struct Interceptor {
 pub struct Compose {
     pub default: super::source::DefaultExport,
     pub text: String,
-    pub imports_end: u32,
     /// The names its imports bind.
     pub locals: Vec<String>,
 }
@@ -146,26 +143,33 @@ pub struct InsforgeClient {
     pub client_side: bool,
 }
 
-/// The root layout, as an edit that wraps `{children}` needs it.
+/// A root layout (one that renders `<html>`) and the provider components around its pages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Layout {
     pub file: PathBuf,
     #[serde(skip)]
     pub text: String,
-    /// The one `{children}` it renders (None when it renders none, or several).
-    #[serde(skip)]
-    pub children: Option<(u32, u32)>,
-    #[serde(skip)]
-    pub imports_end: u32,
-    /// Which layout wins: (does not render <html>, depth); lower wins.
-    #[serde(skip)]
-    pub key: (u8, u8),
+    /// Provider components rendered around its pages, by their package's name for them: in
+    /// the layout, or in a component of the app's that it renders, with where.
+    pub providers: Vec<(String, Located)>,
+}
+
+/// A provider component that covers only part of the app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct PartialProvider {
+    pub component: String,
+    pub at: Located,
+    /// Which part: `the pages under app/(dashboard)/`.
+    pub covers: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Wiring {
-    /// The root layout (app/layout.tsx or src/app/layout.tsx), when it parses.
-    pub layout: Option<Layout>,
+    /// The root layouts (`app/layout.tsx`, or one per route group that renders `<html>`),
+    /// those that parse.
+    pub layouts: Vec<Layout>,
+    /// Provider components rendered where they cover only part of the app.
+    pub partial_providers: Vec<PartialProvider>,
     /// Roles the app fills, by role name.
     pub roles: BTreeMap<String, AppBinding>,
     pub auth0: Option<Auth0Instance>,
@@ -178,8 +182,8 @@ pub struct Wiring {
     pub drizzle_tables: Vec<DrizzleTable>,
     /// A Stytch B2B client or provider.
     pub stytch_b2b: Option<Located>,
-    /// Provider components the app renders, in its root layout or a wrapper component of its
-    /// own: `ClerkProvider`.
+    /// Provider components around every root layout's pages (`ClerkProvider`), with where
+    /// the first is rendered.
     pub layout_providers: Vec<(String, Located)>,
     /// Where the app already renders the provider's sign-in UI (`<SignInButton>`,
     /// `<UserButton>`, `<SignedIn>`, `<Show>` of `@clerk/nextjs`).
@@ -209,7 +213,7 @@ fn callee_text(c: &Call) -> String {
 }
 
 /// Provider components that wrap an app in its layout.
-const PROVIDER_COMPONENTS: [&str; 7] = [
+pub const PROVIDER_COMPONENTS: [&str; 7] = [
     "StytchAppProvider",
     "ClerkProvider",
     "AuthKitProvider",
@@ -244,6 +248,7 @@ const PROVIDER_MIDDLEWARE: [(&str, &str); 6] = [
 pub fn recognise(
     modules: &[Module],
     texts: &dyn Fn(&Path) -> Option<String>,
+    aliases: &[super::tsconfig::Alias],
     files_read: usize,
 ) -> Wiring {
     let mut w = Wiring {
@@ -301,7 +306,6 @@ pub fn recognise(
                             call: call.clone(),
                             hook,
                             keeps_token,
-                            imports_end: m.imports_end,
                         });
                     }
                 }
@@ -533,48 +537,6 @@ pub fn recognise(
                 .map(|j| (j.name.clone(), at(j.line)));
         }
 
-        // Provider components the app renders: in the root layout, or in a wrapper component
-        // of its own (`components/providers.tsx`).
-        if !is_root_layout(&m.path) {
-            for j in &m.jsx {
-                let from_package = m
-                    .imports
-                    .iter()
-                    .any(|i| i.local == j.name && !i.source.starts_with('.'));
-                if PROVIDER_COMPONENTS.contains(&j.name.as_str())
-                    && from_package
-                    && !w.layout_providers.iter().any(|(n, _)| *n == j.name)
-                {
-                    w.layout_providers.push((j.name.clone(), at(j.line)));
-                }
-            }
-        }
-        if let Some(rank) = layout_rank(&m.path) {
-            // The root layout is the one that renders <html>, the top one first.
-            let key = (u8::from(!m.jsx.iter().any(|j| j.name == "html")), rank);
-            if let Some(text) =
-                texts(&m.path).filter(|_| w.layout.as_ref().is_none_or(|l| key < l.key))
-            {
-                w.layout = Some(Layout {
-                    file: m.path.clone(),
-                    text,
-                    children: match m.children.as_slice() {
-                        [one] => Some((one.start, one.end)),
-                        _ => None,
-                    },
-                    imports_end: m.imports_end,
-                    key,
-                });
-            }
-            for j in &m.jsx {
-                if PROVIDER_COMPONENTS.contains(&j.name.as_str())
-                    && !w.layout_providers.iter().any(|(n, _)| *n == j.name)
-                {
-                    w.layout_providers.push((j.name.clone(), at(j.line)));
-                }
-            }
-        }
-
         // The interceptor.
         if is_interceptor(&m.path) && w.interceptor.is_none() {
             let mut provider_call = None;
@@ -617,7 +579,6 @@ pub fn recognise(
                     (Some(default), false, Some(text)) => Some(Compose {
                         default: default.clone(),
                         text,
-                        imports_end: m.imports_end,
                         locals: m.imports.iter().map(|i| i.local.clone()).collect(),
                     }),
                     _ => None,
@@ -661,6 +622,26 @@ pub fn recognise(
             }
         }
     }
+    // The root layouts and the provider components around them.
+    let (layouts, partial) = super::layouts::find(modules, texts, aliases);
+    for component in PROVIDER_COMPONENTS {
+        let mut at = None;
+        let covers_all = !layouts.is_empty()
+            && layouts.iter().all(|l| {
+                l.providers
+                    .iter()
+                    .find(|(n, _)| n == component)
+                    .is_some_and(|(_, a)| {
+                        at.get_or_insert_with(|| a.clone());
+                        true
+                    })
+            });
+        if let (true, Some(at)) = (covers_all, at) {
+            w.layout_providers.push((component.to_string(), at));
+        }
+    }
+    w.layouts = layouts;
+    w.partial_providers = partial;
     // An InsForge client the app wrote itself stands in for the tool's utility.
     if let Some(client) = w.insforge.first() {
         w.roles
@@ -703,28 +684,6 @@ fn is_route(path: &Path) -> bool {
         || path.starts_with("src/pages/api")
 }
 
-fn is_root_layout(path: &Path) -> bool {
-    layout_rank(path).is_some()
-}
-
-/// How near the top a layout is: 0 for `app/layout`, 1 for a layout one dynamic segment or
-/// route group down (`app/[locale]/layout`, `app/(site)/layout`), which is the root layout
-/// when the top one is missing or only passes `children` through.
-fn layout_rank(path: &Path) -> Option<u8> {
-    if path.file_stem()? != "layout" {
-        return None;
-    }
-    let dir = path.parent()?;
-    let dir = dir.strip_prefix("src").unwrap_or(dir);
-    if dir == Path::new("app") {
-        return Some(0);
-    }
-    let segment = dir.file_name()?.to_str()?;
-    let nested = (segment.starts_with('[') && segment.ends_with(']'))
-        || (segment.starts_with('(') && segment.ends_with(')'));
-    (nested && dir.parent() == Some(Path::new("app"))).then_some(1)
-}
-
 fn is_interceptor(path: &Path) -> bool {
     let parent_ok = path
         .parent()
@@ -751,7 +710,11 @@ mod tests {
                 .find(|(f, _)| Path::new(f) == p)
                 .map(|(_, t)| t.to_string())
         };
-        recognise(&modules, &texts, files.len())
+        let aliases = [super::super::tsconfig::Alias {
+            prefix: "@/".into(),
+            dir: PathBuf::new(),
+        }];
+        recognise(&modules, &texts, &aliases, files.len())
     }
 
     #[test]

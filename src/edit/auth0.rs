@@ -79,19 +79,17 @@ fn line_of(text: &str, offset: u32) -> u32 {
     text[..offset as usize].matches('\n').count() as u32 + 1
 }
 
-fn object_edit(
-    text: &str,
-    style: &Style,
-    object: &ObjectExpression,
-    consts: &Consts,
-) -> Options {
+fn object_edit(text: &str, style: &Style, object: &ObjectExpression, consts: &Consts) -> Options {
     if let Some(line) = hook_in(text, object, consts, 0) {
         return line;
     }
     let open = object.span.start as usize;
     let close = object.span.end as usize - 1;
     match object.properties.first() {
-        None => Options::Edits(vec![Edit::replace(open + 1..close, format!(" {PROPERTY} "))]),
+        None => Options::Edits(vec![Edit::replace(
+            open + 1..close,
+            format!(" {PROPERTY} "),
+        )]),
         Some(first) => {
             let at = first.span().start as usize;
             if text[open..at].contains('\n') {
@@ -128,7 +126,8 @@ fn hook_in(text: &str, object: &ObjectExpression, consts: &Consts, depth: u8) ->
                     _ => None,
                 };
                 let Some(inner) = inner else {
-                    let what = &text[s.argument.span().start as usize..s.argument.span().end as usize];
+                    let what =
+                        &text[s.argument.span().start as usize..s.argument.span().end as usize];
                     return Some(Options::Unseen(format!(
                         "it spreads `{what}` into its options, which may set a hook of its own"
                     )));
@@ -239,7 +238,8 @@ mod tests {
     fn a_hook_in_a_spread_is_seen_and_an_unknown_spread_is_not_overridden() {
         let t = "const sharedOptions = {\n  beforeSessionSaved: async (s) => s,\n};\nexport const auth0 = new Auth0Client({ ...sharedOptions, appBaseUrl: 'x' });\n";
         assert_eq!(run(t), Err(Options::Hook(2)));
-        let t = "import { base } from './base';\nexport const auth0 = new Auth0Client({ ...base });\n";
+        let t =
+            "import { base } from './base';\nexport const auth0 = new Auth0Client({ ...base });\n";
         assert!(matches!(run(t), Err(Options::Unseen(why)) if why.contains("`base`")));
     }
 }

@@ -193,13 +193,15 @@ enum Anchor {
     Before(Option<usize>),
 }
 
-/// A name made available in a file: the expression to use it by, and the edits (none when
-/// the file binds it already).
+/// A name made available in a file: the expression to use it by, the edits of the file's
+/// existing imports it needs, and the import line to add, if any (see [`place`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ensured {
     pub expression: String,
     pub edits: Vec<Edit>,
-    /// The statement a person would add instead (for a step printed when the edit fails).
+    /// A new import statement (without its semicolon), for [`place`].
+    pub line: Option<String>,
+    /// The statement a person would add (for a step printed when the edit fails).
     pub statement: String,
 }
 
@@ -212,17 +214,18 @@ pub fn ensure(
     imported: &Bound,
     local: &str,
 ) -> Ensured {
-    let statement = statement(style, source, imported, local, false);
+    let statement = statement_for(style, source, imported, local);
     if let Some(expression) = imports.value_binding(source, imported) {
         return Ensured {
             expression,
             edits: Vec::new(),
+            line: None,
             statement,
         };
     }
     // Imported as a type only: make it a value import.
     for d in imports.declarations.iter().filter(|d| d.source == source) {
-        for s in d.specifiers.iter().filter(|s| s.kind == *imported) {
+        if let Some(s) = d.specifiers.iter().find(|s| s.kind == *imported) {
             let mut edits = Vec::new();
             if s.type_only {
                 if let Some(at) = s.type_keyword {
@@ -233,7 +236,6 @@ pub fn ensure(
                 edits.push(Edit::delete(at..at + type_len(text, at)));
                 for other in d.specifiers.iter().filter(|o| o.start != s.start) {
                     if other.kind == Bound::Default {
-                        // `import type X, { … }` is not valid TypeScript; nothing to keep.
                         continue;
                     }
                     edits.push(Edit::insert(other.start, "type "));
@@ -242,6 +244,7 @@ pub fn ensure(
             return Ensured {
                 expression: s.local.clone(),
                 edits,
+                line: None,
                 statement,
             };
         }
@@ -258,10 +261,7 @@ pub fn ensure(
             d.source == source
                 && !d.type_only
                 && d.braces.is_some()
-                && !d
-                    .specifiers
-                    .iter()
-                    .any(|s| s.kind == Bound::Namespace)
+                && !d.specifiers.iter().any(|s| s.kind == Bound::Namespace)
         }) {
             let spec = if local == *name {
                 name.clone()
@@ -269,7 +269,11 @@ pub fn ensure(
                 format!("{name} as {local}")
             };
             let (open, close) = d.braces.expect("checked");
-            let edit = match d.specifiers.iter().rfind(|s| matches!(s.kind, Bound::Name(_))) {
+            let edit = match d
+                .specifiers
+                .iter()
+                .rfind(|s| matches!(s.kind, Bound::Name(_)))
+            {
                 Some(last) if text[open..close].contains('\n') => {
                     let line_start = text[..last.start].rfind('\n').map_or(0, |i| i + 1);
                     let indent = &text[line_start..last.start];
@@ -281,28 +285,58 @@ pub fn ensure(
             return Ensured {
                 expression: local,
                 edits: vec![edit],
+                line: None,
                 statement,
             };
         }
     }
-    let line = format!("{statement}{}", style.semi());
+    Ensured {
+        expression: local,
+        edits: Vec::new(),
+        line: Some(statement.clone()),
+        statement,
+    }
+}
+
+/// A type binding of `local` (`import type { NextRequest } from 'next/server'`): nothing
+/// when the file binds the name already, else the line to add.
+pub fn ensure_type(imports: &Imports, style: &Style, source: &str, name: &str) -> Option<String> {
+    if imports.top_level.iter().any(|l| l == name) {
+        return None;
+    }
+    Some(format!(
+        "import type {{ {name} }} from {}",
+        style.string(source)
+    ))
+}
+
+/// One edit that adds these import lines (each on a line of its own, in the file's style)
+/// after the last import; else after the directives; else before the first statement.
+pub fn place(imports: &Imports, text: &str, style: &Style, lines: &[String]) -> Option<Edit> {
+    if lines.is_empty() {
+        return None;
+    }
     let nl = style.newline;
-    let edit = match imports.anchor() {
+    let block: String = lines
+        .iter()
+        .map(|l| format!("{l}{}", style.semi()))
+        .collect::<Vec<_>>()
+        .join(nl);
+    Some(match imports.anchor() {
         Anchor::After(end) => {
             let rest = &text[end..];
             let line_end = rest.find('\n').map(|i| end + i + 1);
-            let tail = &text[end..line_end.unwrap_or(text.len())];
-            let tail = tail.trim();
+            let tail = text[end..line_end.unwrap_or(text.len())].trim();
             if tail.is_empty() || tail.starts_with("//") {
                 match line_end {
-                    Some(at) => Edit::insert(at, format!("{line}{nl}")),
-                    None => Edit::insert(text.len(), format!("{nl}{line}{nl}")),
+                    Some(at) => Edit::insert(at, format!("{block}{nl}")),
+                    None => Edit::insert(text.len(), format!("{nl}{block}{nl}")),
                 }
             } else {
                 // Code goes on after the last import on its line: it moves to a line of its
-                // own, the import between.
+                // own, the imports between.
                 let ws = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-                Edit::replace(end..end + ws, format!("{nl}{line}{nl}"))
+                Edit::replace(end..end + ws, format!("{nl}{block}{nl}"))
             }
         }
         Anchor::Before(Some(start)) => {
@@ -314,31 +348,37 @@ pub fn ensure(
                 line_start
             };
             if text[at..start].trim().is_empty() {
-                Edit::insert(at, format!("{line}{nl}"))
+                Edit::insert(at, format!("{block}{nl}"))
             } else {
-                Edit::insert(start, format!("{line}{nl}"))
+                Edit::insert(start, format!("{block}{nl}"))
             }
         }
         Anchor::Before(None) => {
             let at = if text.starts_with('\u{feff}') { 3 } else { 0 };
-            Edit::insert(at, format!("{line}{nl}"))
+            Edit::insert(at, format!("{block}{nl}"))
         }
-    };
-    Ensured {
-        expression: local,
-        edits: vec![edit],
-        statement,
-    }
+    })
+}
+
+/// The edits that make one name available: [`ensure`] and [`place`] together.
+pub fn ensure_one(
+    imports: &Imports,
+    text: &str,
+    style: &Style,
+    source: &str,
+    imported: &Bound,
+    local: &str,
+) -> (String, Vec<Edit>, String) {
+    let e = ensure(imports, text, style, source, imported, local);
+    let mut edits = e.edits;
+    edits.extend(place(imports, text, style, e.line.as_slice()));
+    (e.expression, edits, e.statement)
 }
 
 /// `type` and the whitespace after it.
 fn type_len(text: &str, at: usize) -> usize {
     let rest = &text[at + 4..];
     4 + (rest.len() - rest.trim_start().len())
-}
-
-fn statement(style: &Style, source: &str, imported: &Bound, local: &str, _: bool) -> String {
-    statement_for(style, source, imported, local)
 }
 
 /// `import { name } from 'source'` in the file's quote, without the semicolon.
@@ -359,7 +399,7 @@ mod tests {
     fn run(text: &str, source: &str, name: &str) -> (String, String) {
         let path = Path::new("app/layout.tsx");
         let imports = Imports::of(path, text).expect("parses");
-        let e = ensure(
+        let (expression, edits, _) = ensure_one(
             &imports,
             text,
             &Style::of(text),
@@ -367,16 +407,23 @@ mod tests {
             &Bound::Name(name.into()),
             name,
         );
-        let out = super::super::apply(text, &e.edits).unwrap();
-        super::super::verify(path, text, &format!("{out}\nexport const __x = {};\n", e.expression))
-            .unwrap_or_else(|err| panic!("{err}\n{out}"));
-        (e.expression, out)
+        let out = super::super::apply(text, &edits).unwrap();
+        super::super::verify(
+            path,
+            text,
+            &format!("{out}\nexport const __x = {expression};\n"),
+        )
+        .unwrap_or_else(|err| panic!("{err}\n{out}"));
+        (expression, out)
     }
 
     #[test]
     fn a_name_the_file_binds_is_used_as_it_is() {
         let t = "import { ClerkProvider as CP } from '@clerk/nextjs';\nexport default 1;\n";
-        assert_eq!(run(t, "@clerk/nextjs", "ClerkProvider"), ("CP".into(), t.into()));
+        assert_eq!(
+            run(t, "@clerk/nextjs", "ClerkProvider"),
+            ("CP".into(), t.into())
+        );
         let t = "import * as Clerk from '@clerk/nextjs';\nexport default 1;\n";
         assert_eq!(
             run(t, "@clerk/nextjs", "ClerkProvider").0,
@@ -391,7 +438,8 @@ mod tests {
             run(t, "@clerk/nextjs", "ClerkProvider").1,
             "import { SignedIn, ClerkProvider } from '@clerk/nextjs';\nexport default 1;\n"
         );
-        let t = "import {\n  SignedIn,\n  UserButton,\n} from \"@clerk/nextjs\"\nexport default 1\n";
+        let t =
+            "import {\n  SignedIn,\n  UserButton,\n} from \"@clerk/nextjs\"\nexport default 1\n";
         assert_eq!(
             run(t, "@clerk/nextjs", "ClerkProvider").1,
             "import {\n  SignedIn,\n  UserButton,\n  ClerkProvider,\n} from \"@clerk/nextjs\"\nexport default 1\n"
@@ -431,7 +479,8 @@ mod tests {
 
     #[test]
     fn a_type_only_import_becomes_a_value_import() {
-        let t = "import type { NextRequest, NextResponse } from 'next/server';\nexport default 1;\n";
+        let t =
+            "import type { NextRequest, NextResponse } from 'next/server';\nexport default 1;\n";
         assert_eq!(
             run(t, "next/server", "NextResponse").1,
             "import { type NextRequest, NextResponse } from 'next/server';\nexport default 1;\n"
@@ -448,6 +497,11 @@ mod tests {
         let t = "const ClerkProvider = 1;\nexport default ClerkProvider;\n";
         let (expr, out) = run(t, "@clerk/nextjs", "ClerkProvider");
         assert_eq!(expr, "ClerkProvider_");
-        assert!(out.starts_with("import { ClerkProvider as ClerkProvider_ } from '@clerk/nextjs';\nconst"), "{out}");
+        assert!(
+            out.starts_with(
+                "import { ClerkProvider as ClerkProvider_ } from '@clerk/nextjs';\nconst"
+            ),
+            "{out}"
+        );
     }
 }

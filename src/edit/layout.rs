@@ -12,7 +12,7 @@ use std::path::Path;
 
 use oxc_allocator::Allocator;
 use oxc_ast::ast::{
-    BindingPattern, Expression, ExportDefaultDeclarationKind, FormalParameters, Function,
+    BindingPattern, ExportDefaultDeclarationKind, Expression, FormalParameters, Function,
     JSXExpressionContainer, Statement,
 };
 use oxc_ast_visit::{walk, Visit};
@@ -30,9 +30,16 @@ pub struct Wrapped {
     pub component: String,
 }
 
-/// The edits that wrap the layout component's own `{children}` in `name` (imported from
-/// `source`), or why there are none.
-pub fn wrap(path: &Path, text: &str, source: &str, name: &str) -> Result<Wrapped, String> {
+/// The edits that wrap the layout component's own `{children}` in the component `imported`
+/// from `source` (named `local` when the file does not import it yet), or why there are
+/// none.
+pub fn wrap(
+    path: &Path,
+    text: &str,
+    source: &str,
+    imported: &Bound,
+    local: &str,
+) -> Result<Wrapped, String> {
     let imports = Imports::of(path, text).ok_or("it does not parse")?;
     let spans = own_children(path, text)?;
     let [children] = spans.as_slice() else {
@@ -46,18 +53,16 @@ pub fn wrap(path: &Path, text: &str, source: &str, name: &str) -> Result<Wrapped
         });
     };
     let style = Style::of(text);
-    let ensured = imports::ensure(
-        &imports,
-        text,
-        &style,
-        source,
-        &Bound::Name(name.into()),
-        name,
-    );
-    let component = ensured.expression;
-    let mut edits = ensured.edits;
-    edits.push(Edit::insert(children.start as usize, format!("<{component}>")));
-    edits.push(Edit::insert(children.end as usize, format!("</{component}>")));
+    let (component, mut edits, _) =
+        imports::ensure_one(&imports, text, &style, source, imported, local);
+    edits.push(Edit::insert(
+        children.start as usize,
+        format!("<{component}>"),
+    ));
+    edits.push(Edit::insert(
+        children.end as usize,
+        format!("</{component}>"),
+    ));
     Ok(Wrapped { edits, component })
 }
 
@@ -142,7 +147,9 @@ fn layout_component<'p, 'a>(program: &'p oxc_ast::ast::Program<'a>) -> Option<Co
                     return Some(Component::Function(f))
                 }
                 kind => match kind.as_expression().map(Expression::get_inner_expression) {
-                    Some(Expression::ArrowFunctionExpression(a)) => return Some(Component::Arrow(a)),
+                    Some(Expression::ArrowFunctionExpression(a)) => {
+                        return Some(Component::Arrow(a))
+                    }
                     Some(Expression::FunctionExpression(f)) => return Some(Component::Function(f)),
                     Some(Expression::Identifier(id)) => named = Some(id.name.as_str()),
                     _ => return None,
@@ -214,7 +221,11 @@ struct Containers {
 
 impl<'a> Visit<'a> for Containers {
     fn visit_jsx_expression_container(&mut self, it: &JSXExpressionContainer<'a>) {
-        match it.expression.as_expression().map(Expression::get_inner_expression) {
+        match it
+            .expression
+            .as_expression()
+            .map(Expression::get_inner_expression)
+        {
             Some(Expression::Identifier(id)) => {
                 self.found.push((it.span, id.reference_id.get(), false));
             }
@@ -240,7 +251,13 @@ mod tests {
 
     fn wrapped(text: &str) -> Result<String, String> {
         let path = Path::new("app/layout.tsx");
-        let w = wrap(path, text, "@clerk/nextjs", "ClerkProvider")?;
+        let w = wrap(
+            path,
+            text,
+            "@clerk/nextjs",
+            &Bound::Name("ClerkProvider".into()),
+            "ClerkProvider",
+        )?;
         super::super::edited(path, text, &w.edits)
     }
 
@@ -249,8 +266,14 @@ mod tests {
         let t = "import './globals.css';\n\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return (\n    <html lang=\"en\">\n      <body>{children}</body>\n    </html>\n  );\n}\n";
         assert_eq!(
             wrapped(t).unwrap(),
-            t.replace("import './globals.css';\n", "import './globals.css';\nimport { ClerkProvider } from '@clerk/nextjs';\n")
-                .replace("<body>{children}</body>", "<body><ClerkProvider>{children}</ClerkProvider></body>")
+            t.replace(
+                "import './globals.css';\n",
+                "import './globals.css';\nimport { ClerkProvider } from '@clerk/nextjs';\n"
+            )
+            .replace(
+                "<body>{children}</body>",
+                "<body><ClerkProvider>{children}</ClerkProvider></body>"
+            )
         );
     }
 

@@ -51,9 +51,11 @@ impl Style {
         let mut without = 0;
         for line in text.lines() {
             let t = line.trim();
-            let statement = ["import ", "export ", "const ", "let ", "return ", "'use ", "\"use "]
-                .iter()
-                .any(|s| t.starts_with(s));
+            let statement = [
+                "import ", "export ", "const ", "let ", "return ", "'use ", "\"use ",
+            ]
+            .iter()
+            .any(|s| t.starts_with(s));
             if !statement {
                 continue;
             }

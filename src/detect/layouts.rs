@@ -1,0 +1,337 @@
+//! The app's root layouts and the provider components that cover them, found by binding.
+//!
+//! A root layout is one that renders `<html>`: `app/layout.tsx`, or, when that one only
+//! passes `children` through (or is missing), each layout one route group or dynamic segment
+//! down (`app/(shop)/layout.tsx`, `app/[locale]/layout.tsx`). A provider component covers a
+//! layout when the layout renders it, under whatever name it imports it (`ClerkProvider as
+//! CP`, `<Clerk.ClerkProvider>`), or renders a component of the app's that does: the
+//! layout's imports are followed wherever they lead (any folder, through re-exports and the
+//! tsconfig aliases), not only in the folders the scan walks. A provider rendered only by a
+//! nested layout or by a component no root layout reaches covers part of the app; it is
+//! reported with the part it covers, and the tool never wraps a second one around it.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+
+use super::source::{self, Imported, Module};
+use super::tsconfig::Alias;
+use super::wiring::{Layout, Located, PartialProvider, PROVIDER_COMPONENTS};
+
+/// How deep the layout's imports are followed.
+const FOLLOW: usize = 6;
+
+/// The provider components `m` renders itself, by the name the package exports them as,
+/// with their lines: through a named import under any local name, or a namespace.
+pub fn rendered_providers(m: &Module) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    for j in &m.jsx {
+        let component = match j.name.split_once('.') {
+            Some((ns, member)) => m
+                .imports
+                .iter()
+                .any(|i| {
+                    i.local == ns && i.imported == Imported::Namespace && is_package(&i.source)
+                })
+                .then(|| member.to_string()),
+            None => m.imports.iter().find_map(|i| match &i.imported {
+                Imported::Name(name) if i.local == j.name && is_package(&i.source) => {
+                    Some(name.clone())
+                }
+                // The tool's own provider module (`StytchAppProvider`), by its name.
+                _ if i.local == j.name && PROVIDER_COMPONENTS.contains(&j.name.as_str()) => {
+                    Some(j.name.clone())
+                }
+                _ => None,
+            }),
+        };
+        if let Some(c) = component.filter(|c| PROVIDER_COMPONENTS.contains(&c.as_str())) {
+            if !out.iter().any(|(n, _)| *n == c) {
+                out.push((c, j.line));
+            }
+        }
+    }
+    out
+}
+
+fn is_package(source: &str) -> bool {
+    !source.starts_with('.') && !source.starts_with('/')
+}
+
+/// Where an import of `spec` from `from` leads among the app's files: relative paths and
+/// the tsconfig aliases, with Node's extensions and `index` files.
+pub fn resolve(
+    from: &Path,
+    spec: &str,
+    aliases: &[Alias],
+    exists: &dyn Fn(&Path) -> bool,
+) -> Option<PathBuf> {
+    let base = if spec.starts_with("./") || spec.starts_with("../") {
+        normalize(&from.parent().unwrap_or(Path::new("")).join(spec))?
+    } else {
+        let alias = aliases.iter().find(|a| spec.starts_with(&a.prefix))?;
+        normalize(&alias.dir.join(&spec[alias.prefix.len()..]))?
+    };
+    let with_ext = |p: &Path| {
+        ["tsx", "ts", "jsx", "js", "mjs"]
+            .iter()
+            .map(|e| {
+                let mut s = p.as_os_str().to_owned();
+                s.push(".");
+                s.push(e);
+                PathBuf::from(s)
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut candidates = Vec::new();
+    if base
+        .extension()
+        .is_some_and(|e| ["tsx", "ts", "jsx", "js", "mjs"].contains(&e.to_string_lossy().as_ref()))
+    {
+        candidates.push(base.clone());
+    }
+    candidates.extend(with_ext(&base));
+    candidates.extend(with_ext(&base.join("index")));
+    candidates.into_iter().find(|c| exists(c))
+}
+
+/// A relative path without `.` and `..`, or None when it climbs out of the app.
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(n) => out.push(n),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// How near the top a layout is: 0 for `app/layout`, 1 for a layout one dynamic segment or
+/// route group down; None for other files and deeper layouts.
+pub fn rank(path: &Path) -> Option<u8> {
+    if path.file_stem()? != "layout" {
+        return None;
+    }
+    let dir = path.parent()?;
+    let dir = dir.strip_prefix("src").unwrap_or(dir);
+    if dir == Path::new("app") {
+        return Some(0);
+    }
+    let segment = dir.file_name()?.to_str()?;
+    let nested = (segment.starts_with('[') && segment.ends_with(']'))
+        || (segment.starts_with('(') && segment.ends_with(')'));
+    (nested && dir.parent() == Some(Path::new("app"))).then_some(1)
+}
+
+/// Any `layout.*` under `app/`.
+pub fn is_layout(path: &Path) -> bool {
+    path.file_stem().is_some_and(|s| s == "layout")
+        && (path.starts_with("app") || path.starts_with("src/app"))
+}
+
+fn renders_html(m: &Module) -> bool {
+    m.jsx.iter().any(|j| j.name == "html")
+}
+
+/// The root layouts, each with the providers covering it, and the providers that cover
+/// only part of the app.
+pub fn find(
+    modules: &[Module],
+    texts: &dyn Fn(&Path) -> Option<String>,
+    aliases: &[Alias],
+) -> (Vec<Layout>, Vec<PartialProvider>) {
+    let usable = |m: &&Module| m.parse_error.is_none() && !m.generated;
+    let ranked: Vec<(&Module, u8)> = modules
+        .iter()
+        .filter(usable)
+        .filter_map(|m| rank(&m.path).map(|r| (m, r)))
+        .collect();
+    let top_html = ranked.iter().any(|(m, r)| *r == 0 && renders_html(m));
+    let mut roots: Vec<&Module> = if top_html {
+        ranked
+            .iter()
+            .filter(|(_, r)| *r == 0)
+            .map(|(m, _)| *m)
+            .collect()
+    } else {
+        ranked
+            .iter()
+            .filter(|(m, r)| *r == 1 && renders_html(m))
+            .map(|(m, _)| *m)
+            .collect()
+    };
+    if roots.is_empty() {
+        // No layout renders <html>: the top one stands for the app.
+        let mut all = ranked.clone();
+        all.sort_by_key(|(m, r)| (*r, m.path.clone()));
+        roots.extend(all.first().map(|(m, _)| *m));
+    }
+    roots.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let exists = |p: &Path| texts(p).is_some();
+    let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut layouts = Vec::new();
+    for root in &roots {
+        let Some(text) = texts(&root.path) else {
+            continue;
+        };
+        let mut providers = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut queue: Vec<(Module, usize)> = vec![((*root).clone(), 0)];
+        while let Some((m, depth)) = queue.pop() {
+            if !seen.insert(m.path.clone()) {
+                continue;
+            }
+            reached.insert(m.path.clone());
+            for (name, line) in rendered_providers(&m) {
+                if !providers
+                    .iter()
+                    .any(|(n, _): &(String, Located)| *n == name)
+                {
+                    providers.push((
+                        name,
+                        Located {
+                            file: m.path.clone(),
+                            line,
+                        },
+                    ));
+                }
+            }
+            if depth >= FOLLOW {
+                continue;
+            }
+            // The app's own components it renders, and the modules it re-exports.
+            let rendered: BTreeSet<&str> = m
+                .jsx
+                .iter()
+                .map(|j| j.name.split('.').next().unwrap_or(&j.name))
+                .collect();
+            let mut next: Vec<&str> = m
+                .imports
+                .iter()
+                .filter(|i| {
+                    rendered.contains(i.local.as_str())
+                        && !is_package_or_alias_miss(&i.source, aliases)
+                })
+                .map(|i| i.source.as_str())
+                .collect();
+            next.extend(m.reexports.iter().map(String::as_str));
+            for spec in next {
+                let Some(path) = resolve(&m.path, spec, aliases, &exists) else {
+                    continue;
+                };
+                if seen.contains(&path) {
+                    continue;
+                }
+                let module = match modules.iter().find(|x| x.path == path) {
+                    Some(known) => known.clone(),
+                    None => match texts(&path) {
+                        Some(t) => source::parse(&path, &t),
+                        None => continue,
+                    },
+                };
+                // The tool's own modules are planned as its own, not read as the app's wiring.
+                if module.parse_error.is_none() && !module.generated {
+                    queue.push((module, depth + 1));
+                }
+            }
+        }
+        layouts.push(Layout {
+            file: root.path.clone(),
+            text,
+            providers,
+        });
+    }
+
+    // Providers rendered where no root layout reaches: a nested layout, a component of its
+    // own.
+    let mut partial = Vec::new();
+    for m in modules.iter().filter(usable) {
+        if reached.contains(&m.path) {
+            continue;
+        }
+        for (component, line) in rendered_providers(m) {
+            let covers = if is_layout(&m.path) {
+                let dir = m.path.parent().map(crate::paths::slash).unwrap_or_default();
+                format!("the pages under {dir}/")
+            } else {
+                format!(
+                    "only where {} is rendered, which no root layout does",
+                    crate::paths::slash(&m.path)
+                )
+            };
+            if layouts
+                .iter()
+                .all(|l| !l.providers.iter().any(|(n, _)| *n == component))
+            {
+                partial.push(PartialProvider {
+                    component,
+                    at: Located {
+                        file: m.path.clone(),
+                        line,
+                    },
+                    covers,
+                });
+            }
+        }
+    }
+    (layouts, partial)
+}
+
+/// A bare package specifier that no alias maps: not the app's own code.
+fn is_package_or_alias_miss(source: &str, aliases: &[Alias]) -> bool {
+    !(source.starts_with("./")
+        || source.starts_with("../")
+        || aliases.iter().any(|a| source.starts_with(&a.prefix)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imports_resolve_through_aliases_extensions_and_index_files() {
+        let files = ["providers/index.tsx", "src/components/nav.tsx", "app/ui.ts"];
+        let exists = |p: &Path| files.iter().any(|f| Path::new(f) == p);
+        let aliases = [Alias {
+            prefix: "@/".into(),
+            dir: PathBuf::new(),
+        }];
+        assert_eq!(
+            resolve(
+                Path::new("app/layout.tsx"),
+                "../providers",
+                &aliases,
+                &exists
+            ),
+            Some(PathBuf::from("providers/index.tsx"))
+        );
+        assert_eq!(
+            resolve(
+                Path::new("app/layout.tsx"),
+                "@/providers",
+                &aliases,
+                &exists
+            ),
+            Some(PathBuf::from("providers/index.tsx"))
+        );
+        assert_eq!(
+            resolve(Path::new("app/layout.tsx"), "./ui", &aliases, &exists),
+            Some(PathBuf::from("app/ui.ts"))
+        );
+        assert_eq!(
+            resolve(Path::new("app/layout.tsx"), "../../x", &aliases, &exists),
+            None
+        );
+        assert_eq!(
+            resolve(Path::new("app/layout.tsx"), "react", &aliases, &exists),
+            None
+        );
+    }
+}

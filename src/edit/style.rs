@@ -50,7 +50,7 @@ impl Style {
         let mut with = 0;
         let mut without = 0;
         for line in text.lines() {
-            let t = line.trim();
+            let t = line.trim_start_matches('\u{feff}').trim();
             let statement = [
                 "import ", "export ", "const ", "let ", "return ", "'use ", "\"use ",
             ]

@@ -9,6 +9,7 @@ mod brownfield;
 mod concurrency;
 mod conflicts;
 mod detection;
+mod edits;
 mod errors;
 mod hostile;
 mod interactive;

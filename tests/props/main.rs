@@ -284,3 +284,93 @@ fn fuzz_every_reader_for_a_while() {
     eprintln!("fuzz: {executions} executions in {seconds} s; slowest input {slowest:?}; no panic");
     assert!(executions > 0);
 }
+
+/// The edit engine (`src/edit`): for any set of edits of any text, every byte outside the
+/// edits' ranges is kept in order, and a set with two overlapping edits is refused, never
+/// clamped.
+mod edits {
+    use insforge_integrate::edit::{self, imports::Bound, Edit};
+    use proptest::prelude::*;
+    use std::path::Path;
+
+    fn edit_set(len: usize) -> impl Strategy<Value = Vec<(usize, usize, String)>> {
+        prop::collection::vec((0..=len, 0..4usize, "[a-z<>{};\\n]{0,6}"), 0..8)
+    }
+
+    proptest! {
+        #[test]
+        fn bytes_outside_the_edits_are_kept(
+            (text, raw) in "[ -~\\n]{0,60}".prop_flat_map(|t| { let n = t.len(); (Just(t), edit_set(n)) })
+        ) {
+            let edits: Vec<Edit> = raw
+                .iter()
+                .map(|(at, len, content)| Edit::replace(*at..(*at + len).min(text.len()), content.clone()))
+                .collect();
+            let mut sorted = edits.clone();
+            sorted.sort_by_key(|e| (e.range.start, e.range.end));
+            let overlap = sorted.windows(2).any(|w| w[0].range.end > w[1].range.start);
+            match edit::apply(&text, &edits) {
+                Err(edit::ApplyError::Overlap { .. }) => prop_assert!(overlap),
+                Err(other) => prop_assert!(false, "{other}"),
+                Ok(out) => {
+                    prop_assert!(!overlap);
+                    // Walk the result: each kept stretch of the text appears, in order.
+                    let mut from = 0;
+                    let mut pos = 0;
+                    for e in &sorted {
+                        let kept = &text[from..e.range.start];
+                        prop_assert_eq!(&out[pos..pos + kept.len()], kept);
+                        pos += kept.len();
+                        prop_assert_eq!(&out[pos..pos + e.content.len()], e.content.as_str());
+                        pos += e.content.len();
+                        from = e.range.end;
+                    }
+                    prop_assert_eq!(&out[pos..], &text[from..]);
+                }
+            }
+        }
+
+        /// Layouts in any style (quotes, semicolons, line endings, a directive, a BOM, a
+        /// leading comment, imports or none): the wrap verifies, and removing the inserted
+        /// pieces gives the file back byte for byte.
+        #[test]
+        fn a_wrapped_layout_verifies_and_keeps_every_byte(
+            double in any::<bool>(), semi in any::<bool>(), crlf in any::<bool>(),
+            directive in any::<bool>(), bom in any::<bool>(), comment in any::<bool>(),
+            imports in 0..3usize, same_line in any::<bool>(), props in any::<bool>(),
+        ) {
+            let q = if double { '"' } else { '\'' };
+            let s = if semi { ";" } else { "" };
+            // Code after an import on its line needs the semicolon.
+            let same_line = same_line && semi;
+            let mut t = String::new();
+            if bom { t.push('\u{feff}'); }
+            if comment { t.push_str("// The root layout.\n"); }
+            if directive { t.push_str(&format!("{q}use client{q}{s}\n")); }
+            for i in 0..imports {
+                t.push_str(&format!("import {q}./styles{i}.css{q}{s}"));
+                if !(same_line && i + 1 == imports) { t.push('\n'); } else { t.push(' '); }
+            }
+            let (param, children) = if props { ("props", "props.children") } else { ("{ children }", "children") };
+            t.push_str(&format!("export default function RootLayout({param}: {{ children: React.ReactNode }}) {{\n  return (\n    <html lang={q}en{q}>\n      <body>{{{children}}}</body>\n    </html>\n  ){s}\n}}\n"));
+            if crlf { t = t.replace('\n', "\r\n"); }
+            let path = Path::new("app/layout.tsx");
+            let w = edit::layout::wrap(path, &t, "@clerk/nextjs", &Bound::Name("ClerkProvider".into()), "ClerkProvider")
+                .map_err(|e| TestCaseError::fail(format!("{e}\n{t}")))?;
+            let out = edit::edited(path, &t, &w.edits).map_err(|e| TestCaseError::fail(format!("{e}\n{t}")))?;
+            let nl = if crlf { "\r\n" } else { "\n" };
+            // A file with no import or directive to go by gets the default style: `'` and `;`.
+            let evidence = imports > 0 || directive;
+            let (iq, is) = if evidence { (q, s) } else { ('\'', ";") };
+            let import = format!("import {{ ClerkProvider }} from {iq}@clerk/nextjs{iq}{is}");
+            prop_assert!(out.contains(&format!("<ClerkProvider>{{{children}}}</ClerkProvider>")), "{}", out);
+            let back = out
+                .replacen("<ClerkProvider>", "", 1)
+                .replacen("</ClerkProvider>", "", 1)
+                .replacen(&format!("{import}{nl}"), "", 1);
+            // Code after the last import on its line moved to a line of its own.
+            let back = if same_line && imports > 0 { back.replacen(&format!("{s}{nl}export default"), &format!("{s} export default"), 1) } else { back };
+            prop_assert_eq!(back, t);
+        }
+    }
+}

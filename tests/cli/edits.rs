@@ -1,0 +1,201 @@
+//! Edits of the app's own layout, Auth0 client and middleware, in the shapes that wrote
+//! wrong code before the edit engine (each was reproduced on a public app): every edited
+//! file is compared whole, and a shape the tool cannot edit safely leaves the file byte for
+//! byte as it was and says what to add.
+
+use crate::harness::{Run, Test};
+
+const LAYOUT: &str = "app/layout.tsx";
+
+fn clerk(layout: &str) -> Test {
+    Test::fixture("clerk")
+        .file(LAYOUT, layout)
+        .args(["--yes", "--table", "todos"])
+}
+
+/// The run, and a second one that changes nothing.
+fn settles(t: &Test) -> Run {
+    let first = t.run().success();
+    let after = t.tree();
+    t.run().success().stdout_has("Nothing to do");
+    assert_eq!(t.tree(), after, "the second run changed files");
+    first
+}
+
+#[test]
+fn code_after_the_last_import_on_its_line_stays_out_of_the_function() {
+    let t = clerk("import './globals.css'; export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html lang=\"en\"><body>{children}</body></html>;\n}\n");
+    settles(&t);
+    assert_eq!(
+        t.read(LAYOUT),
+        "import './globals.css';\nimport { ClerkProvider } from '@clerk/nextjs';\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html lang=\"en\"><body><ClerkProvider>{children}</ClerkProvider></body></html>;\n}\n"
+    );
+}
+
+#[test]
+fn an_import_the_layout_has_is_used_not_repeated() {
+    let t = clerk("import { ClerkProvider } from '@clerk/nextjs';\n\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return (\n    <html lang=\"en\">\n      <body>{children}</body>\n    </html>\n  );\n}\n");
+    settles(&t);
+    assert_eq!(
+        t.read(LAYOUT),
+        "import { ClerkProvider } from '@clerk/nextjs';\n\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return (\n    <html lang=\"en\">\n      <body><ClerkProvider>{children}</ClerkProvider></body>\n    </html>\n  );\n}\n"
+    );
+}
+
+#[test]
+fn a_provider_under_another_name_or_a_namespace_is_seen() {
+    for layout in [
+        "import { ClerkProvider as CP } from '@clerk/nextjs';\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <CP><html lang=\"en\"><body>{children}</body></html></CP>;\n}\n",
+        "import * as Clerk from '@clerk/nextjs';\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <Clerk.ClerkProvider><html lang=\"en\"><body>{children}</body></html></Clerk.ClerkProvider>;\n}\n",
+    ] {
+        let t = clerk(layout);
+        settles(&t).lacks("Wrap the app in ClerkProvider");
+        assert_eq!(t.read(LAYOUT), layout);
+    }
+}
+
+#[test]
+fn a_provider_rendered_by_a_wrapper_in_any_folder_is_followed() {
+    let layout = "import { Providers } from '@/providers';\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html lang=\"en\"><body><Providers>{children}</Providers></body></html>;\n}\n";
+    let t = clerk(layout)
+        .file("providers/index.ts", "export { Providers } from './providers';\n")
+        .file(
+            "providers/providers.tsx",
+            "'use client';\nimport { ClerkProvider } from '@clerk/nextjs';\nexport function Providers({ children }: { children: React.ReactNode }) {\n  return <ClerkProvider>{children}</ClerkProvider>;\n}\n",
+        );
+    settles(&t)
+        .stdout_has("<ClerkProvider> (providers/providers.tsx:4)")
+        .lacks("Wrap the app in ClerkProvider");
+    assert_eq!(t.read(LAYOUT), layout);
+}
+
+#[test]
+fn the_layouts_own_children_are_wrapped_not_a_helpers() {
+    let t = clerk("function Shell({ children }: { children: React.ReactNode }) {\n  return <main>{children}</main>;\n}\n\nexport default function RootLayout(props: { children: React.ReactNode }) {\n  return (\n    <html lang=\"en\">\n      <body>\n        <Shell>{props.children}</Shell>\n      </body>\n    </html>\n  );\n}\n");
+    settles(&t);
+    assert_eq!(
+        t.read(LAYOUT),
+        "import { ClerkProvider } from '@clerk/nextjs';\nfunction Shell({ children }: { children: React.ReactNode }) {\n  return <main>{children}</main>;\n}\n\nexport default function RootLayout(props: { children: React.ReactNode }) {\n  return (\n    <html lang=\"en\">\n      <body>\n        <Shell><ClerkProvider>{props.children}</ClerkProvider></Shell>\n      </body>\n    </html>\n  );\n}\n"
+    );
+}
+
+#[test]
+fn a_comment_or_bom_before_use_client_keeps_the_directive_first() {
+    for (before, after) in [
+        (
+            "// The root layout\n'use client';\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body>{children}</body></html>;\n}\n",
+            "// The root layout\n'use client';\nimport { ClerkProvider } from '@clerk/nextjs';\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body><ClerkProvider>{children}</ClerkProvider></body></html>;\n}\n",
+        ),
+        (
+            "\u{feff}\"use client\"\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body>{children}</body></html>\n}\n",
+            "\u{feff}\"use client\"\nimport { ClerkProvider } from \"@clerk/nextjs\"\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body><ClerkProvider>{children}</ClerkProvider></body></html>\n}\n",
+        ),
+    ] {
+        let t = clerk(before);
+        settles(&t);
+        assert_eq!(t.read(LAYOUT), after);
+    }
+}
+
+#[test]
+fn every_root_layout_of_route_groups_is_wrapped() {
+    let group = |title: &str| {
+        format!("export default function Layout({{ children }}: {{ children: React.ReactNode }}) {{\n  return <html lang=\"en\"><body><h1>{title}</h1>{{children}}</body></html>;\n}}\n")
+    };
+    let t = Test::fixture("clerk")
+        .remove(LAYOUT)
+        .file("app/(marketing)/layout.tsx", &group("Welcome"))
+        .file("app/(shop)/layout.tsx", &group("Shop"))
+        .args(["--yes", "--table", "todos"]);
+    settles(&t).stdout_has("wrapped by this run");
+    for (file, title) in [
+        ("app/(marketing)/layout.tsx", "Welcome"),
+        ("app/(shop)/layout.tsx", "Shop"),
+    ] {
+        assert_eq!(
+            t.read(file),
+            format!(
+                "import {{ ClerkProvider }} from '@clerk/nextjs';\n{}",
+                group(title).replace("{children}", "<ClerkProvider>{children}</ClerkProvider>")
+            ),
+        );
+    }
+}
+
+#[test]
+fn a_provider_in_a_nested_layout_is_named_with_the_part_it_covers() {
+    let layout = "export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html lang=\"en\"><body>{children}</body></html>;\n}\n";
+    let t = clerk(layout).file(
+        "app/dashboard/layout.tsx",
+        "import { ClerkProvider } from '@clerk/nextjs';\nexport default function DashboardLayout({ children }: { children: React.ReactNode }) {\n  return <ClerkProvider>{children}</ClerkProvider>;\n}\n",
+    );
+    t.run()
+        .success()
+        .stdout_has("covers the pages under app/dashboard/");
+    assert_eq!(t.read(LAYOUT), layout, "no second, outer ClerkProvider");
+}
+
+#[test]
+fn a_layout_the_tool_cannot_edit_is_said_so_honestly() {
+    // Two {children}: which one is the app is not the tool's guess.
+    let layout = "export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html lang=\"en\"><body>{children}<aside>{children}</aside></body></html>;\n}\n";
+    let t = clerk(layout);
+    let run = t.run().success();
+    assert_eq!(t.read(LAYOUT), layout);
+    let run = run
+        .stdout_has(
+            "app/layout.tsx was not edited: its layout component renders {children} 2 times",
+        )
+        .stdout_has("Wrap the app in ClerkProvider")
+        .lacks("wrapped by this run");
+    drop(run);
+}
+
+#[test]
+fn auth0_spreads_and_bare_new_are_handled() {
+    let auth0 = |text: &str| {
+        Test::fixture("brownfield/auth0-quickstart")
+            .file("lib/auth0.ts", text)
+            .args(["--yes", "--table", "todos"])
+    };
+    // A hook in the spread options: never overridden, the step says where.
+    let text = "import { Auth0Client } from \"@auth0/nextjs-auth0/server\";\n\nconst sharedOptions = {\n  beforeSessionSaved: async (session) => session,\n};\n\nexport const auth0 = new Auth0Client({ ...sharedOptions, signInReturnToPath: \"/\" });\n";
+    let t = auth0(text);
+    t.run()
+        .success()
+        .stdout_has("has its own beforeSessionSaved (line 4)");
+    assert_eq!(t.read("lib/auth0.ts"), text);
+    // Spread-only options get the property with its comma.
+    let t = auth0("import { Auth0Client } from \"@auth0/nextjs-auth0/server\";\n\nconst base = { signInReturnToPath: \"/\" };\n\nexport const auth0 = new Auth0Client({ ...base });\n");
+    settles(&t);
+    assert_eq!(
+        t.read("lib/auth0.ts"),
+        "import { Auth0Client } from \"@auth0/nextjs-auth0/server\";\nimport { copyInsforgeToken } from \"@/lib/insforge-auth0\";\n\nconst base = { signInReturnToPath: \"/\" };\n\nexport const auth0 = new Auth0Client({ beforeSessionSaved: copyInsforgeToken, ...base });\n"
+    );
+    // `new Auth0Client;` after another call: its own parentheses, not the earlier call's.
+    let t = auth0("import { Auth0Client } from \"@auth0/nextjs-auth0/server\";\n\nconsole.log(\"auth\");\nexport const auth0 = new Auth0Client;\n");
+    settles(&t);
+    assert_eq!(
+        t.read("lib/auth0.ts"),
+        "import { Auth0Client } from \"@auth0/nextjs-auth0/server\";\nimport { copyInsforgeToken } from \"@/lib/insforge-auth0\";\n\nconsole.log(\"auth\");\nexport const auth0 = new Auth0Client({ beforeSessionSaved: copyInsforgeToken });\n"
+    );
+}
+
+#[test]
+fn a_type_only_next_server_import_becomes_a_value_import_when_composed() {
+    let middleware = "import type { NextRequest, NextResponse } from 'next/server';\n\nexport default function middleware(req: NextRequest): NextResponse | undefined {\n  return undefined;\n}\n";
+    let t = Test::fixture("brownfield/auth0-quickstart")
+        .file("middleware.ts", middleware)
+        .args(["--yes", "--table", "todos"]);
+    settles(&t);
+    let out = t.read("middleware.ts");
+    assert!(
+        out.starts_with("import { type NextRequest, NextResponse } from 'next/server';\n"),
+        "{out}"
+    );
+    assert_eq!(out.matches("from 'next/server'").count(), 1, "{out}");
+    assert!(
+        out.ends_with(&middleware[middleware.find("function middleware").unwrap()..]),
+        "{out}"
+    );
+}

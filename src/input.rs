@@ -15,8 +15,9 @@ use serde::Deserialize;
 use crate::cli::{ConflictPolicy, InitArgs};
 use crate::error::Error;
 
-/// At most this much JSON: answers are a few lines.
-const MAX_BYTES: u64 = 1 << 20;
+/// At most this much JSON (16 MiB; answers are a few lines): one byte more is read, so a
+/// longer input is an error that names the limit, never cut and misread.
+const MAX_BYTES: u64 = 16 << 20;
 
 #[derive(Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -82,15 +83,21 @@ pub fn read(path: &Path, stdin_taken: bool) -> Result<Input> {
             ));
         }
         std::io::stdin()
-            .take(MAX_BYTES)
+            .take(MAX_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| invalid(format!("standard input cannot be read ({e})")))?;
     } else {
         let file = std::fs::File::open(path)
             .map_err(|e| invalid(format!("{} cannot be read ({e})", path.display())))?;
-        file.take(MAX_BYTES)
+        file.take(MAX_BYTES + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| invalid(format!("{} cannot be read ({e})", path.display())))?;
+    }
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(invalid(format!(
+            "is larger than {} MiB, the most --input-json reads: pass only the answers",
+            MAX_BYTES >> 20
+        )));
     }
     let text = String::from_utf8(bytes).map_err(|_| invalid("is not UTF-8 text".into()))?;
     parse(&text)

@@ -198,7 +198,10 @@ pub fn file_diff(
     };
     writeln!(out, "{}", paint.bold(&format!("--- {from}")))?;
     writeln!(out, "{}", paint.bold(&format!("+++ {to}")))?;
-    let diff = TextDiff::from_lines(&old, &new);
+    // Myers with a deadline: a huge file's diff may be less minimal, never slow.
+    let diff = TextDiff::configure()
+        .deadline(std::time::Instant::now() + std::time::Duration::from_millis(500))
+        .diff_lines(&old, &new);
     for group in diff.grouped_ops(3) {
         let (first, last) = (&group[0], &group[group.len() - 1]);
         let old_range = first.old_range().start..last.old_range().end;

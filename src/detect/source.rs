@@ -362,8 +362,60 @@ pub fn contains_word(text: &str, word: &str) -> bool {
         .any(|(i, _)| !text[..i].ends_with(ident) && !text[i + word.len()..].starts_with(ident))
 }
 
+/// How deeply brackets and JSX tags may nest in a file the tool parses: far beyond what
+/// people write, far below what the parser's recursion can take.
+const MAX_DEPTH: usize = 1_000;
+
+/// Whether `text` nests brackets (or JSX-looking tags) deeper than [`MAX_DEPTH`], counted in
+/// one pass over its bytes (strings and comments included: a rough count errs on the side
+/// of not parsing).
+fn too_deep(text: &str) -> bool {
+    let (mut brackets, mut tags) = (0usize, 0usize);
+    let bytes = text.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                brackets += 1;
+                if brackets > MAX_DEPTH {
+                    return true;
+                }
+            }
+            b')' | b']' | b'}' => brackets = brackets.saturating_sub(1),
+            b'<' => match bytes.get(i + 1) {
+                Some(b'/') => tags = tags.saturating_sub(1),
+                Some(c) if c.is_ascii_alphabetic() || *c == b'>' => {
+                    tags += 1;
+                    if tags > MAX_DEPTH * 4 {
+                        return true;
+                    }
+                }
+                _ => {}
+            },
+            b'/' if bytes.get(i + 1) == Some(&b'>') => tags = tags.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Parse one file's text into its [`Module`].
 pub fn parse(path: &Path, text: &str) -> Module {
+    if too_deep(text) {
+        return Module {
+            path: path.to_path_buf(),
+            imports: Vec::new(),
+            exports: Vec::new(),
+            calls: Vec::new(),
+            jsx: Vec::new(),
+            matcher: Vec::new(),
+            parse_error: Some(format!(
+                "it nests deeper than {MAX_DEPTH} levels, more than insforge-integrate reads"
+            )),
+            reexports: Vec::new(),
+            default_export: None,
+            generated: false,
+        };
+    }
     let allocator = Allocator::default();
     let source_type = SourceType::from_path(path)
         .unwrap_or_default()

@@ -199,3 +199,48 @@ fn a_type_only_next_server_import_becomes_a_value_import_when_composed() {
         "{out}"
     );
 }
+
+#[test]
+fn deeply_nested_source_and_huge_input_json_are_errors_not_crashes() {
+    // 8,000 levels: read as a file the tool does not parse, never a stack overflow.
+    let deep = format!(
+        "export const x = {}1{};\n",
+        "(".repeat(8000),
+        ")".repeat(8000)
+    );
+    let jsx = format!(
+        "export default function RootLayout({{ children }}: {{ children: React.ReactNode }}) {{\n  return <html><body>{}{{children}}{}</body></html>;\n}}\n",
+        "<div>".repeat(3000),
+        "</div>".repeat(3000)
+    );
+    let t = clerk(&jsx).file("lib/deep.ts", &deep).file(
+        "lib/auth.ts",
+        &format!("import {{ betterAuth }} from 'better-auth';\n{deep}"),
+    );
+    t.run_with(&["--dry-run".into(), "--yes".into(), "--json".into()])
+        .success();
+    // --input-json over 1 MiB (whitespace around the answers) is read whole.
+    let answers = t.path().join("answers.json");
+    std::fs::write(
+        &answers,
+        format!("{{\"provider\": \"clerk\"{}}}", " ".repeat(1_100_000)),
+    )
+    .unwrap();
+    let path = answers.display().to_string();
+    t.run_with(&[
+        "--dry-run".into(),
+        "--yes".into(),
+        "--input-json".into(),
+        path.clone(),
+    ])
+    .success();
+    std::fs::write(&answers, " ".repeat((16 << 20) + 1)).unwrap();
+    t.run_with(&[
+        "--dry-run".into(),
+        "--yes".into(),
+        "--input-json".into(),
+        path,
+    ])
+    .code(2)
+    .stderr_has("larger than 16 MiB");
+}

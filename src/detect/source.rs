@@ -385,7 +385,7 @@ fn too_deep(text: &str) -> bool {
                 Some(b'/') => tags = tags.saturating_sub(1),
                 Some(c) if c.is_ascii_alphabetic() || *c == b'>' => {
                     tags += 1;
-                    if tags > MAX_DEPTH * 4 {
+                    if tags > MAX_DEPTH {
                         return true;
                     }
                 }

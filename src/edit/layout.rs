@@ -240,11 +240,6 @@ impl<'a> Visit<'a> for Containers {
     }
 }
 
-#[allow(dead_code)]
-fn span_text(text: &str, span: Span) -> &str {
-    &text[span.start as usize..span.end as usize]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,5 +4,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    insforge_integrate::run::run_cli(std::env::args_os())
+    insforge_integrate::run::run_cli(insforge_integrate::run::args())
 }

@@ -13,6 +13,45 @@ use crate::preview::Paint;
 use crate::{check, clock, error, init, prompt, resolve};
 
 /// Parse `args`, run the command, print an error once, and return the exit code.
+/// The process's arguments. The npm launcher cannot pass bytes that are not UTF-8 (Node
+/// decodes them to U+FFFD), so on Linux it also hands over the exact bytes, hex-encoded and
+/// NUL-separated, in `INSFORGE_INTEGRATE_RAW_ARGS`; they are used when they are as many as
+/// the arguments given. The variable is removed so that nothing the tool runs inherits it.
+pub fn args() -> Vec<OsString> {
+    let mut args: Vec<OsString> = std::env::args_os().collect();
+    let Some(raw) = std::env::var_os(RAW_ARGS) else {
+        return args;
+    };
+    std::env::remove_var(RAW_ARGS);
+    #[cfg(unix)]
+    if let Some(bytes) = raw.to_str().and_then(decode_hex) {
+        use std::os::unix::ffi::OsStringExt;
+        let given: Vec<OsString> = bytes
+            .split(|b| *b == 0)
+            .map(|part| OsString::from_vec(part.to_vec()))
+            .collect();
+        if given.len() + 1 == args.len() {
+            args.truncate(1);
+            args.extend(given);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = raw;
+    args
+}
+
+const RAW_ARGS: &str = "INSFORGE_INTEGRATE_RAW_ARGS";
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
 pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let args: Vec<OsString> = args.into_iter().collect();
     // Known before parsing, so that a command line that does not parse is JSON too.

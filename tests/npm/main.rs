@@ -273,6 +273,37 @@ fn installed_offline_it_runs_and_previews_an_app() {
     assert_eq!(tree(app.path()), before);
 }
 
+/// A path that is not UTF-8 (Latin-1 `café`) reaches the binary byte for byte through the
+/// launcher; Node alone would turn the byte into U+FFFD and name a folder that does not exist.
+#[cfg(target_os = "linux")]
+#[test]
+fn arguments_reach_the_binary_byte_for_byte() {
+    use std::os::unix::ffi::OsStrExt;
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"caf\xe9-app"));
+    copy(&repo().join("tests/fixtures/clerk"), &dir);
+    let out = launcher()
+        .arg("init")
+        .arg(&dir)
+        .args(["--dry-run", "--yes", "--table", "todos"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Dry run: nothing was written."));
+    // The hand-over variable is the launcher's own: one set by the caller is not trusted.
+    let out = launcher()
+        .arg("init")
+        .arg(&dir)
+        .args(["--dry-run", "--yes", "--table", "todos"])
+        .env("INSFORGE_INTEGRATE_RAW_ARGS", "2d2d68656c70")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Dry run: nothing was written."));
+}
+
 #[test]
 fn exit_codes_come_through() {
     let app = app("clerk");

@@ -16,7 +16,42 @@ try {
   process.exit(2);
 }
 
-const child = spawn(binary, process.argv.slice(2), { stdio: 'inherit', windowsHide: true });
+// Node decodes its arguments as UTF-8, so bytes that are not (a path in another encoding)
+// arrive as U+FFFD. On Linux the exact bytes are in /proc/self/cmdline: the binary gets them
+// in INSFORGE_INTEGRATE_RAW_ARGS (hex, NUL-separated) and uses them in place of the decoded
+// ones, so every argument reaches it byte for byte.
+function rawArgs(args) {
+  if (process.platform !== 'linux' || !args.some((a) => a.includes('\uFFFD'))) return null;
+  try {
+    const raw = require('fs').readFileSync('/proc/self/cmdline');
+    const parts = [];
+    let start = 0;
+    for (let i = 0; i < raw.length; i++) {
+      if (raw[i] === 0) {
+        parts.push(raw.subarray(start, i));
+        start = i + 1;
+      }
+    }
+    if (parts.length < args.length) return null;
+    const ours = parts.slice(parts.length - args.length);
+    const joined = [];
+    ours.forEach((part, i) => {
+      if (i > 0) joined.push(Buffer.from([0]));
+      joined.push(part);
+    });
+    return Buffer.concat(joined).toString('hex');
+  } catch {
+    return null;
+  }
+}
+
+const args = process.argv.slice(2);
+const env = { ...process.env };
+delete env.INSFORGE_INTEGRATE_RAW_ARGS;
+const raw = rawArgs(args);
+if (raw !== null) env.INSFORGE_INTEGRATE_RAW_ARGS = raw;
+
+const child = spawn(binary, args, { stdio: 'inherit', windowsHide: true, env });
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGBREAK'];
 const handlers = new Map();

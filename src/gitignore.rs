@@ -1,9 +1,13 @@
 //! Lines ensured in `.gitignore`: a path to ignore gets a rule only when no existing rule
-//! already ignores it (`.env*`, `*.local`, `.env*.local`, …); a path to keep gets a `!` rule
-//! only when an existing rule would ignore it.
+//! already ignores it (`.env*`, `*.local`, `.env*.local`, …, or a rule in a `.gitignore`
+//! above the app, a monorepo root's); a path to keep gets a `!` rule only when an existing
+//! rule, here or above, would ignore it.
 
-/// The new text; the input unchanged when the rules already say what is wanted.
-pub fn ensure(existing: &str, ignore: &[String], keep: &[String]) -> String {
+use std::path::{Path, PathBuf};
+
+/// The new text; the input unchanged when the rules already say what is wanted. `unignore`:
+/// kept paths that a `.gitignore` above the app ignores (a `!` rule here undoes that).
+pub fn ensure(existing: &str, ignore: &[String], keep: &[String], unignore: &[String]) -> String {
     let rules = Rules::new(existing);
     let missing: Vec<String> = ignore
         .iter()
@@ -11,7 +15,7 @@ pub fn ensure(existing: &str, ignore: &[String], keep: &[String]) -> String {
         .cloned()
         .chain(
             keep.iter()
-                .filter(|p| rules.ignores(p))
+                .filter(|p| rules.ignores(p) || (unignore.contains(p) && !rules.whitelists(p)))
                 .map(|p| format!("!{p}")),
         )
         .collect();
@@ -27,18 +31,68 @@ pub fn ensure(existing: &str, ignore: &[String], keep: &[String]) -> String {
     if !out.is_empty() && !out.ends_with('\n') {
         out.push_str(newline);
     }
-    if !out.is_empty() {
+    // One blank line before the block, never a second one.
+    let blank_before = out.ends_with("\n\n") || out.ends_with("\n\r\n");
+    if !out.is_empty() && !blank_before {
         out.push_str(newline);
     }
-    out.push_str(
-        "# env files (insforge-integrate): .env.local holds secrets, .env.example is committed",
-    );
+    out.push_str(&match keep.first() {
+        Some(example) => format!(
+            "# env files (insforge-integrate): .env.local holds secrets, {example} is committed"
+        ),
+        None => "# env files (insforge-integrate): .env.local holds secrets".to_string(),
+    });
     out.push_str(newline);
     for path in &missing {
         out.push_str(path);
         out.push_str(newline);
     }
     out
+}
+
+/// The `.gitignore` files above the app, up to the repository's root (the nearest folder
+/// with `.git`), nearest first: git applies them to the app's files too.
+#[derive(Debug, Clone, Default)]
+pub struct Above(Vec<(String, ignore::gitignore::Gitignore)>);
+
+impl Above {
+    pub fn read(root: &Path) -> Self {
+        let Ok(root) = std::path::absolute(root) else {
+            return Self::default();
+        };
+        let mut layers = Vec::new();
+        if root.join(".git").exists() {
+            return Self(layers);
+        }
+        let mut up = PathBuf::from("..");
+        for dir in root.ancestors().skip(1) {
+            let file = dir.join(".gitignore");
+            if std::fs::metadata(&file).is_ok_and(|m| m.is_file() && m.len() < 1 << 20) {
+                let (rules, _) = ignore::gitignore::Gitignore::new(&file);
+                layers.push((crate::paths::slash(&up.join(".gitignore")), rules));
+            }
+            if dir.join(".git").exists() {
+                break;
+            }
+            up.push("..");
+        }
+        Self(layers)
+    }
+
+    /// The `.gitignore` above the app that ignores `root/path` (the nearest that decides).
+    pub fn ignoring(&self, root: &Path, path: &str) -> Option<&str> {
+        let target = std::path::absolute(root).ok()?.join(path);
+        for (name, rules) in &self.0 {
+            let matched = rules.matched_path_or_any_parents(&target, false);
+            if matched.is_ignore() {
+                return Some(name);
+            }
+            if matched.is_whitelist() {
+                return None;
+            }
+        }
+        None
+    }
 }
 
 /// Whether the rules in `text` ignore the root-level file `path`, as git reads them.
@@ -69,6 +123,12 @@ impl Rules {
         self.0
             .as_ref()
             .is_some_and(|rules| rules.matched(path, false).is_ignore())
+    }
+
+    fn whitelists(&self, path: &str) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|rules| rules.matched(path, false).is_whitelist())
     }
 }
 
@@ -129,19 +189,52 @@ mod tests {
             "# env files (insforge-integrate): .env.local holds secrets, .env.example is committed";
         let ignore = [".env.local".to_string()];
         let keep = [".env.example".to_string()];
+        let ensure = |text: &str| ensure(text, &ignore, &keep, &[]);
         let covered = "node_modules\n.env*.local\n";
-        assert_eq!(ensure(covered, &ignore, &keep), covered);
+        assert_eq!(ensure(covered), covered);
         assert_eq!(
-            ensure("node_modules\n.env*\n", &ignore, &keep),
+            ensure("node_modules\n.env*\n"),
             format!("node_modules\n.env*\n\n{header}\n!.env.example\n")
         );
         assert_eq!(
-            ensure("node_modules", &ignore, &keep),
+            ensure("node_modules"),
             format!("node_modules\n\n{header}\n.env.local\n")
         );
-        let once = ensure("", &ignore, &keep);
+        // A file that ends in a blank line gets no second one.
+        assert_eq!(
+            ensure("node_modules\n\n"),
+            format!("node_modules\n\n{header}\n.env.local\n")
+        );
+        let once = ensure("");
         assert_eq!(once, format!("{header}\n.env.local\n"));
-        assert_eq!(ensure(&once, &ignore, &keep), once);
+        assert_eq!(ensure(&once), once);
+    }
+
+    #[test]
+    fn a_path_ignored_above_is_unignored_here_unless_already() {
+        let keep = [".env.example".to_string()];
+        let out = ensure("", &[], &keep, &keep);
+        assert!(out.ends_with("\n!.env.example\n"), "{out}");
+        assert_eq!(
+            ensure("!.env.example\n", &[], &keep, &keep),
+            "!.env.example\n"
+        );
+        assert_eq!(ensure("", &[], &keep, &[]), "");
+    }
+
+    #[test]
+    fn rules_above_the_app_are_read_up_to_the_repository_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = dir.path().join("repo/apps/web");
+        std::fs::create_dir_all(&app).unwrap();
+        std::fs::create_dir(dir.path().join("repo/.git")).unwrap();
+        std::fs::write(dir.path().join("repo/.gitignore"), ".env*\n!.env.example\n").unwrap();
+        // Outside the repository: never read.
+        std::fs::write(dir.path().join(".gitignore"), "*.ts\n").unwrap();
+        let above = Above::read(&app);
+        assert_eq!(above.ignoring(&app, ".env.local"), Some("../../.gitignore"));
+        assert_eq!(above.ignoring(&app, ".env.example"), None);
+        assert_eq!(above.ignoring(&app, "lib/insforge.ts"), None);
     }
 
     #[test]

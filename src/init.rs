@@ -113,16 +113,33 @@ pub fn prepare(
             .into());
         }
     }
-    if answers.provider.id == "stytch" {
-        if let Some(at) = &project.wiring.stytch_b2b {
-            return Err(Error::Unsupported(format!(
-                "this is a Stytch B2B app ({}): its sessions belong to organization members, and insforge-integrate writes code for Stytch's consumer API, which cannot authenticate them. B2B support comes later; nothing was written",
-                crate::paths::slash(&at.file)
-            ))
-            .into());
+    // Stytch's B2B API (organization members) is not integrated: an app that is B2B only is
+    // refused; one with a consumer part too gets that part, and the B2B part is named.
+    let b2b_part = match (&project.wiring.stytch_b2b, &project.wiring.stytch_consumer) {
+        (Some(b2b), consumer) if answers.provider.id == "stytch" => {
+            let b2b = crate::paths::slash(&b2b.file);
+            match consumer {
+                None => {
+                    return Err(Error::Unsupported(format!(
+                        "this is a Stytch B2B app ({b2b}): its sessions belong to organization members, and insforge-integrate writes code for Stytch's consumer API, which cannot authenticate them. B2B support comes later; nothing was written"
+                    ))
+                    .into())
+                }
+                Some(consumer) => Some(format!(
+                    "Stytch B2B ({b2b}) is left alone: this run integrates the consumer part ({}). getInsforgeClient() authenticates consumer sessions with STYTCH_PROJECT_ID (the consumer project) and returns null for a B2B member, whose session belongs to the B2B project. To reach InsForge as a member, sign a token the same way on the server with sub = member.member_id from the B2B client's sessions.authenticate(); the organization id cannot reach SQL through InsForge.",
+                    crate::paths::slash(&consumer.file)
+                )),
+            }
         }
+        _ => None,
+    };
+    let mut rendered = render::render(&project, &answers)?;
+    rendered.manual_steps.extend(b2b_part);
+    // In the app's own format before planning: the diff shows what lands.
+    if let Some(formatter) = &project.formatter {
+        let notes = crate::format::apply(formatter, root, &mut rendered.artifacts);
+        rendered.manual_steps.extend(notes);
     }
-    let rendered = render::render(&project, &answers)?;
     let files = plan::Snapshot::new(root, &project)?;
     let mut plan = plan::plan(&rendered.artifacts, &files, now, &project.base.0)?;
     let kept = project

@@ -13,6 +13,7 @@ pub mod detect;
 pub mod dotenv;
 pub mod edit;
 pub mod error;
+pub mod format;
 pub mod gitignore;
 pub mod guard;
 pub mod init;

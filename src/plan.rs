@@ -376,7 +376,14 @@ pub const MIGRATIONS_DIR: &str = "migrations";
 /// was edited by the user (a conflict, [`Reason::Edited`]).
 pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds, base: &Base) -> Result<Plan> {
     let mut plan = Plan::default();
-    let mut migrations = Migrations::scan(files, now)?;
+    let dir = artifacts
+        .iter()
+        .find_map(|a| match a {
+            Artifact::Migration { dir, .. } => Some(dir.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| PathBuf::from(MIGRATIONS_DIR));
+    let mut migrations = Migrations::scan(files, now, dir)?;
     let mut migration_artifacts: Vec<&Artifact> = artifacts
         .iter()
         .filter(|a| matches!(a, Artifact::Migration { .. }))
@@ -434,11 +441,18 @@ pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds, base: &Base
                 plan.push_merge(path, Kind::Env, old, new);
                 plan.changes.last_mut().expect("just pushed").detail = detail;
             }
-            Artifact::GitIgnore { ignore, keep } => {
+            Artifact::GitIgnore {
+                ignore,
+                keep,
+                unignore,
+            } => {
                 let path = PathBuf::from(".gitignore");
                 let old = files.read(&path)?;
-                let new = gitignore::ensure(old.as_deref().unwrap_or(""), ignore, keep);
-                plan.push_merge(&path, Kind::GitIgnore, old, new);
+                let new = gitignore::ensure(old.as_deref().unwrap_or(""), ignore, keep, unignore);
+                // Nothing to add and no file: none is created.
+                if old.is_some() || !new.is_empty() {
+                    plan.push_merge(&path, Kind::GitIgnore, old, new);
+                }
             }
             Artifact::Dependencies(wanted) => {
                 let path = PathBuf::from("package.json");
@@ -548,6 +562,8 @@ fn same_text(a: &str, b: &str) -> bool {
 
 /// The project's `migrations/` folder and the versions in it.
 struct Migrations {
+    /// `migrations`, or `insforge/migrations` beside another system's.
+    dir: PathBuf,
     /// (version, name, file name) of every `<digits>_<name>.sql`, sorted by version.
     existing: Vec<(Version, String, String)>,
     /// The version the next new migration takes.
@@ -586,9 +602,9 @@ impl Version {
 const MAX_VERSION: u64 = 99_999_999_999_999;
 
 impl Migrations {
-    fn scan(files: &dyn Files, now: Seconds) -> Result<Self> {
+    fn scan(files: &dyn Files, now: Seconds, dir: PathBuf) -> Result<Self> {
         let mut existing: Vec<(Version, String, String)> = files
-            .list(Path::new(MIGRATIONS_DIR))?
+            .list(&dir)?
             .into_iter()
             .filter_map(|file| {
                 let stem = file.strip_suffix(".sql")?;
@@ -610,7 +626,7 @@ impl Migrations {
                     Some(v) => v,
                     None => {
                         return Err(Error::InvalidFile {
-                            path: Path::new(MIGRATIONS_DIR).join(file),
+                            path: dir.join(file),
                             message: "has the largest migration version there is (a later one would need more than 14 digits): rename it with a current YYYYMMDDHHmmss version and run again".into(),
                         }
                         .into())
@@ -619,7 +635,11 @@ impl Migrations {
             }
             _ => now,
         };
-        Ok(Self { existing, next })
+        Ok(Self {
+            dir,
+            existing,
+            next,
+        })
     }
 
     /// The path for migration `name` with `content`, and its current text when the newest
@@ -634,7 +654,7 @@ impl Migrations {
         base: &Base,
     ) -> Result<(PathBuf, Option<String>)> {
         if let Some((_, _, file)) = self.existing.iter().rev().find(|(_, n, _)| n == name) {
-            let path = Path::new(MIGRATIONS_DIR).join(file);
+            let path = self.dir.join(file);
             if let Some(old) = files.read(&path)? {
                 let written = base
                     .get(&slash(&path))
@@ -648,7 +668,7 @@ impl Migrations {
         // one exists (the InsForge CLI refuses a version older than the newest).
         let newest = self.existing.last().map(|(v, _, _)| v.clone());
         let deleted = base.files.iter().find_map(|(path, text)| {
-            let file = path.strip_prefix(&format!("{MIGRATIONS_DIR}/"))?;
+            let file = path.strip_prefix(&format!("{}/", slash(&self.dir)))?;
             let (version, rest) = file.strip_suffix(".sql")?.split_once('_')?;
             let version = Version::parse(version)?;
             let gone = !self.existing.iter().any(|(_, _, f)| f == file);
@@ -662,8 +682,9 @@ impl Migrations {
         let n = self.next.number().expect("versions here fit 14 digits");
         if n > MAX_VERSION {
             return Err(Error::InvalidArgument(format!(
-                "no 14-digit migration version is left after {}: rename the newest migration in {MIGRATIONS_DIR}/ with a current version",
-                self.next.text
+                "no 14-digit migration version is left after {}: rename the newest migration in {}/ with a current version",
+                self.next.text,
+                slash(&self.dir)
             ))
             .into());
         }
@@ -671,7 +692,7 @@ impl Migrations {
         if !crate::guard::file_name_ok(&file) {
             anyhow::bail!("the migration name {file} is not one the InsForge CLI applies: this is a bug in insforge-integrate; please report it");
         }
-        let path = PathBuf::from(format!("{MIGRATIONS_DIR}/{file}"));
+        let path = self.dir.join(&file);
         self.next = successor(n);
         Ok((path, None))
     }
@@ -887,6 +908,7 @@ mod tests {
 
     fn migration(name: &str, content: &str, sequence: u32) -> Artifact {
         Artifact::Migration {
+            dir: PathBuf::from(MIGRATIONS_DIR),
             name: name.into(),
             content: content.into(),
             sequence,

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
+use std::path::Path;
 
 use console::Style;
 use similar::{ChangeTag, TextDiff};
@@ -377,8 +378,17 @@ pub fn next_steps(
                 Detail::Migration { version } => version.as_str(),
                 _ => "",
             };
+            // The InsForge CLI applies `migrations/` of the folder it runs in (and linked).
+            let folder = m
+                .path
+                .parent()
+                .and_then(Path::parent)
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(|p| format!("(cd {} && ", crate::paths::slash(p)));
             text.push_str(&format!(
-                "\n     npx -y @insforge/cli db migrations up {version}   # {}",
+                "\n     {}npx -y @insforge/cli db migrations up {version}{}   # {}",
+                folder.as_deref().unwrap_or(""),
+                if folder.is_some() { ")" } else { "" },
                 m.display_path()
             ));
         }

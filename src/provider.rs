@@ -84,6 +84,10 @@ pub struct EnvVar {
     /// Read only by the tool's own file for this role: left out when the app has its own.
     #[serde(default)]
     pub with_role: Option<String>,
+    /// The app's URL at this role's route (a callback): when the app has its own route for
+    /// the role, the value points there instead of at the tool's route.
+    #[serde(default)]
+    pub route_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -133,6 +137,17 @@ pub struct Wrap {
     /// Role of the app's own version of it (the app's is used instead, never wrapped again).
     #[serde(default)]
     pub role: Option<String>,
+    /// The package's own components that do its job when the app renders them
+    /// (`StytchProvider` for the tool's `StytchAppProvider`).
+    #[serde(default)]
+    pub also: Vec<String>,
+}
+
+impl Wrap {
+    /// Whether `component` (as its package names it) is this provider.
+    pub fn is(&self, component: &str) -> bool {
+        self.component == component || self.also.iter().any(|a| a == component)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -157,6 +172,10 @@ pub struct FileSpec {
     /// when the app already has it.
     #[serde(default)]
     pub provides: Option<String>,
+    /// A page that renders under the provider component (`useStytch()`): where the app's
+    /// provider covers one route group only, the page goes in that group.
+    #[serde(default)]
+    pub under_provider: bool,
 }
 
 /// A binding templates import: `name` is both the role and the local name they use.

@@ -41,10 +41,14 @@ pub enum Artifact {
     GitIgnore {
         ignore: Vec<String>,
         keep: Vec<String>,
+        /// Kept paths a `.gitignore` above the app ignores.
+        unignore: Vec<String>,
     },
-    /// A new `migrations/<version>_<name>.sql`, unless the newest migration of that name
+    /// A new `<dir>/<version>_<name>.sql`, unless the newest migration of that name
     /// already holds this content. `sequence` orders several migrations of one run.
     Migration {
+        /// `migrations`, or `insforge/migrations` where another system owns `migrations/`.
+        dir: PathBuf,
         name: String,
         content: String,
         sequence: u32,
@@ -101,6 +105,8 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
             None => true,
         }
     });
+    own_tables(project, &mut answers.tables, &mut manual_steps);
+    manual_steps.extend(migration_systems(project));
     let answers = &answers;
     let context = context(project, answers);
     let mut hb = Handlebars::new();
@@ -126,14 +132,14 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         "import",
         Box::new(ImportHelper {
             aliases: project.aliases.clone(),
-            source_root: project.source_root(),
+            modules: project.modules(),
         }),
     );
     hb.register_helper(
         "use",
         Box::new(UseHelper {
             aliases: project.aliases.clone(),
-            source_root: project.source_root(),
+            modules: project.modules(),
             roles: provider.roles.clone(),
             app: project.wiring.roles.clone(),
         }),
@@ -175,11 +181,14 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         let relative = hb
             .render_template(&spec.path, &context)
             .with_context(|| format!("rendering the path of {}/{}", provider.id, spec.template))?;
-        let path = if spec.root {
+        let mut path = if spec.root {
             PathBuf::from(&relative)
         } else {
-            source_root.join(&relative)
+            project.module(&relative)
         };
+        if spec.under_provider {
+            path = under_provider(project, provider, path, &mut manual_steps);
+        }
         let mut file_context = context.clone();
         file_context["file"] = json!(slash(&path));
         let source = provider.template_source(&spec.template)?;
@@ -207,28 +216,20 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
     });
     // .env.local holds secrets; .env.example is meant to be committed (create-next-app's
     // `.env*` rule would hide it).
+    // A rule above the app (a monorepo root's) that ignores .env.local already does.
+    let example = project.example_env().to_string();
+    let ignored_above = |path: &str| project.gitignore_above.ignoring(&project.root, path);
     artifacts.push(Artifact::GitIgnore {
-        ignore: vec![".env.local".into()],
-        keep: vec![project.example_env().to_string()],
+        ignore: [".env.local"]
+            .into_iter()
+            .filter(|p| ignored_above(p).is_none())
+            .map(String::from)
+            .collect(),
+        unignore: ignored_above(&example)
+            .map(|_| vec![example.clone()])
+            .unwrap_or_default(),
+        keep: vec![example],
     });
-
-    let mut deps = vec![Dependency {
-        name: INSFORGE_SDK.into(),
-        version: SDK_RANGE.into(),
-        dev: false,
-    }];
-    deps.extend(
-        provider
-            .dependencies
-            .iter()
-            .filter(|d| needed(project, d.with_role.as_ref()))
-            .map(|d| Dependency {
-                name: d.name.clone(),
-                version: d.version.clone(),
-                dev: d.dev,
-            }),
-    );
-    artifacts.push(Artifact::Dependencies(deps));
 
     if provider.id == "auth0" && !wiring.roles.contains_key("insforge-client") {
         auth0_edit(project, &mut artifacts, &mut manual_steps);
@@ -241,6 +242,8 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         }
     }
     let (wrapped, covered) = wrap_layouts(project, provider, &mut artifacts, &mut manual_steps);
+    let deps = dependencies(project, provider, &artifacts);
+    artifacts.push(Artifact::Dependencies(deps));
 
     let mut sequence = 0;
     // The bootstrap migration (Better Auth's schema) goes with the tool's own config only.
@@ -254,6 +257,7 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         let content = hb.render_template(template_text(&bootstrap.template)?, &context)?;
         insforge_accepts(&bootstrap.name, &content)?;
         artifacts.push(Artifact::Migration {
+            dir: project.migrations_dir(),
             name: bootstrap.name.clone(),
             content,
             sequence,
@@ -265,6 +269,7 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         .context("rendering the RLS migration")?;
     insforge_accepts("insforge-rls", &content)?;
     artifacts.push(Artifact::Migration {
+        dir: project.migrations_dir(),
         name: format!("{}-insforge-rls", provider.id),
         content,
         sequence,
@@ -327,6 +332,64 @@ fn insforge_accepts(name: &str, sql: &str) -> Result<()> {
     })
 }
 
+/// The provider component the app renders where it covers only part of the app (a nested
+/// layout's pages), when no root layout renders it: a layout's first.
+fn partial_provider<'p>(
+    project: &'p Project,
+    provider: &crate::provider::Provider,
+) -> Option<&'p crate::detect::wiring::PartialProvider> {
+    let wrap = provider.wrap.as_ref()?;
+    let w = &project.wiring;
+    if w.layout_providers.iter().any(|(name, _)| wrap.is(name)) {
+        return None;
+    }
+    let mut parts: Vec<_> = w
+        .partial_providers
+        .iter()
+        .filter(|p| wrap.is(&p.component))
+        .collect();
+    parts.sort_by_key(|p| p.dir.is_none());
+    parts.first().copied()
+}
+
+/// Where a generated page that renders under the provider goes: where the app's provider
+/// covers one route group only (`app/(auth)/layout.tsx`), inside that group, at the same URL;
+/// where it covers a folder with a URL of its own, the page stays and the steps say so.
+fn under_provider(
+    project: &Project,
+    provider: &crate::provider::Provider,
+    path: PathBuf,
+    manual: &mut Vec<String>,
+) -> PathBuf {
+    let Some(part) = partial_provider(project, provider) else {
+        return path;
+    };
+    let app = project.source_root().join("app");
+    let group = part.dir.as_ref().and_then(|dir| {
+        let below = dir.strip_prefix(&app).ok()?;
+        below
+            .components()
+            .all(|c| {
+                let c = c.as_os_str().to_string_lossy();
+                c.starts_with('(') && c.ends_with(')')
+            })
+            .then_some(dir)
+    });
+    match (group, path.strip_prefix(&app)) {
+        (Some(group), Ok(rest)) if !group.as_os_str().is_empty() => group.join(rest),
+        _ => {
+            manual.push(format!(
+                "{} renders under <{c}>, and your <{c}> ({}) covers {}: render it once in the root layout instead, or move the page where it is.",
+                slash(&path),
+                part.at,
+                part.covers,
+                c = part.component,
+            ));
+            path
+        }
+    }
+}
+
 /// Each root layout that lacks the provider component gains it around its own
 /// `{children}` (with its import), when the provider needs one; a provider that covers only
 /// part of the app is pointed out, never wrapped a second time. Returns the layouts
@@ -343,24 +406,21 @@ fn wrap_layouts(
     };
     let wiring = &project.wiring;
     let c = &wrap.component;
+    // A provider the app renders for part of it only: the steps say which part, and where
+    // to render it once instead; a second one is never added.
+    if partial_provider(project, provider).is_some() {
+        return (Vec::new(), false);
+    }
     if wrap
         .role
         .as_ref()
         .is_some_and(|r| wiring.roles.contains_key(r))
-        || wiring.layout_providers.iter().any(|(name, _)| name == c)
+        || wiring
+            .layout_providers
+            .iter()
+            .any(|(name, _)| wrap.is(name))
     {
         return (Vec::new(), true);
-    }
-    if let Some(p) = wiring.partial_providers.iter().find(|p| p.component == *c) {
-        let root = wiring
-            .layouts
-            .first()
-            .map_or_else(|| "app/layout.tsx".to_string(), |l| slash(&l.file));
-        manual.push(format!(
-            "Your <{c}> ({}) covers {}: pages elsewhere that query InsForge as the user need it too. Render it once in {root}, around {{children}}, instead (the tool does not add a second one).",
-            p.at, p.covers
-        ));
-        return (Vec::new(), false);
     }
     let mut wrapped = Vec::new();
     let mut all = true;
@@ -464,7 +524,7 @@ fn compose_interceptor(
             wanted.push(line.to_string());
         }
     }
-    let export = render(&with.export)?;
+    let export = style.requote(&render(&with.export)?);
     let edits = crate::edit::interceptor::compose(
         &interceptor.file,
         text,
@@ -535,6 +595,167 @@ fn compare_integration(project: &Project, manual: &mut Vec<String>) {
     manual.push(text);
 }
 
+/// Tables the app's own SQL creates already: the migration adds row-level security to
+/// them, never a second table (with another id type). The owner column is the one the app's
+/// table has: the one asked for, else a text `user_id`-like column.
+fn own_tables(project: &Project, tables: &mut [crate::table::Table], manual: &mut Vec<String>) {
+    for t in tables.iter_mut().filter(|t| !t.existing) {
+        let key = format!("{}.{}", t.schema, t.name).to_lowercase();
+        let Some(own) = project.app_tables.get(&key) else {
+            continue;
+        };
+        let has = |name: &str| own.columns.iter().find(|(c, _)| c == name);
+        let texty =
+            |ty: &str| ty == "text" || ty.starts_with("varchar") || ty.starts_with("character");
+        if let Some((column, ty)) = has(&t.owner.to_lowercase()).filter(|(_, ty)| !texty(ty)) {
+            t.existing = true;
+            manual.push(format!(
+                "{t} is created by {}, and its {column} is {ty}: provider user ids are text, so the migration stops, changing nothing, until {column} is text (or pass --owner-column with a text column).",
+                own.file
+            ));
+            continue;
+        }
+        let owner = has(&t.owner.to_lowercase())
+            .or_else(|| {
+                ["user_id", "owner_id", "userid", "author_id", "created_by"]
+                    .iter()
+                    .find_map(|n| has(n).filter(|(_, ty)| texty(ty)))
+            })
+            .map(|(c, _)| c.clone());
+        t.existing = true;
+        match owner {
+            Some(column) => {
+                let note = if column == t.owner {
+                    String::new()
+                } else {
+                    format!(" (owner column {column})")
+                };
+                t.owner = column;
+                manual.push(format!(
+                    "{t} is created by {}: the migration adds row-level security to that table{note} instead of creating a second one. Apply {} before it.",
+                    own.file, own.file
+                ));
+            }
+            None => manual.push(format!(
+                "{t} is created by {}, with no {} column: the migration adds row-level security to that table and stops, changing nothing, until {t} has a text {} column holding the user id. Add one there (or pass --owner-column), and apply it first.",
+                own.file, t.owner, t.owner
+            )),
+        }
+    }
+}
+
+/// Which system applies what, when the app has its own migrations (Drizzle, Prisma,
+/// Supabase): theirs first, then InsForge's, in their own folders; and how to carry the
+/// InsForge SQL in the app's system instead.
+fn migration_systems(project: &Project) -> Vec<String> {
+    let dir = slash(&project.migrations_dir());
+    let exec = project.package_manager.value.exec();
+    // Prisma and Drizzle Kit are the app's own installs: their local binaries.
+    let local = project.package_manager.value.local();
+    project
+        .migration_systems
+        .iter()
+        .map(|s| {
+            use crate::detect::migrations::Tool;
+            let owns = slash(&s.dir);
+            let apart = if s.dir == std::path::Path::new(crate::plan::MIGRATIONS_DIR) {
+                format!(" {} owns {owns}/, so InsForge's migration goes in {dir}/, apart from its files (each tool would try to apply the other's).", s.tool.name())
+            } else {
+                format!(" InsForge's migration goes in {dir}/, which {} does not read.", s.tool.name())
+            };
+            let (apply, carry) = match s.tool {
+                Tool::Drizzle if s.push => (format!("{local} drizzle-kit push"), format!("{local} drizzle-kit generate --custom --name=insforge-rls")),
+                Tool::Drizzle => (format!("{local} drizzle-kit migrate"), format!("{local} drizzle-kit generate --custom --name=insforge-rls")),
+                Tool::Prisma if s.push => (format!("{local} prisma db push"), format!("{local} prisma migrate dev --create-only --name insforge_rls")),
+                Tool::Prisma => (format!("{local} prisma migrate deploy"), format!("{local} prisma migrate dev --create-only --name insforge_rls")),
+                Tool::Supabase => (format!("{exec} supabase db push"), format!("{exec} supabase migration new insforge_rls")),
+                Tool::Other => ("your migration tool".to_string(), String::new()),
+            };
+            let mut text = format!(
+                "The app's schema is managed by {} ({}): apply its migrations first ({apply}), then InsForge's: it adds requesting_user_id() and row-level security to the tables they create.{apart}",
+                s.tool.name(),
+                s.evidence,
+            );
+            if !carry.is_empty() {
+                text.push_str(&format!(
+                    " To keep one system instead, create an empty {} migration ({carry}), paste InsForge's SQL into it, and delete the file from {dir}/.",
+                    s.tool.name()
+                ));
+            }
+            text
+        })
+        .collect()
+}
+
+/// The packages the written code needs: each one some file this run writes or edits
+/// imports (so `server-only` is not added to an app that keeps its own InsForge client), and
+/// a `@types/` package with the package it types.
+fn dependencies(
+    project: &Project,
+    provider: &crate::provider::Provider,
+    artifacts: &[Artifact],
+) -> Vec<Dependency> {
+    let imports: Vec<String> = artifacts
+        .iter()
+        .filter_map(|a| match a {
+            Artifact::File { path, content } | Artifact::Interceptor { path, content } => {
+                Some(crate::detect::source::parse(path, content))
+            }
+            Artifact::Edit {
+                path, base, edits, ..
+            } => crate::edit::apply(base, edits)
+                .ok()
+                .map(|text| crate::detect::source::parse(path, &text)),
+            _ => None,
+        })
+        .flat_map(|m| m.requested)
+        .collect();
+    let imported = |name: &str| {
+        imports
+            .iter()
+            .any(|s| s == name || s.strip_prefix(name).is_some_and(|r| r.starts_with('/')))
+    };
+    let mut all = vec![Dependency {
+        name: INSFORGE_SDK.into(),
+        version: SDK_RANGE.into(),
+        dev: false,
+    }];
+    all.extend(
+        provider
+            .dependencies
+            .iter()
+            .filter(|d| needed(project, d.with_role.as_ref()))
+            .map(|d| Dependency {
+                name: d.name.clone(),
+                version: d.version.clone(),
+                dev: d.dev,
+            }),
+    );
+    all.retain(|d| match d.name.strip_prefix("@types/") {
+        Some(typed) => imported(typed),
+        None => imported(&d.name),
+    });
+    if pins_exactly(&project.package_json.value) {
+        for d in &mut all {
+            d.version = d.version.trim_start_matches(['^', '~']).to_string();
+        }
+    }
+    all
+}
+
+/// Whether the app pins every registry dependency to one version (`"next": "16.0.10"`, no
+/// `^` or `~`): then what is added is pinned too. Ranges the registry does not resolve
+/// (`workspace:`, `catalog:`, links, URLs) say nothing either way; at least three pins count.
+fn pins_exactly(package_json: &Value) -> bool {
+    let ranges: Vec<&str> = ["dependencies", "devDependencies"]
+        .iter()
+        .filter_map(|k| package_json.get(k).and_then(Value::as_object))
+        .flat_map(|deps| deps.values().filter_map(Value::as_str))
+        .filter(|r| r.starts_with(|c: char| c.is_ascii_digit() || c == '^' || c == '~'))
+        .collect();
+    ranges.len() >= 3 && ranges.iter().all(|r| semver::Version::parse(r).is_ok())
+}
+
 /// Whether the tool needs something (a dependency, an env variable) that only its own file
 /// for `role` uses: not when the app fills the role itself.
 fn needed(project: &Project, role: Option<&String>) -> bool {
@@ -553,7 +774,7 @@ fn auth0_edit(project: &Project, artifacts: &mut Vec<Artifact>, manual: &mut Vec
     if a.keeps_token {
         return;
     }
-    let helper = project.source_root().join("lib/insforge-auth0");
+    let helper = project.module("lib/insforge-auth0");
     let spec = import_specifier(&project.aliases, &a.at.file, &helper);
     let text = &a.text;
     let style = crate::edit::Style::of(text);
@@ -652,6 +873,7 @@ pub fn context(project: &Project, answers: &Answers) -> Value {
     json!({
         "provider": { "id": provider.id, "name": provider.name },
         "src_dir": project.src_dir,
+        "lib": slash(&project.lib_dir),
         "app_url": APP_URL,
         "next": {
             "major": next_major,
@@ -672,9 +894,33 @@ pub fn context(project: &Project, answers: &Answers) -> Value {
         "tables": tables,
         "sql_tables": sql_tables,
         "owner_references": owner_references(project, provider).0.unwrap_or_default(),
-        "package_manager": { "name": pm.name(), "run": pm.run(), "exec": pm.exec() },
+        "package_manager": { "name": pm.name(), "run": pm.run(), "exec": pm.exec(), "local": pm.local() },
         "file": "",
         "wired": wired(project),
+        // The app's provider where it covers part of the app only: the steps say so once.
+        "partial": partial_provider(project, provider).map(|p| json!({
+            "component": p.component,
+            "at": p.at.to_string(),
+            "covers": p.covers,
+        })),
+        "sign_in": project.sign_in.as_ref().map(|(route, file)| json!({ "route": route, "file": slash(file) })),
+        "schema_tool": {
+            "prisma_push": project.migration_systems.iter().any(|s| s.tool == crate::detect::migrations::Tool::Prisma && s.push),
+            "drizzle_migrate": project.migration_systems.iter().any(|s| s.tool == crate::detect::migrations::Tool::Drizzle && !s.push && project.root.join(&s.dir).is_dir()),
+        },
+        // The provider's variables the app's loaded env files already set (to a value, not a
+        // placeholder): the file, or false.
+        "set": provider
+            .env
+            .iter()
+            .map(|e| {
+                let file = project
+                    .env_value(&e.name)
+                    .filter(|(_, value)| !crate::detect::is_placeholder(value))
+                    .map(|(file, _)| file);
+                (e.name.clone(), file.map_or(json!(false), |f| json!(f)))
+            })
+            .collect::<serde_json::Map<String, Value>>(),
     })
 }
 
@@ -743,7 +989,24 @@ fn exposed_auth_tables(project: &Project) -> Option<String> {
         .auth_users
         .as_ref()
         .filter(|t| t.schema == "public")?;
+    // A Prisma schema names each model's table (`@@map("session")`).
+    let schema = project
+        .texts
+        .get(std::path::Path::new(&users.file))
+        .cloned()
+        .flatten()
+        .filter(|_| users.file.ends_with(".prisma"));
     let name = |model: &str| {
+        if let Some(t) = schema
+            .as_deref()
+            .and_then(|text| crate::detect::prisma_user_table(text, &users.file, model))
+        {
+            return format!(
+                "{}.{}",
+                crate::table::ident(&t.schema),
+                crate::table::ident(&t.table)
+            );
+        }
         let mut name = model.to_string();
         if users.table.ends_with('s') {
             name.push('s');
@@ -779,7 +1042,7 @@ fn page_route(file: &std::path::Path) -> Option<String> {
         .unwrap_or(&parts);
     let (first, rest) = parts.split_first()?;
     let (last, dirs) = rest.split_last()?;
-    if first != "app" || !last.starts_with("page.") {
+    if first != "app" || !(last.starts_with("page.") || last.starts_with("route.")) {
         return None;
     }
     let segments: Vec<&str> = dirs
@@ -807,7 +1070,7 @@ fn wired(project: &Project) -> Value {
         .collect();
     let auth_config = match w.roles.get("auth") {
         Some(b) => slash(&b.at.file),
-        None => slash(&project.source_root().join("lib/auth.ts")),
+        None => slash(&project.module("lib/auth.ts")),
     };
     // Which tool creates Better Auth's tables: Prisma's and Drizzle's own migrations, or
     // Better Auth's CLI (Kysely) for everything else.
@@ -884,25 +1147,51 @@ fn env_entries(project: &Project, answers: &Answers) -> (Vec<Entry>, Vec<Entry>)
     }
     // A variable only the tool's own file for a role reads is left out when the app has its
     // own (its auth client reads its own variable).
+    // A URL of the app's own route for a role (its callback) instead of the tool's.
+    let routed: Vec<(String, String)> = provider
+        .env
+        .iter()
+        .filter_map(|e| {
+            let role = e.route_of.as_ref()?;
+            let binding = project.wiring.roles.get(role)?;
+            Some((
+                e.name.clone(),
+                format!("{APP_URL}{}", page_route(&binding.at.file)?),
+            ))
+        })
+        .collect();
     vars.extend(
         provider
             .env
             .iter()
             .filter(|e| needed(project, e.with_role.as_ref()))
-            .map(|e| Var {
-                name: &e.name,
-                comment: &e.comment,
-                example: &e.example,
-                value: None,
-                default: &e.default,
+            .map(|e| {
+                let url = routed
+                    .iter()
+                    .find(|(n, _)| *n == e.name)
+                    .map(|(_, u)| u.as_str());
+                Var {
+                    name: &e.name,
+                    comment: &e.comment,
+                    example: url.unwrap_or(&e.example),
+                    value: None,
+                    default: url.unwrap_or(&e.default),
+                }
             }),
     );
+    // A committed `.env` is the template, and Next.js loads it: it documents each name with
+    // an empty value (a placeholder there would be a value the app runs with).
+    let loaded = crate::detect::is_loaded_env(project.example_env());
     let example = vars
         .iter()
         .map(|v| Entry {
             key: v.name.to_string(),
-            value: v.example.to_string(),
-            comment: Some(v.comment.to_string()),
+            value: if loaded { "" } else { v.example }.to_string(),
+            comment: Some(if loaded {
+                format!("{} (set it in .env.local)", v.comment)
+            } else {
+                v.comment.to_string()
+            }),
             fill_empty: false,
         })
         .collect();
@@ -942,7 +1231,7 @@ fn env_entries(project: &Project, answers: &Answers) -> (Vec<Entry>, Vec<Entry>)
 /// from the tool's.
 struct UseHelper {
     aliases: Vec<Alias>,
-    source_root: PathBuf,
+    modules: crate::detect::Modules,
     roles: Vec<crate::provider::Role>,
     app: std::collections::BTreeMap<String, crate::detect::wiring::AppBinding>,
 }
@@ -958,6 +1247,29 @@ impl handlebars::HelperDef for UseHelper {
     ) -> HelperResult {
         let (role, from) = param_and_file(h, ctx, "use")?;
         let statement = match self.app.get(role) {
+            // Exported as destructured members only: import them, and gather them under
+            // the role's name, as the code that uses it expects.
+            Some(binding) if !binding.members.is_empty() => {
+                let module = module_path(&binding.at.file);
+                let spec = import_specifier(&self.aliases, Path::new(from), &module);
+                let (imports, fields): (Vec<String>, Vec<String>) = binding
+                    .members
+                    .iter()
+                    .map(|(key, export)| {
+                        let import = if key == export {
+                            key.clone()
+                        } else {
+                            format!("{export} as {key}")
+                        };
+                        (import, key.clone())
+                    })
+                    .unzip();
+                format!(
+                    "import {{ {} }} from '{spec}';\nconst {role} = {{ {} }};",
+                    imports.join(", "),
+                    fields.join(", ")
+                )
+            }
             Some(binding) => {
                 let module = module_path(&binding.at.file);
                 let spec = import_specifier(&self.aliases, Path::new(from), &module);
@@ -976,7 +1288,7 @@ impl handlebars::HelperDef for UseHelper {
                 let spec = import_specifier(
                     &self.aliases,
                     Path::new(from),
-                    &self.source_root.join(&own.module),
+                    &self.modules.path(&own.module),
                 );
                 format!("import {{ {role} }} from '{spec}';")
             }
@@ -1017,7 +1329,7 @@ fn module_path(file: &Path) -> PathBuf {
 /// `{{import "lib/insforge"}}`: how the file being rendered imports a generated module.
 struct ImportHelper {
     aliases: Vec<Alias>,
-    source_root: PathBuf,
+    modules: crate::detect::Modules,
 }
 
 impl handlebars::HelperDef for ImportHelper {
@@ -1030,7 +1342,7 @@ impl handlebars::HelperDef for ImportHelper {
         out: &mut dyn Output,
     ) -> HelperResult {
         let (module, from) = param_and_file(h, ctx, "import")?;
-        let target = self.source_root.join(module);
+        let target = self.modules.path(module);
         out.write(&import_specifier(&self.aliases, Path::new(from), &target))?;
         Ok(())
     }

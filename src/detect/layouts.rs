@@ -16,6 +16,7 @@ use std::path::{Component, Path, PathBuf};
 use super::source::{self, Imported, Module};
 use super::tsconfig::Alias;
 use super::wiring::{Layout, Located, PartialProvider, PROVIDER_COMPONENTS};
+use super::workspace::Package;
 
 /// How deep the layout's imports are followed.
 const FOLLOW: usize = 6;
@@ -58,18 +59,26 @@ fn is_package(source: &str) -> bool {
 }
 
 /// Where an import of `spec` from `from` leads among the app's files: relative paths and
-/// the tsconfig aliases, with Node's extensions and `index` files.
+/// the tsconfig aliases, with Node's extensions and `index` files; and into the workspace
+/// packages the app depends on (paths relative to the app's root, `../../packages/ui/…`).
 pub fn resolve(
     from: &Path,
     spec: &str,
     aliases: &[Alias],
+    packages: &[Package],
     exists: &dyn Fn(&Path) -> bool,
 ) -> Option<PathBuf> {
     let base = if spec.starts_with("./") || spec.starts_with("../") {
-        normalize(&from.parent().unwrap_or(Path::new("")).join(spec))?
-    } else {
-        let alias = aliases.iter().find(|a| spec.starts_with(&a.prefix))?;
+        let joined = from.parent().unwrap_or(Path::new("")).join(spec);
+        match normalize(&joined) {
+            Some(inside) => inside,
+            // Out of the app: only into a workspace package's own files.
+            None => lexical(&joined).filter(|p| packages.iter().any(|k| k.holds(p)))?,
+        }
+    } else if let Some(alias) = aliases.iter().find(|a| spec.starts_with(&a.prefix)) {
         normalize(&alias.dir.join(&spec[alias.prefix.len()..]))?
+    } else {
+        packages.iter().find_map(|p| p.entry(spec))?
     };
     let with_ext = |p: &Path| {
         ["tsx", "ts", "jsx", "js", "mjs"]
@@ -112,6 +121,26 @@ fn normalize(path: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
+/// A path with `.` and inner `..` removed, keeping the `..` that climb above its start.
+fn lexical(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if out.file_name().is_some() {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            Component::Normal(n) => out.push(n),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
 /// How near the top a layout is: 0 for `app/layout`, 1 for a layout one dynamic segment or
 /// route group down; None for other files and deeper layouts.
 pub fn rank(path: &Path) -> Option<u8> {
@@ -145,6 +174,7 @@ pub fn find(
     modules: &[Module],
     texts: &dyn Fn(&Path) -> Option<String>,
     aliases: &[Alias],
+    packages: &[Package],
 ) -> (Vec<Layout>, Vec<PartialProvider>) {
     let usable = |m: &&Module| m.parse_error.is_none() && !m.generated;
     let ranked: Vec<(&Module, u8)> = modules
@@ -217,13 +247,13 @@ pub fn find(
                 .iter()
                 .filter(|i| {
                     rendered.contains(i.local.as_str())
-                        && !is_package_or_alias_miss(&i.source, aliases)
+                        && !is_package_or_alias_miss(&i.source, aliases, packages)
                 })
                 .map(|i| i.source.as_str())
                 .collect();
             next.extend(m.reexports.iter().map(String::as_str));
             for spec in next {
-                let Some(path) = resolve(&m.path, spec, aliases, &exists) else {
+                let Some(path) = resolve(&m.path, spec, aliases, packages, &exists) else {
                     continue;
                 };
                 if seen.contains(&path) {
@@ -257,9 +287,11 @@ pub fn find(
             continue;
         }
         for (component, line) in rendered_providers(m) {
-            let covers = if is_layout(&m.path) {
-                let dir = m.path.parent().map(crate::paths::slash).unwrap_or_default();
-                format!("the pages under {dir}/")
+            let dir = is_layout(&m.path)
+                .then(|| m.path.parent().map(Path::to_path_buf))
+                .flatten();
+            let covers = if let Some(dir) = &dir {
+                format!("the pages under {}/", crate::paths::slash(dir))
             } else {
                 format!(
                     "only where {} is rendered, which no root layout does",
@@ -277,6 +309,7 @@ pub fn find(
                         line,
                     },
                     covers,
+                    dir: dir.clone(),
                 });
             }
         }
@@ -285,10 +318,11 @@ pub fn find(
 }
 
 /// A bare package specifier that no alias maps: not the app's own code.
-fn is_package_or_alias_miss(source: &str, aliases: &[Alias]) -> bool {
+fn is_package_or_alias_miss(source: &str, aliases: &[Alias], packages: &[Package]) -> bool {
     !(source.starts_with("./")
         || source.starts_with("../")
-        || aliases.iter().any(|a| source.starts_with(&a.prefix)))
+        || aliases.iter().any(|a| source.starts_with(&a.prefix))
+        || packages.iter().any(|p| p.entry(source).is_some()))
 }
 
 #[cfg(test)]
@@ -308,6 +342,7 @@ mod tests {
                 Path::new("app/layout.tsx"),
                 "../providers",
                 &aliases,
+                &[],
                 &exists
             ),
             Some(PathBuf::from("providers/index.tsx"))
@@ -317,20 +352,73 @@ mod tests {
                 Path::new("app/layout.tsx"),
                 "@/providers",
                 &aliases,
+                &[],
                 &exists
             ),
             Some(PathBuf::from("providers/index.tsx"))
         );
         assert_eq!(
-            resolve(Path::new("app/layout.tsx"), "./ui", &aliases, &exists),
+            resolve(Path::new("app/layout.tsx"), "./ui", &aliases, &[], &exists),
             Some(PathBuf::from("app/ui.ts"))
         );
         assert_eq!(
-            resolve(Path::new("app/layout.tsx"), "../../x", &aliases, &exists),
+            resolve(
+                Path::new("app/layout.tsx"),
+                "../../x",
+                &aliases,
+                &[],
+                &exists
+            ),
             None
         );
         assert_eq!(
-            resolve(Path::new("app/layout.tsx"), "react", &aliases, &exists),
+            resolve(Path::new("app/layout.tsx"), "react", &aliases, &[], &exists),
+            None
+        );
+        // Into a workspace package, and within it; never elsewhere out of the app.
+        let ui = Package {
+            name: "@acme/ui".into(),
+            dir: PathBuf::from("../../packages/ui"),
+            entries: vec![(".".into(), PathBuf::from("src/index"))],
+        };
+        let exists = |p: &Path| {
+            [
+                "../../packages/ui/src/index.tsx",
+                "../../packages/ui/src/providers.tsx",
+                "../../x.ts",
+            ]
+            .iter()
+            .any(|f| Path::new(f) == p)
+        };
+        let packages = [ui];
+        assert_eq!(
+            resolve(
+                Path::new("app/layout.tsx"),
+                "@acme/ui",
+                &aliases,
+                &packages,
+                &exists
+            ),
+            Some(PathBuf::from("../../packages/ui/src/index.tsx"))
+        );
+        assert_eq!(
+            resolve(
+                Path::new("../../packages/ui/src/index.tsx"),
+                "./providers",
+                &aliases,
+                &packages,
+                &exists
+            ),
+            Some(PathBuf::from("../../packages/ui/src/providers.tsx"))
+        );
+        assert_eq!(
+            resolve(
+                Path::new("app/layout.tsx"),
+                "../../x",
+                &aliases,
+                &packages,
+                &exists
+            ),
             None
         );
     }

@@ -44,6 +44,17 @@ impl PackageManager {
         }
     }
 
+    /// The command that runs a binary the app has installed (`prisma`, `drizzle-kit`): the
+    /// local one, never a download of another version.
+    pub fn local(self) -> &'static str {
+        match self {
+            Self::Npm => "npx",
+            Self::Pnpm => "pnpm exec",
+            Self::Yarn => "yarn",
+            Self::Bun => "bunx",
+        }
+    }
+
     pub fn run(self) -> &'static str {
         match self {
             Self::Npm => "npm run",
@@ -61,6 +72,35 @@ impl PackageManager {
             "bun" => Some(Self::Bun),
             _ => None,
         }
+    }
+}
+
+/// The manager a README's commands use most (`npm install`, `pnpm dev`, `yarn add`, `bun
+/// run`…) among `among`, when one is used more than the others.
+pub fn manager_from_readme(text: &str, among: &[PackageManager]) -> Option<PackageManager> {
+    let uses = |m: PackageManager| -> usize {
+        let name = m.name();
+        text.match_indices(name)
+            .filter(|(at, _)| {
+                let before = text[..*at].chars().next_back();
+                let after = text[at + name.len()..].chars().next();
+                // A command word: `npm install`, `` `pnpm dev` ``, not `pnpm-lock.yaml`.
+                before.is_none_or(|c| c.is_whitespace() || "`$>(".contains(c))
+                    && after.is_some_and(|c| c == ' ')
+            })
+            .count()
+            // `npx` runs with npm's install.
+            + if m == PackageManager::Npm {
+                text.matches("npx ").count()
+            } else {
+                0
+            }
+    };
+    let mut counts: Vec<(usize, PackageManager)> = among.iter().map(|m| (uses(*m), *m)).collect();
+    counts.sort_by_key(|c| std::cmp::Reverse(c.0));
+    match counts.as_slice() {
+        [(n, m), rest @ ..] if *n > 0 && rest.iter().all(|(k, _)| k < n) => Some(*m),
+        _ => None,
     }
 }
 
@@ -374,6 +414,19 @@ mod tests {
             "lockfileVersion: 5.4\n\ndependencies:\n  next: 15.5.7_react@19.0.0\n",
         );
         assert_eq!(v5.version_of("next", "").as_deref(), Some("15.5.7"));
+    }
+
+    #[test]
+    fn readme_commands_break_a_tie_of_lockfiles() {
+        use PackageManager::*;
+        let both = [Bun, Npm];
+        let readme =
+            "## Getting started\n\n```bash\nnpm install\nnpm run dev\n```\n\nSee pnpm-lock.yaml.\n";
+        assert_eq!(manager_from_readme(readme, &both), Some(Npm));
+        assert_eq!(manager_from_readme("Run `bun dev`.\n", &both), Some(Bun));
+        assert_eq!(manager_from_readme("npm run dev or bun dev\n", &both), None);
+        assert_eq!(manager_from_readme("no commands\n", &both), None);
+        assert_eq!(manager_from_readme("yarn dev\n", &both), None);
     }
 
     #[test]

@@ -3,10 +3,12 @@
 
 pub mod layouts;
 pub mod lockfile;
+pub mod migrations;
 pub mod package_json;
 pub mod source;
 pub mod tsconfig;
 pub mod wiring;
+pub mod workspace;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -39,6 +41,11 @@ pub struct Project {
     /// `app` or `src/app`.
     pub app_dir: PathBuf,
     pub src_dir: bool,
+    /// The app's folder for shared modules (`lib`, `libs`, `utils`, `util`, under `src/` in a
+    /// src/ layout): where generated `lib/` modules go.
+    pub lib_dir: PathBuf,
+    /// The `.gitignore` files above the app (a monorepo root's), up to the repository root.
+    pub gitignore_above: crate::gitignore::Above,
     pub typescript: Fact<bool>,
     pub aliases: Vec<Alias>,
     pub package_manager: Fact<PackageManager>,
@@ -65,9 +72,19 @@ pub struct Project {
     pub wiring: wiring::Wiring,
     /// The `.env*` files at the root.
     pub env_files: Vec<String>,
-    /// Tables (`schema.table`, lower case) that the app's own migrations give policies, with
-    /// the file.
+    /// The app has a `.env` that no `.gitignore` rule ignores: committed, so its template.
+    pub env_committed: bool,
+    /// Tables (`schema.table`, lower case) that the app's own SQL gives policies, with the
+    /// file.
     pub existing_policies: BTreeMap<String, String>,
+    /// Tables the app's own SQL creates, wherever its `.sql` files are.
+    pub app_tables: BTreeMap<String, migrations::AppTable>,
+    /// The app's formatter (its Prettier or Biome, or the style its config sets).
+    pub formatter: Option<crate::format::Formatter>,
+    /// The app's own sign-in page: its route (`/auth/sign-in`) and file.
+    pub sign_in: Option<(String, PathBuf)>,
+    /// The app's own migration systems (Drizzle, Prisma, …) and the folders they own.
+    pub migration_systems: Vec<migrations::System>,
     /// Where the app's own Better Auth keeps its users, when its adapter's schema says and
     /// it is on Postgres: Prisma's `model User`, the Drizzle table, or Kysely's `"user"`.
     pub auth_users: Option<UserTable>,
@@ -201,7 +218,12 @@ impl Project {
             .filter(|n| is_example_env(n))
             .collect();
         examples.sort_by_key(|n| (*n != ".env.example", n.len(), n.to_string()));
-        examples.first().copied().unwrap_or(".env.example")
+        match examples.first() {
+            Some(example) => example,
+            // The app commits its `.env` as the template (no rule ignores it).
+            None if self.env_committed => ".env",
+            None => ".env.example",
+        }
     }
 
     /// The folder generated app code goes in: `src` in a src/ layout, else the root.
@@ -210,6 +232,33 @@ impl Project {
             PathBuf::from("src")
         } else {
             PathBuf::new()
+        }
+    }
+
+    /// The folder InsForge's migrations go in: `migrations/`, unless another migration
+    /// system owns it (Drizzle's `out`, a journal or JavaScript there): then
+    /// `insforge/migrations/`, apart from that system's files.
+    pub fn migrations_dir(&self) -> PathBuf {
+        let taken = self
+            .migration_systems
+            .iter()
+            .find(|s| s.dir == Path::new(crate::plan::MIGRATIONS_DIR));
+        match taken {
+            Some(_) => Path::new("insforge").join(crate::plan::MIGRATIONS_DIR),
+            None => PathBuf::from(crate::plan::MIGRATIONS_DIR),
+        }
+    }
+
+    /// Where a generated module named `lib/...` in the templates goes: in the app's own
+    /// folder for shared modules. Other paths are under the source root as they are.
+    pub fn module(&self, rel: impl AsRef<Path>) -> PathBuf {
+        self.modules().path(rel)
+    }
+
+    pub fn modules(&self) -> Modules {
+        Modules {
+            source_root: self.source_root(),
+            lib_dir: self.lib_dir.clone(),
         }
     }
 
@@ -323,9 +372,15 @@ impl Project {
             out.push(("interceptor".into(), text));
         }
         if let Some(at) = &w.stytch_b2b {
+            let consumer = w.stytch_consumer.as_ref().map_or(String::new(), |c| {
+                format!(
+                    "; consumer ({}) integrated, B2B left alone",
+                    crate::paths::slash(&c.file)
+                )
+            });
             out.push((
                 "Stytch".into(),
-                format!("B2B ({})", crate::paths::slash(&at.file)),
+                format!("B2B ({}){consumer}", crate::paths::slash(&at.file)),
             ));
         }
         for (file, error) in &w.unparsable {
@@ -342,6 +397,20 @@ impl Project {
                 self.package_manager.evidence
             ),
         ));
+        if let Some(f) = &self.formatter {
+            let what = match f {
+                crate::format::Formatter::Prettier { .. } => {
+                    "Prettier (installed; generated files go through it)"
+                }
+                crate::format::Formatter::Biome { .. } => {
+                    "Biome (installed; generated files go through it)"
+                }
+                crate::format::Formatter::Style { .. } => {
+                    "its configured style (not installed; generated files written in it)"
+                }
+            };
+            out.push(("formatter".into(), format!("{what} ({})", f.evidence())));
+        }
         out.push((
             "@insforge/sdk".into(),
             match self.versions.get(INSFORGE_SDK) {
@@ -403,6 +472,43 @@ impl Reader {
     }
 }
 
+/// Whether every secret-named variable of an env file (`…SECRET…`, `…KEY`, `…PASSWORD…`,
+/// `…TOKEN…`; not browser-exposed ones) is empty or a placeholder.
+fn holds_no_secret(text: &str) -> bool {
+    crate::dotenv::parse(text).iter().all(|a| {
+        let key = a.key.to_ascii_uppercase();
+        let public = key.starts_with("NEXT_PUBLIC_") || key.starts_with("VITE_");
+        let secret = ["SECRET", "KEY", "PASSWORD", "TOKEN", "PASS"]
+            .iter()
+            .any(|w| key.contains(w));
+        if public || !secret {
+            return true;
+        }
+        is_placeholder(&a.value)
+    })
+}
+
+/// An env value that documents a variable rather than setting it: empty, or `your-…`,
+/// `<…>`, `xxx`, `changeme`, `…`.
+pub fn is_placeholder(value: &str) -> bool {
+    let value = value.trim().to_ascii_lowercase();
+    value.is_empty()
+        || [
+            "your",
+            "xxx",
+            "<",
+            "change",
+            "replace",
+            "example",
+            "placeholder",
+            "todo",
+            "...",
+            "\u{2026}",
+        ]
+        .iter()
+        .any(|p| value.contains(p))
+}
+
 /// A configuration file of the app (`package.json`, `tsconfig.json`, the answers file) as
 /// text, or None when there is none. Anything else that stops it being read as UTF-8 text — a
 /// folder or FIFO in its place, a read error, UTF-16 with or without a byte-order mark — is a
@@ -416,6 +522,33 @@ pub fn read_config(reader: &Reader, name: &str) -> Result<Option<String>> {
         }
         .into()
     };
+    // The tool's own files are its state: one that links out of the app would be read (and
+    // later written) outside it, so it is refused before anything is planned or shown.
+    if let Ok(link) = std::fs::read_link(&full) {
+        let inside = match (
+            std::fs::canonicalize(&full),
+            std::fs::canonicalize(&reader.root),
+        ) {
+            (Ok(target), Ok(root)) => Some(target.starts_with(&root)),
+            _ => None,
+        };
+        let link = link.display();
+        match inside {
+            Some(true) => {}
+            Some(false) => {
+                return Err(invalid(format!(
+                    "is a link to {link}, outside the app's folder: insforge-integrate never \
+                     reads or writes outside the app. Replace the link with a copy of the file \
+                     and run again"
+                )))
+            }
+            None => {
+                return Err(invalid(format!(
+                    "is a link to {link}, which does not exist: remove the link and run again"
+                )))
+            }
+        }
+    }
     let meta = match std::fs::metadata(&full) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -476,16 +609,90 @@ pub fn interceptor_candidates() -> impl Iterator<Item = PathBuf> {
     })
 }
 
+/// Why there is no app at `root`, said for what is there: an Nx project whose packages are
+/// the workspace root's (`project.json`, no `package.json` of its own), a Next.js app folder
+/// without one, or another folder.
+fn no_package_json(root: &Path) -> String {
+    let absolute = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let workspace = absolute
+        .ancestors()
+        .skip(1)
+        .find(|d| d.join("package.json").is_file())
+        .map(|d| {
+            pathdiff(d, &absolute).map_or_else(
+                || d.display().to_string(),
+                |p| crate::paths::slash(&p.join("package.json")),
+            )
+        });
+    let next_config = ["next.config.js", "next.config.mjs", "next.config.ts"]
+        .iter()
+        .any(|f| root.join(f).is_file());
+    match (root.join("project.json").is_file(), next_config, workspace) {
+        (true, _, Some(workspace)) => format!(
+            "{} is an Nx project whose packages are the workspace's ({workspace}, no package.json of its own): insforge-integrate works on an app with its own package.json, so this layout is not supported yet. Nothing was written",
+            root.display()
+        ),
+        (_, true, Some(workspace)) => format!(
+            "{} has a Next.js config but no package.json of its own (the nearest is {workspace}): insforge-integrate works on an app with its own package.json, so this layout is not supported yet. Nothing was written",
+            root.display()
+        ),
+        _ => format!(
+            "no package.json in {}: run insforge-integrate inside your app's folder, or pass that folder as the PATH argument",
+            root.display()
+        ),
+    }
+}
+
+/// `to` relative to `from` when `to` is one of `from`'s ancestors (`../../`).
+fn pathdiff(to: &Path, from: &Path) -> Option<PathBuf> {
+    let below = from.strip_prefix(to).ok()?;
+    Some(below.components().map(|_| "..").collect())
+}
+
+/// A route handler the app already has where a provider's route goes
+/// (`app/api/auth/[...all]/route.ts` exporting `GET`/`POST`, however it builds them) is the
+/// app's own route for that role: it is kept, never written over or reported as a conflict.
+fn own_routes(wiring: &mut wiring::Wiring, modules: &[source::Module], src_dir: bool) {
+    for spec in provider::all().iter().flat_map(|p| &p.files) {
+        let (Some(role), false) = (&spec.provides, spec.root) else {
+            continue;
+        };
+        if !spec.path.ends_with("/route.ts") || wiring.roles.contains_key(role) {
+            continue;
+        }
+        let stem =
+            Path::new(if src_dir { "src" } else { "" }).join(&spec.path[..spec.path.len() - 3]);
+        let found = modules.iter().find(|m| {
+            m.path.with_extension("") == stem
+                && m.parse_error.is_none()
+                && !m.generated
+                && m.exports
+                    .iter()
+                    .any(|e| matches!(e.name.as_deref(), Some("GET" | "POST")))
+        });
+        if let Some(m) = found {
+            wiring.roles.insert(
+                role.clone(),
+                wiring::AppBinding {
+                    at: wiring::Located {
+                        file: m.path.clone(),
+                        line: 1,
+                    },
+                    export: None,
+                    what: "route handlers of its own".into(),
+                    members: Vec::new(),
+                },
+            );
+        }
+    }
+}
+
 /// Detect the app at `root`.
 pub fn detect(root: &Path) -> Result<Project> {
     let reader = Reader::new(root);
     let pj_path = root.join("package.json");
     let Some(text) = read_config(&reader, "package.json")? else {
-        return Err(Error::Unsupported(format!(
-            "no package.json in {}: run insforge-integrate inside your app's folder, or pass that folder as the PATH argument",
-            root.display()
-        ))
-        .into());
+        return Err(Error::Unsupported(no_package_json(root)).into());
     };
     let package_json = PackageJson::parse(Path::new("package.json"), text)?;
 
@@ -575,7 +782,9 @@ pub fn detect(root: &Path) -> Result<Project> {
         }
         None => Default::default(),
     };
-    let mut scan = source::scan(root, &URL_VARS, &|p| reader.text(p));
+    let packages = workspace::packages(root, &package_json.value);
+    let package_names: Vec<&str> = packages.iter().map(|p| p.name.as_str()).collect();
+    let mut scan = source::scan(root, &URL_VARS, &package_names, &|p| reader.text(p));
     // A file the base store records is the tool's own, header comment or not.
     for m in &mut scan.modules {
         if base.0.get(&crate::paths::slash(&m.path)).is_some() {
@@ -583,7 +792,8 @@ pub fn detect(root: &Path) -> Result<Project> {
         }
     }
     let texts = |p: &Path| reader.text(p);
-    let wiring = wiring::recognise(&scan.modules, &texts, &aliases, scan.files_read);
+    let mut wiring = wiring::recognise(&scan.modules, &texts, &aliases, &packages, scan.files_read);
+    own_routes(&mut wiring, &scan.modules, src_dir);
     let url_var = URL_VARS
         .iter()
         .find_map(|name| {
@@ -601,13 +811,46 @@ pub fn detect(root: &Path) -> Result<Project> {
 
     let database_url = env.get("DATABASE_URL").map(|(_, v)| v.as_str());
     let auth_users = auth_users(&reader, &wiring, database_url);
-    let existing_policies = existing_policies(&reader);
+    let scripts = package_json
+        .value
+        .get("scripts")
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    let migration_systems = migrations::systems(root, &scripts, &|p| reader.text(p));
+    let app_sql = migrations::app_sql(
+        root,
+        reader.text(Path::new(".gitignore")).as_deref(),
+        &|p| base.0.get(p).is_some(),
+        &|p| reader.text(p),
+    );
     let saved = read_config(&reader, crate::saved::FILE)?;
+    let lib_dir = lib_dir(root, src_dir, &base.0);
+    let gitignore_above = crate::gitignore::Above::read(root);
+    // A committed `.env` is the app's env template, when it is text the tool can edit and
+    // holds no real secret (a `.env` with keys in it that git does not ignore is a local file
+    // at risk, not a template).
+    let env_committed = env_files.iter().any(|f| f == ".env")
+        && reader
+            .text(Path::new(".env"))
+            .is_some_and(|text| holds_no_secret(&text))
+        && !reader
+            .text(Path::new(".gitignore"))
+            .is_some_and(|text| crate::gitignore::ignored(&text, ".env"))
+        && gitignore_above.ignoring(root, ".env").is_none();
+    let sign_in = sign_in_page(root, &app_dir);
+    let formatter = crate::format::detect(root, &package_json.value);
     Ok(Project {
+        formatter,
+        sign_in,
+        lib_dir,
+        gitignore_above,
+        env_committed,
         wiring,
         auth_users,
         env_files,
-        existing_policies,
+        existing_policies: app_sql.policies,
+        app_tables: app_sql.tables,
+        migration_systems,
         texts: reader.into_texts(),
         saved: saved.map(|text| crate::saved::parse(&text)).transpose()?,
         base,
@@ -626,6 +869,102 @@ pub fn detect(root: &Path) -> Result<Project> {
         env,
         interceptors,
     })
+}
+
+/// The app's sign-in page: a `page.*` under the app folder whose last static segment is
+/// `sign-in`, `signin`, `login` or `log-in` (route groups and catch-alls left out of the
+/// route, as Next.js does); the shortest route wins, `sign-in` before `login`.
+fn sign_in_page(root: &Path, app_dir: &Path) -> Option<(String, PathBuf)> {
+    const NAMES: [&str; 4] = ["sign-in", "signin", "login", "log-in"];
+    let mut found: Vec<(usize, usize, String, PathBuf)> =
+        ignore::WalkBuilder::new(root.join(app_dir))
+            .hidden(true)
+            .git_global(false)
+            .git_exclude(false)
+            .require_git(false)
+            // The app folder's pages are its routes: no `.gitignore` is read for them (the
+            // root's is read once, by the project's reader).
+            .parents(false)
+            .git_ignore(false)
+            .max_depth(Some(8))
+            .build()
+            .flatten()
+            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+            .filter(|e| {
+                e.file_name()
+                    .to_str()
+                    .is_some_and(|n| n.starts_with("page.") && source::is_code(Path::new(n)))
+            })
+            .filter_map(|e| {
+                let rel = e.path().strip_prefix(root).ok()?.to_path_buf();
+                let dirs: Vec<String> = rel
+                    .strip_prefix(app_dir)
+                    .ok()?
+                    .parent()?
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                // Segments of the URL: no groups, no parallel slots; dynamic ones stop it.
+                let mut route = Vec::new();
+                for d in &dirs {
+                    if d.starts_with('(') || d.starts_with('@') {
+                        continue;
+                    }
+                    if d.starts_with('[') {
+                        // `[[...sign-in]]` (Clerk's catch-all) still serves the route before it.
+                        if d.starts_with("[[...") {
+                            break;
+                        }
+                        return None;
+                    }
+                    route.push(d.clone());
+                }
+                let rank = NAMES
+                    .iter()
+                    .position(|n| route.last().is_some_and(|l| l == n))?;
+                Some((route.len(), rank, format!("/{}", route.join("/")), rel))
+            })
+            .collect();
+    found.sort();
+    found
+        .into_iter()
+        .next()
+        .map(|(_, _, route, file)| (route, file))
+}
+
+/// Where generated modules go ([`Project::module`]).
+#[derive(Debug, Clone)]
+pub struct Modules {
+    pub source_root: PathBuf,
+    pub lib_dir: PathBuf,
+}
+
+impl Modules {
+    pub fn path(&self, rel: impl AsRef<Path>) -> PathBuf {
+        let rel = rel.as_ref();
+        match rel.strip_prefix("lib") {
+            Ok(rest) => self.lib_dir.join(rest),
+            Err(_) => self.source_root.join(rel),
+        }
+    }
+}
+
+/// The folder for generated `lib/` modules: the one an earlier run wrote to (the base store
+/// says), else the app's own `lib`, `libs`, `utils` or `util` (in that order), else `lib`.
+fn lib_dir(root: &Path, src_dir: bool, base: &crate::base::Base) -> PathBuf {
+    const NAMES: [&str; 4] = ["lib", "libs", "utils", "util"];
+    let source = if src_dir {
+        Path::new("src")
+    } else {
+        Path::new("")
+    };
+    let written = NAMES.iter().find(|n| {
+        base.files
+            .keys()
+            .any(|p| Path::new(p).parent() == Some(&source.join(n)) && p.contains("insforge"))
+    });
+    let existing = || NAMES.iter().find(|n| root.join(source).join(n).is_dir());
+    source.join(written.or_else(existing).unwrap_or(&NAMES[0]))
 }
 
 /// Providers with evidence. Package evidence wins; env-var names count only when no package does.
@@ -703,7 +1042,29 @@ fn package_manager(pj: &PackageJson, lockfiles: &[Lockfile], root: &Path) -> Fac
         },
         ([one], _) => from_lock(one),
         (several, Some(field)) if several.iter().any(|l| l.manager == field.value) => field,
-        ([first, ..], _) => from_lock(first),
+        (several @ [first, ..], _) => {
+            // Two lockfiles disagree: the README's commands say which one the app uses.
+            let managers: Vec<PackageManager> = several.iter().map(|l| l.manager).collect();
+            let dir = first.path.parent().unwrap_or(root);
+            let readme = [root, dir].into_iter().find_map(|d| {
+                let text = read_regular(&d.join("README.md"))?;
+                let m = lockfile::manager_from_readme(&text, &managers)?;
+                Some((m, relative(root, &d.join("README.md"))))
+            });
+            match readme
+                .and_then(|(m, file)| Some((several.iter().find(|l| l.manager == m)?, file)))
+            {
+                Some((lock, file)) => Fact {
+                    value: lock.manager,
+                    evidence: format!(
+                        "{} ({file} uses {})",
+                        relative(root, &lock.path),
+                        lock.manager.name()
+                    ),
+                },
+                None => from_lock(first),
+            }
+        }
     }
 }
 
@@ -715,7 +1076,15 @@ fn package_version(
     lockfiles: &[Lockfile],
     name: &str,
 ) -> Option<Fact<Version>> {
-    let declared = pj.declared(name)?;
+    let mut declared = pj.declared(name)?;
+    // pnpm's `catalog:` / `catalog:<name>`: the range the workspace's catalog gives.
+    let mut catalog_evidence = None;
+    if let Some(catalog) = declared.range.strip_prefix("catalog:") {
+        if let Some((range, file)) = catalog_range(root, catalog.trim(), name) {
+            catalog_evidence = Some(format!("{file}: catalog {name}: \"{range}\""));
+            declared.range = range;
+        }
+    }
     // A copy that the declared range rules out belongs to another workspace member.
     let fits = |v: &Version| satisfies(&declared.range, v);
     for dir in root.ancestors() {
@@ -755,7 +1124,8 @@ fn package_version(
             });
         }
     }
-    let evidence = format!("package.json: \"{name}\": \"{}\"", declared.range);
+    let evidence = catalog_evidence
+        .unwrap_or_else(|| format!("package.json: \"{name}\": \"{}\"", declared.range));
     match lowest_in_range(&declared.range) {
         Some(version) => Some(Fact {
             value: version,
@@ -766,6 +1136,48 @@ fn package_version(
             evidence: format!("{evidence}; assumed current"),
         }),
     }
+}
+
+/// The range pnpm's workspace catalog (`pnpm-workspace.yaml` above the app: `catalog:` for
+/// the default, `catalogs: <name>:` for a named one) gives `package`, and that file.
+fn catalog_range(root: &Path, catalog: &str, package: &str) -> Option<(String, String)> {
+    let dir = root
+        .ancestors()
+        .find(|d| d.join("pnpm-workspace.yaml").is_file() || d.join(".git").exists())?;
+    let path = dir.join("pnpm-workspace.yaml");
+    let text = read_regular(&path)?;
+    let unquote = |s: &str| s.trim().trim_matches(['"', '\'']).to_string();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    // The lines of the section holding the catalog's entries.
+    let lines: Vec<&str> = text.lines().collect();
+    let (start, depth) = if catalog.is_empty() || catalog == "default" {
+        let i = lines.iter().position(|l| l.trim_end() == "catalog:")?;
+        (i + 1, 0)
+    } else {
+        let outer = lines.iter().position(|l| l.trim_end() == "catalogs:")?;
+        let i = lines[outer + 1..].iter().position(|l| {
+            indent(l) > 0
+                && unquote(l.trim().trim_end_matches(':')) == catalog
+                && l.trim_end().ends_with(':')
+        })? + outer
+            + 1;
+        (i + 1, indent(lines[i]))
+    };
+    for line in &lines[start..] {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        if indent(line) <= depth {
+            break;
+        }
+        let Some((key, value)) = line.trim().split_once(": ") else {
+            continue;
+        };
+        if unquote(key) == package {
+            return Some((unquote(value.split(" #").next()?), relative(root, &path)));
+        }
+    }
+    None
 }
 
 /// The newest version of the packages templates branch on, as known when the tool was built;
@@ -916,62 +1328,6 @@ fn read_env_files(reader: &Reader) -> Result<(EnvKeys, Vec<String>)> {
     Ok((keys, texts.iter().map(|(n, _)| n.clone()).collect()))
 }
 
-/// `create policy … on <table>` in the app's own migrations (`migrations/*.sql`; the tool's
-/// own, which open with its header, are left out).
-fn existing_policies(reader: &Reader) -> BTreeMap<String, String> {
-    let root = reader.root.as_path();
-    let mut out = BTreeMap::new();
-    let Ok(entries) = std::fs::read_dir(root.join("migrations")) else {
-        return out;
-    };
-    let mut files: Vec<String> = entries
-        .flatten()
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".sql"))
-        .collect();
-    files.sort();
-    for name in files {
-        let rel = Path::new("migrations").join(&name);
-        if std::fs::metadata(root.join(&rel)).map_or(true, |m| !m.is_file() || m.len() > 1 << 20) {
-            continue;
-        }
-        let Some(text) = reader.text(&rel) else {
-            continue;
-        };
-        if text
-            .lines()
-            .next()
-            .is_some_and(|l| l.contains("+ InsForge:"))
-        {
-            continue;
-        }
-        let lower = text.to_lowercase();
-        for (at, _) in lower.match_indices("create policy") {
-            let rest = &lower[at..];
-            let Some(on) = rest.find(" on ") else {
-                continue;
-            };
-            let table: String = rest[on + 4..]
-                .trim_start()
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '"'))
-                .filter(|c| *c != '"')
-                .collect();
-            if table.is_empty() {
-                continue;
-            }
-            let key = if table.contains('.') {
-                table
-            } else {
-                format!("public.{table}")
-            };
-            out.entry(key)
-                .or_insert_with(|| format!("migrations/{name}"));
-        }
-    }
-    out
-}
-
 /// The env files Next.js loads, in its order of precedence: the first four in development.
 const ENV_ORDER: [&str; 6] = [
     ".env.development.local",
@@ -982,11 +1338,16 @@ const ENV_ORDER: [&str; 6] = [
     ".env.production",
 ];
 
-/// `.env.example`, `.env.sample`, `.env.template`…: documentation, never loaded by Next.js.
+/// Whether Next.js loads `file` in development (`.env.local`, `.env`, …).
+pub fn is_loaded_env(file: &str) -> bool {
+    ENV_ORDER[..4].contains(&file)
+}
+
+/// `.env.example`, `.env.sample`, `.env_sample`, `.env-template`…: documentation, never loaded by Next.js.
 pub fn is_example_env(file: &str) -> bool {
     ["example", "sample", "template", "dist", "defaults"]
         .iter()
-        .any(|word| file.split('.').any(|part| part == *word))
+        .any(|word| file.split(['.', '_', '-']).any(|part| part == *word))
 }
 
 /// `path` as seen from `root`: `package-lock.json`, or `../../pnpm-lock.yaml` in a workspace.
@@ -1023,6 +1384,29 @@ mod tests {
             ("public", "User", "id")
         );
         assert!(prisma_user_table("model Account {\n id String @id\n}", "x", "user").is_none());
+    }
+
+    #[test]
+    fn catalog_ranges_come_from_the_workspace() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+        let app = dir.path().join("apps/web");
+        std::fs::create_dir_all(&app).unwrap();
+        std::fs::write(
+            dir.path().join("pnpm-workspace.yaml"),
+            "packages:\n  - apps/*\ncatalog:\n  'better-auth': ^1.3.4\n  next: 15.5.0 # pinned\ncatalogs:\n  react19:\n    react: ^19.1.0\n",
+        )
+        .unwrap();
+        assert_eq!(
+            catalog_range(&app, "", "better-auth"),
+            Some(("^1.3.4".into(), "../../pnpm-workspace.yaml".into()))
+        );
+        assert_eq!(catalog_range(&app, "", "next").unwrap().0, "15.5.0");
+        assert_eq!(
+            catalog_range(&app, "react19", "react").unwrap().0,
+            "^19.1.0"
+        );
+        assert_eq!(catalog_range(&app, "", "react"), None);
     }
 
     #[test]

@@ -24,10 +24,15 @@ use oxc_ast_visit::{walk, Visit};
 use oxc_span::{GetSpan, SourceType, Span};
 
 /// Folders (at the root) the scan walks; other top-level folders are not the app's code.
-const SCAN_DIRS: [&str; 11] = [
+const SCAN_DIRS: [&str; 16] = [
     "app",
     "src",
     "lib",
+    "libs",
+    "util",
+    "providers",
+    "services",
+    "shared",
     "pages",
     "auth",
     "utils",
@@ -52,7 +57,7 @@ const SKIP: [&str; 8] = [
 /// Words that make a file worth parsing: what the recognisers in `wiring` look for (a file
 /// that only uses a provider's hooks is not wiring). Layouts and the interceptor are always
 /// parsed.
-const MARKERS: [&str; 25] = [
+const MARKERS: [&str; 28] = [
     "ClerkProvider",
     "AuthKitProvider",
     "Auth0Provider",
@@ -78,6 +83,9 @@ const MARKERS: [&str; 25] = [
     "LoginLink",
     "LogoutLink",
     "signOut",
+    "SignOutButton",
+    "revoke",
+    "/auth/logout",
 ];
 /// A file larger than this is generated or vendored, not wiring.
 const MAX_FILE: u64 = 1 << 20;
@@ -117,6 +125,9 @@ pub struct Call {
     /// The variable the result is assigned to (`const auth0 = new Auth0Client()`), or
     /// `default` for `export default betterAuth(...)`.
     pub bound_to: Option<String>,
+    /// The members it is destructured into (`const { signIn, useSession: use } = …`), as
+    /// (key, local) pairs.
+    pub destructured: Vec<(String, String)>,
     /// The first argument, when it is an object literal.
     pub object: Option<ObjectArg>,
     /// The first argument, when it is a string literal: `pgTable("user", …)`.
@@ -180,6 +191,9 @@ pub struct Module {
     pub generated: bool,
     /// The modules it re-exports from (`export { X } from './x'`, `export * from './x'`).
     pub reexports: Vec<String>,
+    /// Every module it imports or re-exports from, side-effect imports (`import
+    /// 'server-only'`) included, sorted.
+    pub requested: Vec<String>,
     /// What `export default` exports, for composing an interceptor with it.
     pub default_export: Option<DefaultExport>,
 }
@@ -236,19 +250,22 @@ impl Module {
     }
 }
 
+/// The rules of the root's `.gitignore`, from its text (read once by the project's reader).
+pub fn root_rules(root: &Path, text: &str) -> ignore::gitignore::Gitignore {
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
+    for line in text.lines() {
+        let _ = builder.add_line(None, line);
+    }
+    builder
+        .build()
+        .unwrap_or_else(|_| ignore::gitignore::Gitignore::empty())
+}
+
 /// Files the scan looks at, relative to `root`: code files in the app's folders (gitignore
 /// rules applied: the root's `.gitignore` as `gitignore` gives its text, read once for every
 /// stage, and those of the folders below) and at the root.
 pub fn candidates(root: &Path, gitignore: Option<&str>) -> Vec<PathBuf> {
-    let rules = gitignore.map(|text| {
-        let mut builder = ignore::gitignore::GitignoreBuilder::new(root);
-        for line in text.lines() {
-            let _ = builder.add_line(None, line);
-        }
-        builder
-            .build()
-            .unwrap_or_else(|_| ignore::gitignore::Gitignore::empty())
-    });
+    let rules = gitignore.map(|text| root_rules(root, text));
     let mut out = Vec::new();
     if let Ok(entries) = std::fs::read_dir(root) {
         let mut names: Vec<String> = entries
@@ -296,7 +313,7 @@ pub fn candidates(root: &Path, gitignore: Option<&str>) -> Vec<PathBuf> {
     out
 }
 
-fn is_code(path: &Path) -> bool {
+pub fn is_code(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| CODE.contains(&e))
@@ -309,7 +326,18 @@ fn always(path: &Path) -> bool {
     let in_root_or_src = path
         .parent()
         .is_none_or(|p| p.as_os_str().is_empty() || p == Path::new("src"));
-    (in_root_or_src && matches!(stem, "middleware" | "proxy")) || stem == "layout"
+    // Route handlers where providers' routes go (`app/api/auth/[...all]/route.ts`,
+    // `app/callback/route.ts`): however the app builds them, they are its own.
+    let route_of_a_role = stem == "route"
+        && path.components().any(|c| {
+            matches!(
+                c.as_os_str().to_str(),
+                Some("auth" | "callback" | "login" | "logout")
+            )
+        });
+    (in_root_or_src && matches!(stem, "middleware" | "proxy"))
+        || stem == "layout"
+        || route_of_a_role
 }
 
 /// What one pass over the app's code found.
@@ -323,7 +351,14 @@ pub struct Scan {
 
 /// Read the candidates once: parse those worth parsing, and look for `words` in all.
 /// `read` gives a file's text (relative path), so each file is read once for every stage.
-pub fn scan(root: &Path, words: &[&str], read: &dyn Fn(&Path) -> Option<String>) -> Scan {
+/// `markers` are more words that make a file worth parsing (the names of the workspace
+/// packages the app imports).
+pub fn scan(
+    root: &Path,
+    words: &[&str],
+    markers: &[&str],
+    read: &dyn Fn(&Path) -> Option<String>,
+) -> Scan {
     let files = candidates(root, read(Path::new(".gitignore")).as_deref());
     let mut modules = Vec::new();
     let mut files_read = 0;
@@ -344,7 +379,10 @@ pub fn scan(root: &Path, words: &[&str], read: &dyn Fn(&Path) -> Option<String>)
                 }
             }
         }
-        if always(&rel) || MARKERS.iter().any(|m| text.contains(m)) {
+        if always(&rel)
+            || MARKERS.iter().any(|m| text.contains(m))
+            || markers.iter().any(|m| text.contains(m))
+        {
             modules.push(parse(&rel, &text));
         }
     }
@@ -412,6 +450,7 @@ pub fn parse(path: &Path, text: &str) -> Module {
                 "it nests deeper than {MAX_DEPTH} levels, more than insforge-integrate reads"
             )),
             reexports: Vec::new(),
+            requested: Vec::new(),
             default_export: None,
             generated: false,
         };
@@ -441,6 +480,7 @@ pub fn parse(path: &Path, text: &str) -> Module {
         matcher: Vec::new(),
         parse_error: None,
         reexports: Vec::new(),
+        requested: Vec::new(),
         default_export: None,
         // The marker opens the file, after a 'use client' directive where there is one.
         generated: text
@@ -459,6 +499,12 @@ pub fn parse(path: &Path, text: &str) -> Module {
         return module;
     }
     let record = &ret.module_record;
+    module.requested = record
+        .requested_modules
+        .keys()
+        .map(|k| k.to_string())
+        .collect();
+    module.requested.sort();
     for entry in &record.import_entries {
         use oxc_syntax::module_record::ImportImportName;
         module.imports.push(Import {
@@ -500,12 +546,19 @@ pub fn parse(path: &Path, text: &str) -> Module {
         lines: &lines,
         module: &mut module,
         bound: Vec::new(),
+        destructured: Vec::new(),
     };
     visitor.visit_program(&ret.program);
     let bound = std::mem::take(&mut visitor.bound);
+    let destructured = std::mem::take(&mut visitor.destructured);
     for (span, name) in bound {
         if let Some(call) = module.calls.iter_mut().find(|c| c.span == span) {
             call.bound_to = Some(name);
+        }
+    }
+    for (span, members) in destructured {
+        if let Some(call) = module.calls.iter_mut().find(|c| c.span == span) {
+            call.destructured = members;
         }
     }
     module
@@ -547,6 +600,8 @@ struct Collector<'s, 'm> {
     module: &'m mut Module,
     /// (span of an initializer call, the variable it is bound to)
     bound: Vec<(Span, String)>,
+    /// (span of an initializer call, the members it is destructured into)
+    destructured: Vec<(Span, Vec<(String, String)>)>,
 }
 
 impl Collector<'_, '_> {
@@ -572,6 +627,7 @@ impl Collector<'_, '_> {
             line: self.lines.line(span.start),
             span,
             bound_to: None,
+            destructured: Vec::new(),
             object: self.object_arg(arguments),
             first_string: arguments.first().and_then(first_string),
             arguments: arguments.len(),
@@ -694,6 +750,30 @@ impl<'a> Visit<'a> for Collector<'_, '_> {
     }
 
     fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
+        if let (BindingPattern::ObjectPattern(pattern), Some(init)) = (&it.id, &it.init) {
+            if let Some(span) = init_call_span(init) {
+                let members = pattern
+                    .properties
+                    .iter()
+                    .filter_map(|p| {
+                        let key = p.key.static_name()?.to_string();
+                        match &p.value {
+                            BindingPattern::BindingIdentifier(id) => {
+                                Some((key, id.name.to_string()))
+                            }
+                            BindingPattern::AssignmentPattern(a) => match &a.left {
+                                BindingPattern::BindingIdentifier(id) => {
+                                    Some((key, id.name.to_string()))
+                                }
+                                _ => None,
+                            },
+                            _ => None,
+                        }
+                    })
+                    .collect();
+                self.destructured.push((span, members));
+            }
+        }
         if let (BindingPattern::BindingIdentifier(id), Some(init)) = (&it.id, &it.init) {
             if let Some(span) = init_call_span(init) {
                 self.bound.push((span, id.name.to_string()));

@@ -32,6 +32,11 @@ pub struct AppBinding {
     pub export: Option<String>,
     /// What was seen: `new Auth0Client(…)`.
     pub what: String,
+    /// Destructured members the module exports in place of the binding
+    /// (`export const { signIn, useSession } = createAuthClient()`), with their export
+    /// names; empty when the binding itself is exported.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<(String, String)>,
 }
 
 /// The app's `new Auth0Client(…)`, with what an edit of it needs.
@@ -161,6 +166,8 @@ pub struct PartialProvider {
     pub at: Located,
     /// Which part: `the pages under app/(dashboard)/`.
     pub covers: String,
+    /// The folder whose pages it covers, when it is rendered by a layout there.
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
@@ -182,6 +189,9 @@ pub struct Wiring {
     pub drizzle_tables: Vec<DrizzleTable>,
     /// A Stytch B2B client or provider.
     pub stytch_b2b: Option<Located>,
+    /// Stytch's consumer API in use (`@stytch/nextjs` outside `/b2b`, the `stytch` `Client`):
+    /// with a B2B part too, the consumer part is integrated and the B2B part left alone.
+    pub stytch_consumer: Option<Located>,
     /// Provider components around every root layout's pages (`ClerkProvider`), with where
     /// the first is rendered.
     pub layout_providers: Vec<(String, Located)>,
@@ -249,6 +259,7 @@ pub fn recognise(
     modules: &[Module],
     texts: &dyn Fn(&Path) -> Option<String>,
     aliases: &[super::tsconfig::Alias],
+    packages: &[super::workspace::Package],
     files_read: usize,
 ) -> Wiring {
     let mut w = Wiring {
@@ -279,6 +290,7 @@ pub fn recognise(
                 at: at(call.line),
                 export,
                 what: what.to_string(),
+                members: Vec::new(),
             });
         };
 
@@ -309,6 +321,61 @@ pub fn recognise(
                         });
                     }
                 }
+            }
+        }
+
+        // Better Auth built in a workspace package (`initAuth()` from `@acme/auth`, whose
+        // module calls `betterAuth(…)`): the app's instance is what it binds the call to.
+        for i in &m.imports {
+            let super::source::Imported::Name(imported) = &i.imported else {
+                continue;
+            };
+            let Some(package) = packages.iter().find(|p| p.entry(&i.source).is_some()) else {
+                continue;
+            };
+            let exists = |p: &Path| texts(p).is_some();
+            let Some(file) =
+                super::layouts::resolve(&m.path, &i.source, aliases, packages, &exists)
+            else {
+                continue;
+            };
+            // The package's entry, or a module it re-exports (a few hops), that exports the
+            // name and calls betterAuth(…).
+            let mut queue = vec![file];
+            let mut found = None;
+            let mut hops = 0;
+            while let (Some(file), true) = (queue.pop(), hops < 8) {
+                hops += 1;
+                let Some(text) = texts(&file) else {
+                    continue;
+                };
+                let module = super::source::parse(&file, &text);
+                let builds = module
+                    .local_of("better-auth", "betterAuth")
+                    .is_some_and(|b| module.calls_of(b).next().is_some())
+                    && module.export_of(imported).is_some();
+                if builds {
+                    found = Some(file);
+                    break;
+                }
+                queue.extend(module.reexports.iter().filter_map(|spec| {
+                    super::layouts::resolve(&file, spec, aliases, packages, &exists)
+                }));
+            }
+            let Some(file) = found else {
+                continue;
+            };
+            if let Some(call) = m.calls_of(&i.local).next() {
+                bind(
+                    &mut w,
+                    "auth",
+                    call,
+                    &format!(
+                        "{imported}(…) from {}, which calls betterAuth(…) ({})",
+                        package.name,
+                        crate::paths::slash(&file)
+                    ),
+                );
             }
         }
 
@@ -370,6 +437,23 @@ pub fn recognise(
             if let Some(local) = m.local_of(package, "createAuthClient") {
                 if let Some(call) = m.calls_of(local).next() {
                     bind(&mut w, "authClient", call, "createAuthClient(…)");
+                    // `export const { signIn, useSession } = createAuthClient()`: the
+                    // exported `useSession` (all the generated code calls) stands in for
+                    // the client.
+                    let members: Vec<(String, String)> = call
+                        .destructured
+                        .iter()
+                        .filter(|(key, _)| key == "useSession")
+                        .filter_map(|(key, local)| Some((key.clone(), m.export_of(local)??)))
+                        .collect();
+                    if call.bound_to.is_none() && !members.is_empty() {
+                        w.roles.entry("authClient".into()).or_insert(AppBinding {
+                            at: at(call.line),
+                            export: None,
+                            what: "createAuthClient(…), destructured".into(),
+                            members,
+                        });
+                    }
                 }
             }
         }
@@ -453,8 +537,23 @@ pub fn recognise(
                 || (i.source == "stytch"
                     && i.imported == super::source::Imported::Name("B2BClient".into()))
         });
-        if b2b && w.stytch_b2b.is_none() {
+        // Named by the file that renders its provider, when one does.
+        let renders = |name: &str| {
+            m.jsx.iter().any(|j| j.name == name)
+                || super::layouts::rendered_providers(m)
+                    .iter()
+                    .any(|(c, _)| c == name)
+        };
+        if b2b && (w.stytch_b2b.is_none() || renders("StytchB2BProvider")) {
             w.stytch_b2b = Some(at(1));
+        }
+        let consumer = m.imports.iter().any(|i| {
+            i.source == "@stytch/nextjs"
+                || (i.source == "stytch"
+                    && i.imported == super::source::Imported::Name("Client".into()))
+        });
+        if consumer && (w.stytch_consumer.is_none() || renders("StytchProvider")) {
+            w.stytch_consumer = Some(at(1));
         }
         if !b2b {
             for create in [
@@ -474,6 +573,7 @@ pub fn recognise(
                                     at: at(call.line),
                                     export: None,
                                     what: format!("{create}(…) in a <StytchProvider>"),
+                                    members: Vec::new(),
                                 });
                         }
                     }
@@ -484,6 +584,7 @@ pub fn recognise(
                     at: at(j.line),
                     export: None,
                     what: "<StytchLogin>".into(),
+                    members: Vec::new(),
                 });
             }
             if let Some(c) = m.calls.iter().find(|c| {
@@ -498,6 +599,7 @@ pub fn recognise(
                             at: at(c.line),
                             export: None,
                             what: format!("{}(…)", c.callee),
+                            members: Vec::new(),
                         });
                 }
             }
@@ -519,6 +621,34 @@ pub fn recognise(
                 if let Some(call) = m.calls_of(local).next() {
                     w.ui.entry(name.into()).or_insert_with(|| at(call.line));
                 }
+            }
+        }
+        // Sign-out the app has already, by any provider's way: Clerk's <SignOutButton>, a
+        // Better Auth client's `authClient.signOut()` (or its imported `signOut`), Stytch's
+        // `session.revoke()`, a link to Auth0's `/auth/logout`.
+        if !w.ui.contains_key("signOut") {
+            let imported = |name: &str| m.imports.iter().any(|i| i.local == name);
+            let call = m.calls.iter().find(|c| {
+                let head = c.callee.split('.').next().unwrap_or_default();
+                (c.callee.ends_with(".signOut") && imported(head))
+                    || (c.callee == "signOut" && imported("signOut"))
+                    || c.callee.ends_with("session.revoke")
+            });
+            let button = m.jsx.iter().find(|j| {
+                j.name == "SignOutButton"
+                    && m.imports
+                        .iter()
+                        .any(|i| i.local == j.name && i.source.starts_with("@clerk/"))
+            });
+            let line = call.map(|c| c.line).or(button.map(|j| j.line)).or_else(|| {
+                let text = texts(&m.path)?;
+                let at = text
+                    .find("\"/auth/logout\"")
+                    .or_else(|| text.find("'/auth/logout'"))?;
+                Some(text[..at].matches('\n').count() as u32 + 1)
+            });
+            if let Some(line) = line {
+                w.ui.insert("signOut".into(), at(line));
             }
         }
         // Sign-in UI the app renders already.
@@ -623,7 +753,7 @@ pub fn recognise(
         }
     }
     // The root layouts and the provider components around them.
-    let (layouts, partial) = super::layouts::find(modules, texts, aliases);
+    let (layouts, partial) = super::layouts::find(modules, texts, aliases, packages);
     for component in PROVIDER_COMPONENTS {
         let mut at = None;
         let covers_all = !layouts.is_empty()
@@ -650,6 +780,7 @@ pub fn recognise(
                 at: client.at.clone(),
                 export: None,
                 what: format!("createClient with {}", client.token),
+                members: Vec::new(),
             });
     }
     w
@@ -666,6 +797,7 @@ fn file_role(w: &mut Wiring, m: &Module, package: &str, name: &str, role: &str) 
                 },
                 export: None,
                 what: format!("{name}(…)"),
+                members: Vec::new(),
             });
         }
     }
@@ -714,7 +846,7 @@ mod tests {
             prefix: "@/".into(),
             dir: PathBuf::new(),
         }];
-        recognise(&modules, &texts, &aliases, files.len())
+        recognise(&modules, &texts, &aliases, &[], files.len())
     }
 
     #[test]

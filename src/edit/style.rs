@@ -104,6 +104,42 @@ impl Style {
         format!("{q}{value}{q}", q = self.quote)
     }
 
+    /// Code written with `'` strings, in this file's quote: single-quoted literals without
+    /// quotes or escapes inside are requoted; comment lines (and apostrophes in them) are
+    /// left as they are.
+    pub fn requote(&self, code: &str) -> String {
+        if self.quote != '"' {
+            return code.to_string();
+        }
+        let mut out = String::with_capacity(code.len());
+        for (i, line) in code.split('\n').enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("//") || trimmed.starts_with('*') || trimmed.starts_with("/*") {
+                out.push_str(line);
+                continue;
+            }
+            let mut rest = line;
+            while let Some(start) = rest.find('\'') {
+                let after = &rest[start + 1..];
+                match after.find(['\'', '"', '\\']) {
+                    Some(end) if after.as_bytes()[end] == b'\'' => {
+                        out.push_str(&rest[..start]);
+                        out.push('"');
+                        out.push_str(&after[..end]);
+                        out.push('"');
+                        rest = &after[end + 1..];
+                    }
+                    _ => break,
+                }
+            }
+            out.push_str(rest);
+        }
+        out
+    }
+
     /// Code written with `\n` and `'`, in this file's line ending and quote.
     pub fn adapt(&self, code: &str) -> String {
         let code = if self.quote == '"' {
@@ -127,6 +163,19 @@ impl Style {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requote_swaps_string_literals_not_comments() {
+        let double = Style::of("import a from \"a\";\n");
+        assert_eq!(
+            double.requote(
+                "  // Auth0's headers\n  if (p.startsWith('/auth')) f('a', 'b');\n  g('it\\'s');"
+            ),
+            "  // Auth0's headers\n  if (p.startsWith(\"/auth\")) f(\"a\", \"b\");\n  g('it\\'s');"
+        );
+        let single = Style::of("import a from 'a';\n");
+        assert_eq!(single.requote("f('a')"), "f('a')");
+    }
 
     #[test]
     fn a_files_style() {

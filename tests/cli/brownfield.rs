@@ -182,6 +182,62 @@ fn stytch_b2b_is_refused_with_nothing_written() {
     assert_eq!(t.tree(), before);
 }
 
+/// An app with a consumer part and a B2B part (team workspaces): the consumer part is
+/// integrated through its own provider; the B2B files are not touched, and the steps say what
+/// a member would need.
+#[test]
+fn stytch_consumer_and_b2b_integrates_the_consumer_part_and_names_the_b2b_part() {
+    let t = app("stytch-consumer-and-b2b");
+    let b2b = [
+        "app/teams/layout.tsx",
+        "app/teams/login/page.tsx",
+        "components/StytchB2BProvider.tsx",
+        "lib/stytchB2B.ts",
+    ]
+    .map(|f| (f, t.read(f)));
+    let run = twice(&t);
+    run.stdout_has("Stytch B2B (components/StytchB2BProvider.tsx) is left alone")
+        .stdout_has("consumer part (components/StytchProvider.tsx)")
+        .stdout_has("sub = member.member_id");
+    for (file, text) in b2b {
+        assert_eq!(t.read(file), text, "{file}");
+    }
+    assert!(t.exists("lib/insforge.ts"));
+    // The app's own consumer provider is used: no second one.
+    assert!(!t.exists("app/stytch-provider.tsx"));
+    let json = t
+        .run_with(&[
+            "--yes".into(),
+            "--table".into(),
+            "todos".into(),
+            "--json".into(),
+        ])
+        .success();
+    assert!(json.stdout.contains("is left alone"), "{}", json.stdout);
+}
+
+/// A Better Auth client exported as its members only (`export const { signIn, useSession }
+/// = createAuthClient()`, as many starters do): the generated hook imports `useSession` from
+/// it; no second client is written.
+#[test]
+fn a_destructured_better_auth_client_is_the_apps_client() {
+    let t = app("better-auth-drizzle").file(
+        "src/lib/auth-client.ts",
+        "import { createAuthClient } from \"better-auth/react\";\n\nexport const { signIn, signUp, signOut, useSession } = createAuthClient();\n",
+    );
+    let client = t.read("src/lib/auth-client.ts");
+    twice(&t);
+    assert_eq!(t.read("src/lib/auth-client.ts"), client);
+    let hook = t.read("src/lib/insforge.ts");
+    assert!(
+        hook.contains(
+            "import { useSession } from '@/lib/auth-client';\nconst authClient = { useSession };\n"
+        ),
+        "{hook}"
+    );
+    assert!(!t.exists("src/lib/auth-client.tsx"));
+}
+
 #[test]
 fn a_file_that_does_not_parse_is_left_alone() {
     let broken = "import { Auth0Client } from \"@auth0/nextjs-auth0/server\";\nexport const auth0 = new Auth0Client({\n";
@@ -765,4 +821,44 @@ fn the_steps_follow_what_the_app_already_has() {
     assert_eq!(t.read("app/[locale]/layout.tsx"), layout);
     assert!(!t.exists("app/layout.tsx"), "no second root layout");
     assert!(!run.stdout.contains("Auth0Provider"), "{}", run.stdout);
+}
+
+/// Every file of a brownfield app that the tool edits (its layout, Auth0 client, middleware,
+/// package.json, env files and .gitignore), compared whole against a reviewed snapshot, for
+/// every app in `tests/fixtures/brownfield/` (read from the folder: a new app is covered
+/// when it is added). Files the tool creates are left out here: the provider suites
+/// snapshot those.
+#[test]
+fn every_brownfield_edit_is_compared_whole() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/brownfield");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 15, "{names:?}");
+    for name in names {
+        let t = app(&name);
+        let before = t.files();
+        let run = t.run();
+        let after = t.files();
+        let edited: std::collections::BTreeMap<_, _> = after
+            .iter()
+            .filter(|(path, bytes)| before.get(*path).is_some_and(|b| b != *bytes))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect();
+        let kept: std::collections::BTreeMap<_, _> = before
+            .iter()
+            .filter(|(p, _)| edited.contains_key(*p))
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect();
+        let text = format!(
+            "exit {}\n{}",
+            run.code,
+            crate::harness::changed_files(&kept, &edited)
+        );
+        insta::assert_snapshot!(format!("brownfield_edits_{name}"), text);
+    }
 }

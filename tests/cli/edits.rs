@@ -131,8 +131,39 @@ fn a_provider_in_a_nested_layout_is_named_with_the_part_it_covers() {
     );
     t.run()
         .success()
-        .stdout_has("covers the pages under app/dashboard/");
+        .stdout_has("covers the pages under app/dashboard/")
+        // Said once, as one step: not also the generic wrap.
+        .lacks("Wrap the app in ClerkProvider");
     assert_eq!(t.read(LAYOUT), layout, "no second, outer ClerkProvider");
+}
+
+/// A Stytch app whose provider covers the `(auth)` route group only: the generated login
+/// and authenticate pages (which call useStytch()) go inside that group, at the same URLs;
+/// a provider that covers a folder with a URL of its own leaves the pages where they are
+/// and says so.
+#[test]
+fn stytch_pages_go_inside_the_group_its_provider_covers() {
+    let provider = "\"use client\";\nimport { StytchProvider } from \"@stytch/nextjs\";\nimport { createStytchClient } from \"@stytch/nextjs\";\n\nconst stytch = createStytchClient(process.env.NEXT_PUBLIC_STYTCH_PUBLIC_TOKEN ?? \"\");\n\nexport default function AuthLayout({ children }: { children: React.ReactNode }) {\n  return <StytchProvider stytch={stytch}>{children}</StytchProvider>;\n}\n";
+    let t = Test::fixture("stytch")
+        .args(["--yes", "--table", "todos"])
+        .file("app/(auth)/layout.tsx", provider);
+    let layout = t.read("app/layout.tsx");
+    let run = t.run().success();
+    assert!(t.exists("app/(auth)/login/page.tsx"));
+    assert!(t.exists("app/(auth)/authenticate/page.tsx"));
+    assert!(!t.exists("app/login/page.tsx") && !t.exists("app/authenticate/page.tsx"));
+    assert!(!t.exists("app/stytch-provider.tsx"), "a second provider");
+    assert_eq!(t.read("app/layout.tsx"), layout);
+    run.stdout_has("covers the pages under app/(auth)/")
+        .lacks("Wrap the app in the provider");
+
+    let t = Test::fixture("stytch")
+        .args(["--yes", "--table", "todos"])
+        .file("app/account/layout.tsx", provider);
+    t.run()
+        .success()
+        .stdout_has("app/login/page.tsx renders under <StytchProvider>, and your <StytchProvider> (app/account/layout.tsx:")
+        .stdout_has("covers the pages under app/account/");
 }
 
 #[test]
@@ -243,4 +274,49 @@ fn deeply_nested_source_and_huge_input_json_are_errors_not_crashes() {
     ])
     .code(2)
     .stderr_has("larger than 16 MiB");
+}
+
+/// A create-t3-turbo style monorepo: the app's Better Auth instance is `initAuth()` from the
+/// workspace package `@acme/auth`, whose module calls `betterAuth(…)`; the app's auth route
+/// serves `auth.handler` without `toNextJsHandler`. The app's instance is found through the
+/// package, no parallel `betterAuth()` is written, the token route uses the app's, and the
+/// app's route is its own: the run exits 0, twice.
+#[test]
+fn a_better_auth_instance_built_in_a_workspace_package_is_the_apps() {
+    let server = "import \"server-only\";\n\nimport { cache } from \"react\";\nimport { headers } from \"next/headers\";\n\nimport { initAuth } from \"@acme/auth\";\n\nexport const auth = initAuth({\n  baseUrl: \"http://localhost:3000\",\n  productionUrl: \"https://turbo.t3.gg\",\n  secret: process.env.AUTH_SECRET,\n});\n\nexport const getSession = cache(async () =>\n  auth.api.getSession({ headers: await headers() }),\n);\n";
+    let route = "import { auth } from \"~/auth/server\";\n\nexport const GET = auth.handler;\nexport const POST = auth.handler;\n";
+    let t = Test::empty()
+        .file("package.json", "{\n  \"name\": \"create-t3-turbo\",\n  \"private\": true,\n  \"packageManager\": \"pnpm@10.19.0\"\n}\n")
+        .file("pnpm-workspace.yaml", "packages:\n  - apps/*\n  - packages/*\n  - tooling/*\n\ncatalog:\n  better-auth: 1.7.2\n")
+        .file("pnpm-lock.yaml", "lockfileVersion: '9.0'\n")
+        .file(".gitignore", "node_modules\n.next\n.env*.local\n.env\n")
+        .file("packages/auth/package.json", "{\n  \"name\": \"@acme/auth\",\n  \"private\": true,\n  \"type\": \"module\",\n  \"exports\": {\n    \".\": \"./src/index.ts\",\n    \"./client\": \"./src/client.ts\"\n  },\n  \"dependencies\": {\n    \"better-auth\": \"catalog:\"\n  }\n}\n")
+        .file("packages/auth/src/index.ts", "import type { BetterAuthOptions } from \"better-auth\";\nimport { betterAuth } from \"better-auth\";\n\nexport function initAuth(options: {\n  baseUrl: string;\n  productionUrl: string;\n  secret: string | undefined;\n}) {\n  const config = {\n    baseURL: options.baseUrl,\n    secret: options.secret,\n    emailAndPassword: { enabled: true },\n    trustedOrigins: [options.productionUrl],\n  } satisfies BetterAuthOptions;\n\n  return betterAuth(config);\n}\n\nexport type Auth = ReturnType<typeof initAuth>;\n")
+        .file("apps/nextjs/package.json", "{\n  \"name\": \"@acme/nextjs\",\n  \"private\": true,\n  \"type\": \"module\",\n  \"scripts\": { \"dev\": \"next dev\", \"build\": \"next build\" },\n  \"dependencies\": {\n    \"@acme/auth\": \"workspace:*\",\n    \"better-auth\": \"catalog:\",\n    \"next\": \"^16.0.0\",\n    \"react\": \"19.2.1\",\n    \"react-dom\": \"19.2.1\"\n  },\n  \"devDependencies\": { \"typescript\": \"^5\" }\n}\n")
+        .file("apps/nextjs/tsconfig.json", "{\n  \"compilerOptions\": {\n    \"strict\": true,\n    \"jsx\": \"preserve\",\n    \"module\": \"esnext\",\n    \"moduleResolution\": \"bundler\",\n    \"paths\": { \"~/*\": [\"./src/*\"] }\n  },\n  \"include\": [\"**/*.ts\", \"**/*.tsx\"]\n}\n")
+        .file("apps/nextjs/src/auth/server.ts", server)
+        .file("apps/nextjs/src/auth/client.ts", "import { createAuthClient } from \"better-auth/react\";\n\nexport const authClient = createAuthClient();\n")
+        .file("apps/nextjs/src/app/api/auth/[...all]/route.ts", route)
+        .file("apps/nextjs/src/app/layout.tsx", "export default function RootLayout(props: { children: React.ReactNode }) {\n  return (\n    <html lang=\"en\">\n      <body>{props.children}</body>\n    </html>\n  );\n}\n")
+        .args(["--yes", "--table", "todos"]);
+    let first = t.run_in("apps/nextjs").success();
+    first
+        .stdout_has("initAuth(…) from @acme/auth, which calls betterAuth(…) (../../packages/auth/src/index.ts)")
+        .lacks("conflict");
+    assert!(
+        !t.exists("apps/nextjs/src/lib/auth.ts"),
+        "a parallel betterAuth()"
+    );
+    assert_eq!(
+        t.read("apps/nextjs/src/app/api/auth/[...all]/route.ts"),
+        route
+    );
+    assert_eq!(t.read("apps/nextjs/src/auth/server.ts"), server);
+    let token = t.read("apps/nextjs/src/app/api/insforge-token/route.ts");
+    assert!(token.contains("from '~/auth/server'"), "{token}");
+    // Nothing is written into the workspace package.
+    assert!(!t.exists("packages/auth/src/insforge.ts"));
+    t.run_in("apps/nextjs")
+        .success()
+        .stdout_has("Nothing to do");
 }

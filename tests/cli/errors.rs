@@ -193,3 +193,21 @@ fn error_runs_in_whole_for_every_provider() {
         insta::assert_snapshot!(format!("{provider}_errors"), t.normalize(&text));
     }
 }
+
+/// An Nx integrated workspace's app has `project.json` and no package.json of its own: the
+/// error says what this is and that nothing was written, not "run it inside your app".
+#[test]
+fn an_nx_project_without_its_own_package_json_is_named() {
+    let t = Test::empty()
+        .file("package.json", "{\n  \"name\": \"@acme/source\",\n  \"dependencies\": { \"next\": \"16.0.10\", \"@clerk/nextjs\": \"7.9.0\" }\n}\n")
+        .file("nx.json", "{}\n")
+        .file("apps/web/project.json", "{\n  \"name\": \"web\",\n  \"projectType\": \"application\"\n}\n")
+        .file("apps/web/next.config.js", "module.exports = {};\n")
+        .file("apps/web/app/layout.tsx", "export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body>{children}</body></html>;\n}\n")
+        .args(["--yes", "--dry-run"]);
+    t.run_in("apps/web")
+        .code(2)
+        .stderr_has("is an Nx project whose packages are the workspace's (../../package.json")
+        .stderr_has("Nothing was written")
+        .lacks("run insforge-integrate inside your app's folder");
+}

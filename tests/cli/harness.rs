@@ -155,13 +155,27 @@ impl Test {
 
     /// Run `insforge-integrate <command> <dir> <args>` (`check`, `update`).
     pub fn command<S: AsRef<str>>(&self, command: &str, args: &[S]) -> Run {
+        self.command_in("", command, args)
+    }
+
+    /// `init` with the test's arguments in `sub`, a folder of the test's (a monorepo
+    /// member).
+    pub fn run_in(&self, sub: &str) -> Run {
+        self.command_in(sub, "init", &self.args)
+    }
+
+    pub fn command_in<S: AsRef<str>>(&self, sub: &str, command: &str, args: &[S]) -> Run {
+        let dir = match sub {
+            "" => self.dir.path().to_path_buf(),
+            sub => self.dir.path().join(sub),
+        };
         let mut cmd = Command::cargo_bin("insforge-integrate").unwrap();
         cmd.env_clear()
             .env("HOME", self.dir.path())
             .env("NO_COLOR", "1")
             .env("SOURCE_DATE_EPOCH", EPOCH)
             .arg(command)
-            .arg(self.dir.path())
+            .arg(dir)
             .args(args.iter().map(AsRef::as_ref));
         for (k, v) in &self.env {
             cmd.env(k, v);

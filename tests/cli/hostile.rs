@@ -81,6 +81,36 @@ fn links_out_of_the_app_are_never_read_shown_or_written() {
     assert!(t.leftovers().is_empty());
 }
 
+/// The tool's own state (the base store, the answers file) linked out of the app is refused
+/// by every command before a plan is shown: `check` never passes on it, `update` never
+/// prints a plan from it.
+#[cfg(unix)]
+#[test]
+fn the_tools_own_files_linked_out_of_the_app_are_refused_before_a_plan() {
+    for file in ["insforge-integrate.base.toml", "insforge-integrate.toml"] {
+        let t = Test::fixture("clerk").args(yes());
+        t.run().success();
+        let outside = tempfile::tempdir().unwrap();
+        let moved = outside.path().join("state.toml");
+        fs::rename(t.path().join(file), &moved).unwrap();
+        std::os::unix::fs::symlink(&moved, t.path().join(file)).unwrap();
+        let before = t.tree();
+        for (command, args) in [
+            ("check", vec![]),
+            ("update", vec!["--yes"]),
+            ("init", vec!["--dry-run", "--yes"]),
+        ] {
+            t.command(command, &args)
+                .code(2)
+                .stderr_has(&format!("{file}: is a link to"))
+                .stderr_has("outside the app's folder")
+                .lacks("would create")
+                .lacks("unchanged");
+        }
+        assert_eq!(t.tree(), before, "{file}");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn a_dangling_link_is_an_error_before_anything_is_written() {

@@ -8,6 +8,7 @@ mod agent;
 mod brownfield;
 mod concurrency;
 mod conflicts;
+mod conventions;
 mod detection;
 mod edits;
 mod errors;

@@ -145,11 +145,11 @@ proptest! {
     fn gitignore_merge_keeps_every_line_and_is_idempotent(text in shaped(IGNORE_PIECES)) {
         let ignore = [".env.local".to_string()];
         let keep = [".env.example".to_string()];
-        let once = gitignore::ensure(&text, &ignore, &keep);
+        let once = gitignore::ensure(&text, &ignore, &keep, &[]);
         prop_assert!(once.starts_with(&text));
         prop_assert!(gitignore::ignored(&once, ".env.local"));
         prop_assert!(!gitignore::ignored(&once, ".env.example"));
-        prop_assert_eq!(gitignore::ensure(&once, &ignore, &keep), once);
+        prop_assert_eq!(gitignore::ensure(&once, &ignore, &keep, &[]), once);
     }
 
     #[test]

@@ -1,0 +1,571 @@
+//! The app's own formatter, applied to the files the tool writes before they are planned,
+//! so the diff shows what lands and the app's `prettier --check` (or `biome format`) passes:
+//! the app's installed Prettier (one Node process for every file, with the app's config
+//! and `.prettierignore`) or Biome; else, when the app configures a style without the tool
+//! being installed, the templates' quotes, semicolons and indentation rewritten in it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use oxc_allocator::Allocator;
+use oxc_ast::ast::{Statement, StringLiteral, TemplateLiteral};
+use oxc_ast_visit::{walk, Visit};
+use oxc_span::GetSpan;
+
+use crate::edit::style::Style;
+use crate::edit::Edit;
+use crate::render::Artifact;
+
+/// How the app formats its code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Formatter {
+    /// Prettier, installed: the folder of its package.
+    Prettier { package: PathBuf, evidence: String },
+    /// Biome, installed: its launcher in `node_modules/.bin`.
+    Biome { bin: PathBuf, evidence: String },
+    /// A configured style, the tool not installed.
+    Style { style: Style, evidence: String },
+}
+
+impl Formatter {
+    pub fn evidence(&self) -> &str {
+        match self {
+            Self::Prettier { evidence, .. }
+            | Self::Biome { evidence, .. }
+            | Self::Style { evidence, .. } => evidence,
+        }
+    }
+}
+
+const PRETTIER_CONFIGS: [&str; 12] = [
+    ".prettierrc",
+    ".prettierrc.json",
+    ".prettierrc.json5",
+    ".prettierrc.yaml",
+    ".prettierrc.yml",
+    ".prettierrc.toml",
+    ".prettierrc.js",
+    ".prettierrc.cjs",
+    ".prettierrc.mjs",
+    "prettier.config.js",
+    "prettier.config.cjs",
+    "prettier.config.mjs",
+];
+
+/// The app's formatter: Prettier or Biome when it is configured (a config file, or
+/// `"prettier"` in package.json) or declared, and installed; its configured style when it
+/// is not installed; None when the app has neither.
+pub fn detect(root: &Path, package_json: &serde_json::Value) -> Option<Formatter> {
+    let declared = |name: &str| {
+        ["dependencies", "devDependencies"]
+            .iter()
+            .any(|s| package_json.get(s).and_then(|d| d.get(name)).is_some())
+    };
+    let dirs: Vec<&Path> = {
+        let mut out = Vec::new();
+        for dir in root.ancestors() {
+            out.push(dir);
+            if dir.join(".git").exists() {
+                break;
+            }
+        }
+        out
+    };
+    let find = |names: &[&str]| -> Option<(PathBuf, String)> {
+        dirs.iter().find_map(|d| {
+            names.iter().find_map(|n| {
+                let p = d.join(n);
+                let text = crate::detect::read_regular(&p)?;
+                Some((p, text))
+            })
+        })
+    };
+    let installed = |package: &str| {
+        dirs.iter()
+            .map(|d| d.join("node_modules").join(package))
+            .find(|p| p.join("package.json").is_file())
+    };
+
+    // Biome.
+    if let Some((config, text)) = find(&["biome.json", "biome.jsonc"]) {
+        let evidence = crate::paths::slash(config.strip_prefix(root).unwrap_or(&config));
+        if let Some(bin) = dirs
+            .iter()
+            .map(|d| d.join("node_modules/.bin/biome"))
+            .find(|p| p.is_file())
+        {
+            return Some(Formatter::Biome { bin, evidence });
+        }
+        return Some(Formatter::Style {
+            style: biome_style(&text),
+            evidence,
+        });
+    }
+    // Prettier.
+    let in_package = package_json.get("prettier");
+    let config = find(&PRETTIER_CONFIGS);
+    if config.is_none() && in_package.is_none() && !declared("prettier") {
+        return None;
+    }
+    let evidence = match (&config, in_package) {
+        (Some((p, _)), _) => crate::paths::slash(p.strip_prefix(root).unwrap_or(p)),
+        (None, Some(_)) => "package.json: \"prettier\"".into(),
+        (None, None) => "package.json declares prettier".into(),
+    };
+    if let Some(package) = installed("prettier") {
+        return Some(Formatter::Prettier { package, evidence });
+    }
+    let text = match (&config, in_package) {
+        (Some((_, text)), _) => text.clone(),
+        (None, Some(v)) => v.to_string(),
+        (None, None) => String::new(),
+    };
+    Some(Formatter::Style {
+        style: prettier_style(&text),
+        evidence,
+    })
+}
+
+/// A setting's bare value in a config of any syntax (`"semi": false`, `semi: false`,
+/// `semi = false`): `false`, `4`, `double`.
+fn setting(text: &str, key: &str) -> Option<String> {
+    let mut from = 0;
+    while let Some(at) = text[from..].find(key) {
+        let start = from + at;
+        from = start + key.len();
+        let before = text[..start].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let rest = text[from..].trim_start_matches(['"', '\'']).trim_start();
+        let Some(rest) = rest.strip_prefix([':', '=']) else {
+            continue;
+        };
+        let value: String = rest
+            .trim_start()
+            .trim_start_matches(['"', '\''])
+            .chars()
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        if !value.is_empty() {
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// Prettier's options over its defaults (double quotes, semicolons, two spaces).
+fn prettier_style(text: &str) -> Style {
+    let tabs = setting(text, "useTabs").is_some_and(|v| v == "true");
+    let width: usize = setting(text, "tabWidth")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2);
+    Style {
+        newline: "\n",
+        quote: if setting(text, "singleQuote").is_some_and(|v| v == "true") {
+            '\''
+        } else {
+            '"'
+        },
+        semicolons: setting(text, "semi").is_none_or(|v| v != "false"),
+        indent: if tabs {
+            "\t".into()
+        } else {
+            " ".repeat(width.clamp(1, 8))
+        },
+    }
+}
+
+/// Biome's options over its defaults (double quotes, semicolons, tabs).
+fn biome_style(text: &str) -> Style {
+    let spaces = setting(text, "indentStyle").is_some_and(|v| v == "space");
+    let width: usize = setting(text, "indentWidth")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2);
+    Style {
+        newline: "\n",
+        quote: if setting(text, "quoteStyle").is_some_and(|v| v == "single") {
+            '\''
+        } else {
+            '"'
+        },
+        semicolons: setting(text, "semicolons").is_none_or(|v| v != "asNeeded"),
+        indent: if spaces {
+            " ".repeat(width.clamp(1, 8))
+        } else {
+            "\t".into()
+        },
+    }
+}
+
+fn is_code(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"].contains(&e))
+}
+
+/// Format the code files among `artifacts` (the tool's whole files) with `formatter`.
+/// A file the formatter fails on keeps the rendered text; the notes say so.
+pub fn apply(formatter: &Formatter, root: &Path, artifacts: &mut [Artifact]) -> Vec<String> {
+    let mut files: Vec<(&PathBuf, &mut String)> = artifacts
+        .iter_mut()
+        .filter_map(|a| match a {
+            Artifact::File { path, content } | Artifact::Interceptor { path, content }
+                if is_code(path) =>
+            {
+                Some((&*path, content))
+            }
+            _ => None,
+        })
+        .collect();
+    if files.is_empty() {
+        return Vec::new();
+    }
+    let mut notes = Vec::new();
+    match formatter {
+        Formatter::Style { style, .. } => {
+            for (path, content) in files {
+                *content = restyle(path, content, style);
+            }
+        }
+        Formatter::Prettier { package, .. } => {
+            let inputs: Vec<(PathBuf, String)> = files
+                .iter()
+                .map(|(p, c)| (absolute(root, p), c.to_string()))
+                .collect();
+            match prettier(package, &inputs) {
+                Ok(outputs) => {
+                    for ((path, content), out) in files.iter_mut().zip(outputs) {
+                        match out {
+                            Ok(text) => **content = text,
+                            Err(why) => notes.push(format!(
+                                "Prettier did not format {}: {why}. It is written as rendered.",
+                                crate::paths::slash(path)
+                            )),
+                        }
+                    }
+                }
+                Err(why) => notes.push(format!(
+                    "The app's Prettier did not run ({why}): the files are written as rendered; run it on them."
+                )),
+            }
+        }
+        Formatter::Biome { bin, .. } => {
+            for (path, content) in files.iter_mut() {
+                let abs = absolute(root, path);
+                let arg = format!("--stdin-file-path={}", abs.display());
+                match run(
+                    Command::new(bin).args(["format", &arg]).current_dir(root),
+                    content,
+                ) {
+                    Ok(text) if !text.trim().is_empty() => **content = text,
+                    Ok(_) => {}
+                    Err(why) => notes.push(format!(
+                        "Biome did not format {}: {why}. It is written as rendered.",
+                        crate::paths::slash(path)
+                    )),
+                }
+            }
+        }
+    }
+    notes
+}
+
+fn absolute(root: &Path, rel: &Path) -> PathBuf {
+    std::path::absolute(root.join(rel)).unwrap_or_else(|_| root.join(rel))
+}
+
+/// Node's script: read `[[path, text], …]` from stdin, format each with the app's Prettier
+/// (its config for that path; an ignored file stays as it is), print `[[ok, text], …]`.
+const PRETTIER_SCRIPT: &str = r#"
+const prettier = require(process.argv[1]);
+let input = '';
+process.stdin.on('data', (d) => (input += d));
+process.stdin.on('end', async () => {
+  const out = [];
+  for (const [filepath, text] of JSON.parse(input)) {
+    try {
+      const info = await prettier.getFileInfo(filepath, { ignorePath: '.prettierignore' });
+      if (info.ignored) { out.push([true, text]); continue; }
+      const options = (await prettier.resolveConfig(filepath)) || {};
+      out.push([true, await prettier.format(text, { ...options, filepath })]);
+    } catch (e) {
+      out.push([false, String((e && e.message) || e).split('\n')[0]]);
+    }
+  }
+  process.stdout.write(JSON.stringify(out));
+});
+"#;
+
+type Formatted = Vec<Result<String, String>>;
+
+fn prettier(package: &Path, files: &[(PathBuf, String)]) -> Result<Formatted, String> {
+    let input = serde_json::to_string(files).map_err(|e| e.to_string())?;
+    let root = package
+        .ancestors()
+        .nth(2)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let out = run(
+        Command::new("node")
+            .arg("-e")
+            .arg(PRETTIER_SCRIPT)
+            .arg(package)
+            .current_dir(root),
+        &input,
+    )?;
+    let parsed: Vec<(bool, String)> = serde_json::from_str(&out)
+        .map_err(|_| "it printed something other than JSON".to_string())?;
+    if parsed.len() != files.len() {
+        return Err("it answered for another number of files".into());
+    }
+    Ok(parsed
+        .into_iter()
+        .map(|(ok, text)| if ok { Ok(text) } else { Err(text) })
+        .collect())
+}
+
+/// Run `command` with `input` on stdin: its stdout, within 60 s.
+fn run(command: &mut Command, input: &str) -> Result<String, String> {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("it could not start: {e}"))?;
+    let mut stdin = child.stdin.take().expect("piped");
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let mut stdout = child.stdout.take().expect("piped");
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut out).map(|_| out)
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("it took longer than 60 s".into());
+            }
+        }
+    };
+    let _ = writer.join();
+    let out = reader
+        .join()
+        .map_err(|_| "its output could not be read".to_string())?
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("it exited with {status}"));
+    }
+    String::from_utf8(out).map_err(|_| "its output is not UTF-8".into())
+}
+
+/// Generated code (written with `'`, `;` and two spaces) in `style`: string quotes,
+/// statement semicolons (kept where the next line would join the statement) and
+/// indentation outside template literals. The text as it was when the result would not
+/// mean the same.
+pub fn restyle(path: &Path, text: &str, style: &Style) -> String {
+    let allocator = Allocator::default();
+    let ret = oxc_parser::Parser::new(&allocator, text, crate::edit::source_type(path)).parse();
+    if ret.panicked || !ret.diagnostics.is_empty() {
+        return text.to_string();
+    }
+    let mut found = Found::default();
+    found.visit_program(&ret.program);
+    let ends = std::mem::take(&mut found.ends);
+    found.semicolons.extend(
+        ends.into_iter()
+            .filter(|&e| text[..e as usize].ends_with(';')),
+    );
+    for d in &ret.program.directives {
+        if text[..d.span.end as usize].ends_with(';') {
+            found.semicolons.push(d.span.end);
+        }
+    }
+    found.strings.sort();
+    found.strings.dedup();
+    found.semicolons.sort();
+    found.semicolons.dedup();
+    let mut edits = Vec::new();
+    if style.quote != '\'' {
+        for &(start, end) in &found.strings {
+            let raw = &text[start as usize..end as usize];
+            let inner = &raw[1..raw.len() - 1];
+            if raw.starts_with('\'') && !inner.contains(['\'', '"', '\\']) {
+                edits.push(Edit {
+                    range: start as usize..end as usize,
+                    content: format!("{q}{inner}{q}", q = style.quote),
+                });
+            }
+        }
+    }
+    if !style.semicolons {
+        for &end in &found.semicolons {
+            let next = next_code(&text[end as usize..]);
+            // `;` stays where the next statement would continue this one.
+            if next.is_some_and(|c| "([`+-/".contains(c)) {
+                continue;
+            }
+            edits.push(Edit {
+                range: end as usize - 1..end as usize,
+                content: String::new(),
+            });
+        }
+    }
+    if style.indent != "  " {
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            let inside = found
+                .templates
+                .iter()
+                .any(|&(s, e)| (s as usize) < at && at < e as usize);
+            let spaces = line.len() - line.trim_start_matches(' ').len();
+            if !inside && spaces >= 2 {
+                edits.push(Edit {
+                    range: at..at + spaces - spaces % 2,
+                    content: style.indent.repeat(spaces / 2),
+                });
+            }
+            at += line.len();
+        }
+    }
+    let Ok(out) = crate::edit::apply(text, &edits) else {
+        return text.to_string();
+    };
+    match crate::edit::verify(path, text, &out) {
+        Ok(()) => out,
+        Err(_) => text.to_string(),
+    }
+}
+
+/// The first character of code in `text`, past whitespace and comments.
+fn next_code(mut text: &str) -> Option<char> {
+    loop {
+        text = text.trim_start();
+        if let Some(rest) = text.strip_prefix("//") {
+            text = rest.find('\n').map_or("", |n| &rest[n..]);
+        } else if let Some(rest) = text.strip_prefix("/*") {
+            text = rest.find("*/").map_or("", |n| &rest[n + 2..]);
+        } else {
+            return text.chars().next();
+        }
+    }
+}
+
+#[derive(Default)]
+struct Found {
+    /// Spans of string literals outside JSX attributes.
+    strings: Vec<(u32, u32)>,
+    /// Ends of statements that end with `;`.
+    semicolons: Vec<u32>,
+    templates: Vec<(u32, u32)>,
+    /// Ends of simple statements (checked for a `;` against the text).
+    ends: Vec<u32>,
+    in_jsx_attribute: bool,
+}
+
+impl<'a> Visit<'a> for Found {
+    fn visit_string_literal(&mut self, it: &StringLiteral<'a>) {
+        if !self.in_jsx_attribute {
+            self.strings.push((it.span.start, it.span.end));
+        }
+    }
+
+    fn visit_jsx_attribute(&mut self, it: &oxc_ast::ast::JSXAttribute<'a>) {
+        let was = self.in_jsx_attribute;
+        self.in_jsx_attribute = matches!(
+            it.value,
+            Some(oxc_ast::ast::JSXAttributeValue::StringLiteral(_))
+        );
+        walk::walk_jsx_attribute(self, it);
+        self.in_jsx_attribute = was;
+    }
+
+    fn visit_template_literal(&mut self, it: &TemplateLiteral<'a>) {
+        self.templates.push((it.span.start, it.span.end));
+        walk::walk_template_literal(self, it);
+    }
+
+    fn visit_statement(&mut self, it: &Statement<'a>) {
+        let span = it.span();
+        let compound = matches!(
+            it,
+            Statement::BlockStatement(_)
+                | Statement::IfStatement(_)
+                | Statement::ForStatement(_)
+                | Statement::ForInStatement(_)
+                | Statement::ForOfStatement(_)
+                | Statement::WhileStatement(_)
+                | Statement::FunctionDeclaration(_)
+                | Statement::ClassDeclaration(_)
+                | Statement::TryStatement(_)
+                | Statement::SwitchStatement(_)
+                | Statement::LabeledStatement(_)
+                | Statement::EmptyStatement(_)
+        );
+        if !compound && span.end > span.start {
+            self.ends.push(span.end);
+        }
+        walk::walk_statement(self, it);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_of_every_config_syntax() {
+        assert_eq!(
+            setting("{ \"semi\": false }", "semi").as_deref(),
+            Some("false")
+        );
+        assert_eq!(
+            setting("semi: false\nsingleQuote: true\n", "singleQuote").as_deref(),
+            Some("true")
+        );
+        assert_eq!(
+            setting("module.exports = { tabWidth: 4 }", "tabWidth").as_deref(),
+            Some("4")
+        );
+        assert_eq!(
+            setting("semicolons = \"asNeeded\"", "semicolons").as_deref(),
+            Some("asNeeded")
+        );
+        assert_eq!(setting("{ \"semiColon\": 1 }", "semi"), None);
+        let s = prettier_style("{}");
+        assert_eq!(
+            (s.quote, s.semicolons, s.indent.as_str()),
+            ('"', true, "  ")
+        );
+        let s = biome_style("{ \"javascript\": { \"formatter\": { \"quoteStyle\": \"single\", \"semicolons\": \"asNeeded\" } } }");
+        assert_eq!(
+            (s.quote, s.semicolons, s.indent.as_str()),
+            ('\'', false, "\t")
+        );
+    }
+
+    #[test]
+    fn generated_code_in_the_apps_style() {
+        let text = "'use client';\nimport { a } from 'a';\n\nexport function f(x: string) {\n  const s = `\n  kept`;\n  if (x) {\n    return a('it\\'s', <p className='c'>{x}</p>);\n  }\n  const y = 1;\n  (y as number).toString();\n  return s;\n}\n";
+        let path = Path::new("lib/x.tsx");
+        let style = Style {
+            newline: "\n",
+            quote: '"',
+            semicolons: false,
+            indent: "\t".into(),
+        };
+        assert_eq!(
+            restyle(path, text, &style),
+            "\"use client\"\nimport { a } from \"a\"\n\nexport function f(x: string) {\n\tconst s = `\n  kept`\n\tif (x) {\n\t\treturn a('it\\'s', <p className='c'>{x}</p>)\n\t}\n\tconst y = 1;\n\t(y as number).toString()\n\treturn s\n}\n"
+        );
+        // The templates' own style: nothing changes.
+        assert_eq!(restyle(path, text, &Style::default()), text);
+    }
+}

@@ -1,0 +1,415 @@
+//! The app's own conventions, each reproduced from a public app where the tool did not fit:
+//! its folder for shared modules, its env template whatever its name, the `.gitignore` of a
+//! monorepo root, its migration system and its own SQL, its formatter's style, its sign-in
+//! route and sign-out, its package manager, and no dependency that no written file imports.
+
+use crate::harness::Test;
+
+fn clerk() -> Test {
+    Test::fixture("clerk").args(["--yes", "--table", "todos"])
+}
+
+/// The one migration the run wrote, as (path, text).
+fn migration(t: &Test, dir: &str) -> (String, String) {
+    let entries: Vec<String> = std::fs::read_dir(t.path().join(dir))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().into_string().unwrap())
+        .filter(|n| n.ends_with("-insforge-rls.sql"))
+        .collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let path = format!("{dir}/{}", entries[0]);
+    let text = t.read(&path);
+    (path, text)
+}
+
+#[test]
+fn the_utility_goes_in_the_apps_own_libs_folder() {
+    let t = clerk().file("libs/db.ts", "export const db = {};\n");
+    t.run().success().stdout_has("libs/insforge.ts");
+    assert!(t.exists("libs/insforge.ts"));
+    assert!(!t.exists("lib"), "a second folder beside libs/");
+    // The steps name the file where it is.
+    let again = clerk().file("utils/cn.ts", "export const cn = 1;\n");
+    again
+        .run()
+        .success()
+        .stdout_has("utils/insforge.ts asks for it");
+    assert!(again.exists("utils/insforge.ts"));
+}
+
+#[test]
+fn an_env_template_of_any_name_is_the_template() {
+    let t = clerk().file(".env_sample", "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=\n");
+    t.run().success();
+    assert!(!t.exists(".env.example"), "a second template");
+    let sample = t.read(".env_sample");
+    assert!(sample.contains("NEXT_PUBLIC_INSFORGE_URL="), "{sample}");
+}
+
+#[test]
+fn a_committed_env_is_the_template_and_the_steps_read_what_it_sets() {
+    let t = Test::fixture("auth0")
+        .args(["--yes", "--table", "todos"])
+        .file(".gitignore", "node_modules\n.next\n.env*.local\n")
+        .file(
+            ".env",
+            "AUTH0_DOMAIN=acme.us.auth0.com\nAUTH0_CLIENT_ID=abc\nAUTH0_CLIENT_SECRET=your-client-secret\nAUTH0_SECRET=\n",
+        );
+    let run = t.run().success();
+    assert!(
+        !t.exists(".env.example"),
+        "a template beside the committed .env"
+    );
+    let env = t.read(".env");
+    assert!(env.starts_with("AUTH0_DOMAIN=acme.us.auth0.com\n"), "{env}");
+    // Documented with empty values: Next.js loads .env, a placeholder would be used.
+    assert!(env.contains("\nNEXT_PUBLIC_INSFORGE_URL=\n"), "{env}");
+    assert!(!env.contains("your-insforge"), "{env}");
+    // A placeholder is not a value: the steps still ask for the secret.
+    run.stdout_has("copy Domain, Client ID and Client Secret into .env.local")
+        .stdout_has("Set AUTH0_SECRET in .env.local");
+    // The gitignore rule names the template it keeps.
+    assert!(!t.read(".gitignore").contains("!.env"));
+}
+
+/// A `.env` that git does not ignore but that holds real keys is a local file at risk, not a
+/// template: the template is a new `.env.example`, and the steps read the values it sets.
+#[test]
+fn a_dot_env_with_real_keys_is_not_a_template_and_the_steps_read_it() {
+    let t = Test::fixture("auth0")
+        .args(["--yes", "--table", "todos"])
+        .file(".gitignore", "node_modules\n.next\n.env*.local\n")
+        .file(
+            ".env",
+            "AUTH0_DOMAIN=acme.us.auth0.com\nAUTH0_CLIENT_ID=abc\nAUTH0_CLIENT_SECRET=shh-not-shown\nAUTH0_SECRET=0123abcd\n",
+        );
+    let run = t.run().success();
+    assert!(t.read(".env.example").contains("AUTH0_CLIENT_SECRET="));
+    run.stdout_has(".env already sets AUTH0_CLIENT_SECRET")
+        .stdout_has("AUTH0_SECRET is set in .env: nothing to do")
+        .lacks("copy Domain, Client ID and Client Secret into .env.local")
+        .lacks("shh-not-shown")
+        .lacks("0123abcd");
+}
+
+#[test]
+fn a_monorepo_roots_gitignore_is_the_one_that_covers_env_local() {
+    let app = Test::fixture("clerk");
+    let t = Test::empty()
+        .args(["--yes", "--table", "todos"])
+        .file(".git/HEAD", "ref: refs/heads/main\n")
+        .file(".gitignore", "node_modules\n.env*\n!.env.example\n")
+        .file(
+            "package.json",
+            "{ \"private\": true, \"workspaces\": [\"apps/*\"] }\n",
+        );
+    for (path, bytes) in app.files() {
+        if path.to_str() != Some(".gitignore") {
+            let full = t.path().join("apps/web").join(&path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, bytes).unwrap();
+        }
+    }
+    t.run_in("apps/web").success();
+    assert!(
+        !t.exists("apps/web/.gitignore"),
+        "the root already ignores .env.local"
+    );
+    assert!(t.exists("apps/web/.env.example"));
+
+    // A root rule that hides the member's template gets undone in the member, once.
+    std::fs::remove_dir_all(t.path().join("apps/web/migrations")).unwrap();
+    std::fs::write(t.path().join(".gitignore"), "node_modules\n.env*\n").unwrap();
+    t.run_in("apps/web").success();
+    assert_eq!(
+        t.read("apps/web/.gitignore"),
+        "# env files (insforge-integrate): .env.local holds secrets, .env.example is committed\n!.env.example\n"
+    );
+}
+
+#[test]
+fn a_gitignore_ending_in_a_blank_line_gets_no_second_one() {
+    let t = clerk().file(".gitignore", "node_modules\n\n");
+    t.run().success();
+    assert!(t
+        .read(".gitignore")
+        .starts_with("node_modules\n\n# env files"));
+}
+
+#[test]
+fn drizzles_migrations_folder_is_never_written_into() {
+    let t = clerk()
+        .file(
+            "drizzle.config.ts",
+            "import { defineConfig } from 'drizzle-kit';\n\nexport default defineConfig({\n  out: './migrations',\n  schema: './src/models/Schema.ts',\n  dialect: 'postgresql',\n});\n",
+        )
+        .file(
+            "migrations/0000_init.sql",
+            "CREATE TABLE IF NOT EXISTS \"todos\" (\n\t\"id\" serial PRIMARY KEY NOT NULL,\n\t\"user_id\" text NOT NULL,\n\t\"title\" text\n);\n",
+        )
+        .file("migrations/meta/_journal.json", "{\"version\":\"7\",\"dialect\":\"postgresql\",\"entries\":[]}\n");
+    let run = t.run().success();
+    let entries = std::fs::read_dir(t.path().join("migrations"))
+        .unwrap()
+        .count();
+    assert_eq!(entries, 2, "a file added to Drizzle's folder");
+    let (path, sql) = migration(&t, "insforge/migrations");
+    run.stdout_has(
+        "Drizzle owns migrations/, so InsForge's migration goes in insforge/migrations/",
+    )
+    .stdout_has("(cd insforge && npx -y @insforge/cli db migrations up")
+    .stdout_has(&path)
+    .stdout_has("todos is created by migrations/0000_init.sql");
+    // The app's table gets policies; no second table with another id type.
+    assert!(!sql.contains("create table"), "{sql}");
+    assert!(
+        sql.contains("alter table public.todos enable row level security"),
+        "{sql}"
+    );
+}
+
+#[test]
+fn the_apps_own_sql_anywhere_is_seen_and_prisma_is_named() {
+    let t = clerk()
+        .file("prisma/schema.prisma", "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n")
+        .file(
+            "prisma/migrations/20240101000000_init/migration.sql",
+            "-- CreateTable\nCREATE TABLE \"todos\" (\n    \"id\" TEXT NOT NULL,\n    \"user_id\" TEXT NOT NULL\n);\nALTER TABLE \"todos\" ENABLE ROW LEVEL SECURITY;\nCREATE POLICY \"own\" ON \"todos\" USING (\"user_id\" = current_user);\n",
+        );
+    t.run()
+        .success()
+        .stdout_has("todos already has row-level security policies in prisma/migrations/20240101000000_init/migration.sql")
+        .stdout_has("managed by Prisma (prisma/schema.prisma)")
+        .stdout_has("npx prisma migrate deploy")
+        .stdout_has("prisma migrate dev --create-only --name insforge_rls");
+    let (_, sql) = migration(&t, "migrations");
+    assert!(!sql.contains("todos"), "{sql}");
+}
+
+#[test]
+fn generated_files_take_the_style_the_apps_prettier_config_sets() {
+    // Prettier configured, not installed: the configured style.
+    let t = clerk().file(".prettierrc", "{ \"semi\": false, \"tabWidth\": 4 }\n");
+    t.run().success();
+    let client = t.read("lib/insforge.ts");
+    assert!(
+        client.contains("import { useAuth } from \"@clerk/nextjs\"\n"),
+        "{client}"
+    );
+    assert!(client.starts_with("\"use client\"\n"), "{client}");
+    assert!(client.contains("\n    return createClient({\n"), "{client}");
+    // Run again: the same text, nothing to do.
+    t.run().success().stdout_has("Nothing to do");
+    t.command("check", &[] as &[&str]).success();
+}
+
+#[test]
+fn the_steps_use_the_apps_sign_in_route_and_its_sign_out() {
+    let t = Test::fixture("brownfield/better-auth-prisma")
+        .args(["--yes", "--table", "todos"])
+        .file(
+            "src/app/auth/sign-in/page.tsx",
+            "export default function SignIn() {\n  return <form />;\n}\n",
+        );
+    t.run()
+        .success()
+        .stdout_has("import { redirect } from 'next/navigation';")
+        .stdout_has(
+            "redirect('/auth/sign-in');   // null when signed out (src/app/auth/sign-in/page.tsx)",
+        )
+        .lacks("redirect('/sign-in')");
+}
+
+#[test]
+fn two_lockfiles_are_settled_by_the_readme() {
+    let t = clerk()
+        .file(
+            "bun.lock",
+            "{\n  \"lockfileVersion\": 1,\n  \"workspaces\": {}\n}\n",
+        )
+        .file(
+            "README.md",
+            "# App\n\n```bash\nnpm install\nnpm run dev\n```\n",
+        );
+    t.run()
+        .success()
+        .stdout_has("npm install")
+        .lacks("bun install");
+}
+
+#[test]
+fn no_dependency_that_no_written_file_imports() {
+    // A Kinde app that keeps its own InsForge client (signed by hand, as a guide shows):
+    // nothing the tool writes imports server-only or jsonwebtoken.
+    let t = Test::fixture("kinde")
+        .args(["--yes", "--table", "todos"])
+        .file(
+            "lib/db.ts",
+            "import { createClient } from '@insforge/sdk';\nimport { getKindeServerSession } from '@kinde-oss/kinde-auth-nextjs/server';\n\nexport async function getDb() {\n  const { getAccessTokenRaw } = getKindeServerSession();\n  return createClient({\n    baseUrl: process.env.NEXT_PUBLIC_INSFORGE_URL!,\n    edgeFunctionToken: (await getAccessTokenRaw()) ?? undefined,\n  });\n}\n",
+        );
+    let run = t.run().success();
+    assert!(!t.exists("lib/insforge.ts"), "{}", run.all());
+    let after = t.read("package.json");
+    assert!(!after.contains("server-only"), "{after}");
+    assert!(!after.contains("jsonwebtoken"), "{after}");
+}
+
+/// `tests/typecheck/node/node_modules/<package>`, installed by `npm ci --prefix
+/// tests/typecheck/node` (as CI does).
+fn installed(package: &str) -> std::path::PathBuf {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/typecheck/node/node_modules")
+        .join(package);
+    assert!(
+        path.join("package.json").is_file(),
+        "{package} is not installed: run npm ci --prefix tests/typecheck/node"
+    );
+    path
+}
+
+/// The code files the run wrote (not the app's own).
+fn written_code(t: &Test) -> Vec<String> {
+    let base = t.read("insforge-integrate.base.toml");
+    base.lines()
+        .filter_map(|l| l.strip_prefix("path = \""))
+        .map(|p| p.trim_end_matches('"').to_string())
+        .filter(|p| p.ends_with(".ts") || p.ends_with(".tsx") || p.ends_with(".js"))
+        .collect()
+}
+
+#[test]
+fn the_apps_installed_prettier_formats_what_is_written() {
+    let t = clerk().file(
+        ".prettierrc",
+        "{ \"semi\": false, \"singleQuote\": true, \"printWidth\": 60 }\n",
+    );
+    std::fs::create_dir_all(t.path().join("node_modules")).unwrap();
+    std::os::unix::fs::symlink(
+        installed("prettier"),
+        t.path().join("node_modules/prettier"),
+    )
+    .unwrap();
+    let dry = t.run_with(&[
+        "--yes".into(),
+        "--table".into(),
+        "todos".into(),
+        "--dry-run".into(),
+    ]);
+    // The preview shows the formatted text: printWidth 60 wraps what the templates do not.
+    dry.success().stdout_has("+import {\n+  AuthChangeEvent,");
+    t.run().success();
+    let files = written_code(&t);
+    assert!(!files.is_empty());
+    let check = std::process::Command::new("node")
+        .arg(installed("prettier").join("bin/prettier.cjs"))
+        .arg("--check")
+        .args(&files)
+        .current_dir(t.path())
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "prettier --check failed:\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    t.run().success().stdout_has("Nothing to do");
+}
+
+#[test]
+fn the_apps_installed_biome_formats_what_is_written() {
+    let t = clerk().file(
+        "biome.json",
+        "{\n  \"formatter\": { \"indentStyle\": \"space\", \"lineWidth\": 70 },\n  \"javascript\": { \"formatter\": { \"semicolons\": \"asNeeded\" } }\n}\n",
+    );
+    let modules = t.path().join("node_modules");
+    std::fs::create_dir_all(modules.join(".bin")).unwrap();
+    std::fs::create_dir_all(modules.join("@biomejs")).unwrap();
+    std::os::unix::fs::symlink(installed("@biomejs/biome"), modules.join("@biomejs/biome"))
+        .unwrap();
+    std::os::unix::fs::symlink("../@biomejs/biome/bin/biome", modules.join(".bin/biome")).unwrap();
+    t.run().success();
+    let files = written_code(&t);
+    let check = std::process::Command::new(modules.join(".bin/biome"))
+        .arg("format")
+        .args(&files)
+        .current_dir(t.path())
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "biome format failed:\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+/// An app that pins every dependency gets pinned additions, not ranges.
+#[test]
+fn an_app_that_pins_its_dependencies_gets_pins() {
+    let t = clerk().file(
+        "package.json",
+        "{\n  \"name\": \"pinned\",\n  \"private\": true,\n  \"dependencies\": {\n    \"@clerk/nextjs\": \"7.9.0\",\n    \"next\": \"16.0.10\",\n    \"react\": \"19.2.1\",\n    \"react-dom\": \"19.2.1\"\n  },\n  \"devDependencies\": {\n    \"typescript\": \"5.9.3\"\n  }\n}\n",
+    );
+    t.run().success();
+    let package = t.read("package.json");
+    assert!(
+        package.contains("\"@insforge/sdk\": \"1.4.4\""),
+        "{package}"
+    );
+    assert!(!package.contains('^'), "{package}");
+    // One range among the pins: the app takes ranges, and so do the additions.
+    let t = clerk();
+    t.run().success();
+    assert!(t
+        .read("package.json")
+        .contains("\"@insforge/sdk\": \"^1.4.4\""));
+}
+
+/// Prisma and Drizzle Kit are the app's own installs: the steps run the local binary
+/// (`pnpm exec`), never a download of whatever version `dlx` fetches.
+#[test]
+fn the_steps_run_the_apps_own_prisma() {
+    let t = Test::fixture("brownfield/better-auth-prisma")
+        .args(["--yes", "--table", "todos"])
+        .file("pnpm-lock.yaml", "lockfileVersion: '9.0'\n");
+    t.run()
+        .success()
+        .stdout_has("pnpm exec prisma")
+        .lacks("pnpm dlx prisma");
+}
+
+/// An app with its own Better Auth config reads its own secret (`AUTH_SECRET` here, which
+/// Better Auth also reads): no `BETTER_AUTH_SECRET`/`BETTER_AUTH_URL` that nothing reads is
+/// added, and the steps say the app's config keeps them.
+#[test]
+fn variables_only_the_tools_own_files_read_are_not_added_to_an_app_with_its_own() {
+    let t = Test::fixture("brownfield/better-auth-drizzle")
+        .args(["--yes", "--table", "todos"])
+        .file(
+            ".env.example",
+            "DATABASE_URL=postgres://postgres:postgres@localhost:5432/app\nAUTH_SECRET=\n",
+        );
+    let run = t.run().success();
+    for file in [".env.local", ".env.example"] {
+        let text = t.read(file);
+        assert!(!text.contains("BETTER_AUTH_SECRET"), "{file}:\n{text}");
+        assert!(!text.contains("BETTER_AUTH_URL="), "{file}:\n{text}");
+    }
+    run.stdout_has("Your Better Auth config keeps its own secret and base URL")
+        .lacks("BETTER_AUTH_SECRET must be random");
+    // The Stytch public token is read by the provider component: an app with its own reads
+    // its own variable.
+    let t = Test::fixture("brownfield/stytch-wired")
+        .args(["--yes", "--table", "todos"])
+        .file(
+            "components/StytchProvider.tsx",
+            "\"use client\";\nimport { StytchProvider as Provider } from \"@stytch/nextjs\";\nimport { createStytchClient } from \"@stytch/nextjs\";\nimport type { ReactNode } from \"react\";\n\nconst stytch = createStytchClient(process.env.NEXT_PUBLIC_STYTCH_PUBLIC ?? \"\");\n\nexport default function StytchProvider({ children }: { children: ReactNode }) {\n  return <Provider stytch={stytch}>{children}</Provider>;\n}\n",
+        )
+        .file(".env.local", "STYTCH_PROJECT_ID=project-test-1\nSTYTCH_SECRET=secret-test-1\nNEXT_PUBLIC_STYTCH_PUBLIC=public-token-test-1\n");
+    t.run().success();
+    assert!(!t
+        .read(".env.local")
+        .contains("NEXT_PUBLIC_STYTCH_PUBLIC_TOKEN"));
+}

@@ -320,3 +320,30 @@ fn a_better_auth_instance_built_in_a_workspace_package_is_the_apps() {
         .success()
         .stdout_has("Nothing to do");
 }
+
+/// A monorepo member whose layout renders `<Providers>` from the workspace package
+/// `@acme/ui`, which renders `<ClerkProvider>` (through a file it re-exports): the provider
+/// is found there, the layout is not wrapped a second time, and nothing in the package is
+/// written.
+#[test]
+fn a_provider_rendered_in_a_workspace_package_is_followed() {
+    let layout = "import { Providers } from \"@acme/ui\";\n\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return (\n    <html lang=\"en\">\n      <body>\n        <Providers>{children}</Providers>\n      </body>\n    </html>\n  );\n}\n";
+    let t = Test::empty()
+        .file("package.json", "{\n  \"name\": \"acme\",\n  \"private\": true,\n  \"workspaces\": [\"apps/*\", \"packages/*\"]\n}\n")
+        .file("package-lock.json", "{\n  \"lockfileVersion\": 3\n}\n")
+        .file("packages/ui/package.json", "{\n  \"name\": \"@acme/ui\",\n  \"main\": \"./src/index.ts\",\n  \"types\": \"./src/index.ts\"\n}\n")
+        .file("packages/ui/src/index.ts", "export * from \"./providers\";\nexport * from \"./button\";\n")
+        .file("packages/ui/src/button.tsx", "export function Button(props: { children: React.ReactNode }) {\n  return <button>{props.children}</button>;\n}\n")
+        .file("packages/ui/src/providers.tsx", "\"use client\";\nimport { ClerkProvider } from \"@clerk/nextjs\";\n\nexport function Providers({ children }: { children: React.ReactNode }) {\n  return <ClerkProvider>{children}</ClerkProvider>;\n}\n")
+        .file("apps/web/package.json", "{\n  \"name\": \"web\",\n  \"private\": true,\n  \"dependencies\": {\n    \"@acme/ui\": \"*\",\n    \"@clerk/nextjs\": \"^7.9.0\",\n    \"next\": \"^16.0.0\",\n    \"react\": \"19.2.1\",\n    \"react-dom\": \"19.2.1\"\n  }\n}\n")
+        .file("apps/web/tsconfig.json", "{\n  \"compilerOptions\": {\n    \"strict\": true,\n    \"jsx\": \"preserve\",\n    \"paths\": { \"@/*\": [\"./*\"] }\n  }\n}\n")
+        .file("apps/web/app/layout.tsx", layout)
+        .args(["--yes", "--table", "todos"]);
+    let ui = t.read("packages/ui/src/providers.tsx");
+    t.run_in("apps/web")
+        .success()
+        .stdout_has("<ClerkProvider> at ../../packages/ui/src/providers.tsx:5")
+        .lacks("Wrap the app in ClerkProvider");
+    assert_eq!(t.read("apps/web/app/layout.tsx"), layout);
+    assert_eq!(t.read("packages/ui/src/providers.tsx"), ui);
+}

@@ -20,8 +20,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use crate::change::{Change, Kind, Plan};
 use crate::error::Error;
-use crate::plan::{Change, Disk, Kind, Plan};
+use crate::plan::Disk;
 
 /// Every temp file the tool writes starts with this, and ends with [`TEMP_SUFFIX`].
 pub const TEMP_PREFIX: &str = ".insforge-integrate-";
@@ -418,7 +419,7 @@ fn umask() -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Action, Reason};
+    use crate::change::{Action, Reason};
 
     fn change(path: &str, old: Option<&str>, new: &str) -> Change {
         Change {
@@ -433,7 +434,7 @@ mod tests {
             new: new.into(),
             reason: None::<Reason>,
             theirs: None,
-            detail: crate::plan::Detail::None,
+            detail: crate::change::Detail::None,
         }
     }
 

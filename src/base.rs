@@ -11,8 +11,8 @@ use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::change::{Action, Change, Kind, Plan};
 use crate::error::Error;
-use crate::plan::{Action, Change, Kind, Plan};
 
 pub const FILE: &str = "insforge-integrate.base.toml";
 

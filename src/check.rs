@@ -7,11 +7,11 @@ use std::io::Write;
 
 use anyhow::Result;
 
+use crate::change::{Action, Change, Kind, Reason};
 use crate::cli::{CheckArgs, Format, InitArgs};
 use crate::error::Error;
 use crate::init::{self, Environment, Prepared};
 use crate::output::{self, CheckSummary, Status};
-use crate::plan::{Action, Change, Kind, Reason};
 use crate::preview;
 use crate::prompt::Silent;
 

@@ -6,11 +6,12 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::apply;
+use crate::change::{Action, Kind, Plan, Reason};
 use crate::cli::{ConflictPolicy, InitArgs};
 use crate::clock::Seconds;
 use crate::detect;
 use crate::error::Error;
-use crate::plan::{self, Action, Kind, Plan, Reason};
+use crate::plan;
 use crate::preview::{self, Masker, Paint};
 use crate::prompt::{Prompter, Question};
 use crate::render;
@@ -467,7 +468,7 @@ fn decide_conflicts(
     out: &mut dyn Write,
 ) -> Result<()> {
     let collides =
-        |c: &crate::plan::Change| c.action.writes() && c.reason == Some(Reason::Collision);
+        |c: &crate::change::Change| c.action.writes() && c.reason == Some(Reason::Collision);
     let conflicts: Vec<String> = plan
         .changes
         .iter()
@@ -565,7 +566,7 @@ fn choose(
     q: Question,
     choices: &[&str],
     default: usize,
-    change: &crate::plan::Change,
+    change: &crate::change::Change,
     masker: &Masker,
     paint: Paint,
     out: &mut dyn Write,

@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod base;
+pub mod change;
 pub mod check;
 pub mod cli;
 pub mod clock;
@@ -31,5 +32,6 @@ pub mod resolve;
 pub mod run;
 pub mod saved;
 pub mod skill;
+pub mod style;
 pub mod table;
 pub mod version;

@@ -4,7 +4,7 @@
 //! between standard conflict markers.
 
 use crate::base::Base;
-use crate::plan::{Action, Kind, Plan, Reason};
+use crate::change::{Action, Kind, Plan, Reason};
 
 /// The label on the user's side of a collision.
 pub const OURS: &str = "yours";

@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use crate::change::Plan;
 use crate::detect::wiring::Wiring;
 use crate::detect::{Project, UserTable};
 use crate::paths::slash;
-use crate::plan::{self, Plan};
 use crate::provider::Provider;
 
 /// Bumped when a field changes meaning or goes away (adding one does not bump it).
@@ -191,9 +191,9 @@ impl Status {
 pub struct FileChange {
     /// Relative to the app's root, with forward slashes.
     pub path: String,
-    pub action: plan::Action,
-    pub kind: plan::Kind,
-    pub reason: Option<plan::Reason>,
+    pub action: crate::change::Action,
+    pub kind: crate::change::Kind,
+    pub reason: Option<crate::change::Reason>,
     /// `check` only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
+use crate::change::Dependency;
 use crate::detect::package_json::PackageJson;
 use crate::error::Error;
-use crate::render::Dependency;
 
 /// The new text and the dependencies it adds; the text is the input when nothing is missing.
 pub fn add_dependencies<'a>(

@@ -7,13 +7,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::base::Base;
+use crate::change::{
+    Action, Artifact, Change, Dependency, Detail, Kind, Manual, Plan, Reason, MIGRATIONS_DIR,
+};
 use crate::clock::{self, Seconds};
 use crate::dotenv;
 use crate::error::Error;
 use crate::gitignore;
 use crate::paths::slash;
 use crate::pkgjson;
-use crate::render::{Artifact, Dependency};
 
 /// Read access to the project's current files, by path relative to its root.
 pub trait Files {
@@ -207,169 +209,6 @@ impl Files for Snapshot<'_> {
         Ok(self.interceptors.to_vec())
     }
 }
-
-// Action, Kind and Reason are part of the `--json` output under these names (snake_case);
-// the committed schema (schema/output.schema.json) fails a test when one changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Create,
-    Update,
-    Unchanged,
-    /// Exists and differs from what the tool would write; left to the conflict policy.
-    Conflict,
-    /// A conflict the policy (or the user) chose to keep.
-    Skip,
-    /// A conflict the policy (or the user) chose to replace.
-    Overwrite,
-}
-
-impl Action {
-    pub fn label(self) -> &'static str {
-        match self {
-            Action::Create => "create",
-            Action::Update => "update",
-            Action::Unchanged => "unchanged",
-            Action::Conflict => "conflict",
-            Action::Skip => "skip",
-            Action::Overwrite => "overwrite",
-        }
-    }
-
-    /// Whether applying writes the file.
-    pub fn writes(self) -> bool {
-        matches!(self, Action::Create | Action::Update | Action::Overwrite)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// A file the tool owns whole (the client utility, routes, the interceptor it created).
-    Owned,
-    Env,
-    PackageJson,
-    #[serde(rename = "gitignore")]
-    GitIgnore,
-    Migration,
-    Answers,
-    /// Insertions into one of the app's own source files.
-    Edit,
-    /// The base store (`insforge-integrate.base.toml`).
-    Base,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub path: PathBuf,
-    pub action: Action,
-    pub kind: Kind,
-    pub old: Option<String>,
-    pub new: String,
-    /// Why a conflict is one (or, for an owned file left as it is, that the user edited it).
-    pub reason: Option<Reason>,
-    /// The tool's render, when `new` is something else (a three-way merge of it with the
-    /// user's edits): the base the next merge starts from.
-    pub theirs: Option<String>,
-    /// What planning learned about the file that the report needs.
-    pub detail: Detail,
-}
-
-/// Facts about one file, computed while planning.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Detail {
-    #[default]
-    None,
-    /// A migration's version (`YYYYMMDDHHmmss`), what `db migrations up` takes.
-    Migration { version: String },
-    /// An env file's keys left without a value: in the file now, and after the change.
-    Env {
-        empty_now: Vec<String>,
-        empty_after: Vec<String>,
-    },
-}
-
-impl Change {
-    pub fn new(
-        path: impl Into<PathBuf>,
-        action: Action,
-        kind: Kind,
-        old: Option<String>,
-        new: String,
-    ) -> Self {
-        Self {
-            reason: (action == Action::Conflict).then_some(Reason::Differs),
-            path: path.into(),
-            action,
-            kind,
-            old,
-            new,
-            theirs: None,
-            detail: Detail::None,
-        }
-    }
-}
-
-/// Why an existing file is a conflict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Reason {
-    /// It differs from what the tool would write.
-    Differs,
-    /// It would change, but it is read-only: never replaced without being asked.
-    ReadOnly,
-    /// An earlier run was told to keep the user's version (`kept` in the answers file).
-    Kept,
-    /// It imports names from a file the user keeps, which does not export them.
-    Missing,
-    /// The user edited it after the tool wrote it (it differs from the base store).
-    Edited,
-    /// `update` merged the user's edits with the new render, and they collide: the file
-    /// holds conflict markers.
-    Collision,
-    /// The conflict markers an earlier `update` wrote, resolved to one side by policy.
-    Resolved,
-}
-
-/// An interceptor the tool may not create, with what the user should merge into theirs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Manual {
-    /// The user's existing file(s).
-    pub existing: Vec<PathBuf>,
-    /// The file the tool would have created.
-    pub wanted: PathBuf,
-    pub content: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Plan {
-    pub changes: Vec<Change>,
-    pub manual: Vec<Manual>,
-    /// Dependencies added to package.json (an install is needed).
-    pub added_dependencies: Vec<Dependency>,
-    /// What the user must do by hand, found while planning (an edit that could not be made).
-    pub notes: Vec<String>,
-}
-
-impl Plan {
-    /// Changes that write a file when applied.
-    pub fn writes(&self) -> impl Iterator<Item = &Change> {
-        self.changes.iter().filter(|c| c.action.writes())
-    }
-
-    pub fn conflicts(&self) -> impl Iterator<Item = &Change> {
-        self.changes.iter().filter(|c| c.action == Action::Conflict)
-    }
-
-    /// Nothing to write and nothing undecided.
-    pub fn is_noop(&self) -> bool {
-        self.changes
-            .iter()
-            .all(|c| matches!(c.action, Action::Unchanged | Action::Skip))
-    }
-}
-
-pub const MIGRATIONS_DIR: &str = "migrations";
 
 /// The plan for these artifacts over `files`. `base` is what the tool last wrote to the files
 /// it owns: an owned file still holding that is the tool's to update; one that differs from it

@@ -8,8 +8,8 @@ use std::path::Path;
 use console::Style;
 use similar::{ChangeTag, TextDiff};
 
+use crate::change::{Action, Change, Detail, Kind, Plan, Reason};
 use crate::dotenv;
-use crate::plan::{Action, Change, Detail, Kind, Plan, Reason};
 
 /// Hides secret values in anything shown. In env files every value is hidden except those of
 /// browser-exposed variables (`NEXT_PUBLIC_*`, `VITE_*`) and of variables the tool declares
@@ -361,7 +361,7 @@ pub fn next_steps(
             empty_keys.join(", ")
         ));
     }
-    let migrations: Vec<&crate::plan::Change> = plan
+    let migrations: Vec<&crate::change::Change> = plan
         .changes
         .iter()
         // Those this run writes: one already there was in an earlier run's steps.

@@ -10,6 +10,7 @@ use handlebars::{Handlebars, Helper, HelperResult, Output, RenderContext, Render
 use semver::Version;
 use serde_json::{json, Value};
 
+use crate::change::{Artifact, Dependency};
 use crate::detect::{lowest_in_range, tsconfig::Alias, Project, INSFORGE_SDK};
 use crate::dotenv::Entry;
 use crate::paths::slash;
@@ -20,59 +21,6 @@ use crate::saved::{self, Saved};
 /// The @insforge/sdk range a fresh install asks for.
 pub const SDK_RANGE: &str = "^1.4.4";
 pub const APP_URL: &str = "http://localhost:3000";
-
-/// How one generated thing meets the user's files.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Artifact {
-    /// A whole file the tool owns. An existing, different file is a conflict.
-    File { path: PathBuf, content: String },
-    /// `middleware.ts` / `proxy.ts`: created only when the app has neither; otherwise the user
-    /// is shown what to add.
-    Interceptor { path: PathBuf, content: String },
-    /// Keys ensured in a dotenv file.
-    Env {
-        path: PathBuf,
-        entries: Vec<Entry>,
-        header: String,
-    },
-    /// Dependencies ensured in package.json.
-    Dependencies(Vec<Dependency>),
-    /// .gitignore rules: `ignore` paths ignored, `keep` paths not ignored.
-    GitIgnore {
-        ignore: Vec<String>,
-        keep: Vec<String>,
-        /// Kept paths a `.gitignore` above the app ignores.
-        unignore: Vec<String>,
-    },
-    /// A new `<dir>/<version>_<name>.sql`, unless the newest migration of that name
-    /// already holds this content. `sequence` orders several migrations of one run.
-    Migration {
-        /// `migrations`, or `insforge/migrations` where another system owns `migrations/`.
-        dir: PathBuf,
-        name: String,
-        content: String,
-        sequence: u32,
-    },
-    /// The answers file: always brought up to date, never a conflict.
-    Answers { path: PathBuf, content: String },
-    /// Edits of an existing source file of the app, computed from the text `base` detection
-    /// read, and verified ([`crate::edit::verify`]) before they became an artifact. Every
-    /// byte outside the edits stays.
-    Edit {
-        path: PathBuf,
-        base: String,
-        edits: Vec<crate::edit::Edit>,
-        /// What the edit does, for the summary: `beforeSessionSaved added`.
-        what: String,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dependency {
-    pub name: String,
-    pub version: String,
-    pub dev: bool,
-}
 
 #[derive(Debug, Clone)]
 pub struct Rendered {
@@ -658,7 +606,7 @@ fn migration_systems(project: &Project) -> Vec<String> {
         .map(|s| {
             use crate::detect::migrations::Tool;
             let owns = slash(&s.dir);
-            let apart = if s.dir == std::path::Path::new(crate::plan::MIGRATIONS_DIR) {
+            let apart = if s.dir == std::path::Path::new(crate::change::MIGRATIONS_DIR) {
                 format!(" {} owns {owns}/, so InsForge's migration goes in {dir}/, apart from its files (each tool would try to apply the other's).", s.tool.name())
             } else {
                 format!(" InsForge's migration goes in {dir}/, which {} does not read.", s.tool.name())

@@ -13,10 +13,45 @@
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
+use serde::Serialize;
+
+use super::source::Located;
 use super::source::{self, Imported, Module};
 use super::tsconfig::Alias;
-use super::wiring::{Layout, Located, PartialProvider, PROVIDER_COMPONENTS};
 use super::workspace::Package;
+
+/// A root layout (one that renders `<html>`) and the provider components around its pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Layout {
+    pub file: PathBuf,
+    #[serde(skip)]
+    pub text: String,
+    /// Provider components rendered around its pages, by their package's name for them: in
+    /// the layout, or in a component of the app's that it renders, with where.
+    pub providers: Vec<(String, Located)>,
+}
+
+/// A provider component that covers only part of the app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct PartialProvider {
+    pub component: String,
+    pub at: Located,
+    /// Which part: `the pages under app/(dashboard)/`.
+    pub covers: String,
+    /// The folder whose pages it covers, when it is rendered by a layout there.
+    pub dir: Option<PathBuf>,
+}
+
+/// Provider components that wrap an app in its layout.
+pub const PROVIDER_COMPONENTS: [&str; 7] = [
+    "StytchAppProvider",
+    "ClerkProvider",
+    "AuthKitProvider",
+    "StytchProvider",
+    "StytchB2BProvider",
+    "Auth0Provider",
+    "KindeProvider",
+];
 
 /// How deep the layout's imports are followed.
 const FOLLOW: usize = 6;

@@ -1,6 +1,7 @@
 //! Detection: read a few files of the user's app and record what they say, each fact with the
 //! evidence that shows where it came from. Nothing here prompts or writes.
 
+pub mod formatter;
 pub mod layouts;
 pub mod lockfile;
 pub mod migrations;
@@ -18,6 +19,7 @@ use semver::Version;
 
 use crate::dotenv;
 use crate::error::Error;
+pub use crate::paths::read_regular;
 use crate::provider::{self, Provider};
 use lockfile::{Lockfile, PackageManager};
 use package_json::PackageJson;
@@ -80,7 +82,7 @@ pub struct Project {
     /// Tables the app's own SQL creates, wherever its `.sql` files are.
     pub app_tables: BTreeMap<String, migrations::AppTable>,
     /// The app's formatter (its Prettier or Biome, or the style its config sets).
-    pub formatter: Option<crate::format::Formatter>,
+    pub formatter: Option<formatter::Formatter>,
     /// The app's own sign-in page: its route (`/auth/sign-in`) and file.
     pub sign_in: Option<(String, PathBuf)>,
     /// The app's own migration systems (Drizzle, Prisma, …) and the folders they own.
@@ -242,10 +244,10 @@ impl Project {
         let taken = self
             .migration_systems
             .iter()
-            .find(|s| s.dir == Path::new(crate::plan::MIGRATIONS_DIR));
+            .find(|s| s.dir == Path::new(crate::change::MIGRATIONS_DIR));
         match taken {
-            Some(_) => Path::new("insforge").join(crate::plan::MIGRATIONS_DIR),
-            None => PathBuf::from(crate::plan::MIGRATIONS_DIR),
+            Some(_) => Path::new("insforge").join(crate::change::MIGRATIONS_DIR),
+            None => PathBuf::from(crate::change::MIGRATIONS_DIR),
         }
     }
 
@@ -399,13 +401,13 @@ impl Project {
         ));
         if let Some(f) = &self.formatter {
             let what = match f {
-                crate::format::Formatter::Prettier { .. } => {
+                formatter::Formatter::Prettier { .. } => {
                     "Prettier (installed; generated files go through it)"
                 }
-                crate::format::Formatter::Biome { .. } => {
+                formatter::Formatter::Biome { .. } => {
                     "Biome (installed; generated files go through it)"
                 }
-                crate::format::Formatter::Style { .. } => {
+                formatter::Formatter::Style { .. } => {
                     "its configured style (not installed; generated files written in it)"
                 }
             };
@@ -570,16 +572,6 @@ pub fn read_config(reader: &Reader, name: &str) -> Result<Option<String>> {
         .map_err(|e| invalid(format!("cannot be read ({e}): fix its permissions")))?;
     reader.saw(Path::new(name), &bytes);
     decode(bytes).map(Some).map_err(invalid)
-}
-
-/// The text of a regular file of at most 16 MiB, or None (a FIFO, a device or a folder in
-/// its place is never opened: reading one would hang or never end).
-pub fn read_regular(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > 16 << 20 {
-        return None;
-    }
-    std::fs::read_to_string(path).ok()
 }
 
 /// UTF-8 text, or why not.
@@ -838,7 +830,7 @@ pub fn detect(root: &Path) -> Result<Project> {
             .is_some_and(|text| crate::gitignore::ignored(&text, ".env"))
         && gitignore_above.ignoring(root, ".env").is_none();
     let sign_in = sign_in_page(root, &app_dir);
-    let formatter = crate::format::detect(root, &package_json.value);
+    let formatter = formatter::detect(root, &package_json.value);
     Ok(Project {
         formatter,
         sign_in,

@@ -23,6 +23,19 @@ use oxc_ast::ast::{
 use oxc_ast_visit::{walk, Visit};
 use oxc_span::{GetSpan, SourceType, Span};
 
+/// Where something was found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+pub struct Located {
+    pub file: PathBuf,
+    pub line: u32,
+}
+
+impl std::fmt::Display for Located {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", crate::paths::slash(&self.file), self.line)
+    }
+}
+
 /// Folders (at the root) the scan walks; other top-level folders are not the app's code.
 const SCAN_DIRS: [&str; 16] = [
     "app",

@@ -8,20 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+pub use super::layouts::{Layout, PartialProvider, PROVIDER_COMPONENTS};
+pub use super::source::Located;
 use super::source::{Call, Leaf, Module, ObjectArg};
-
-/// Where something was found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Located {
-    pub file: PathBuf,
-    pub line: u32,
-}
-
-impl std::fmt::Display for Located {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", crate::paths::slash(&self.file), self.line)
-    }
-}
 
 /// A role the app fills itself (see `provides` in `provider.toml`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -148,28 +137,6 @@ pub struct InsforgeClient {
     pub client_side: bool,
 }
 
-/// A root layout (one that renders `<html>`) and the provider components around its pages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct Layout {
-    pub file: PathBuf,
-    #[serde(skip)]
-    pub text: String,
-    /// Provider components rendered around its pages, by their package's name for them: in
-    /// the layout, or in a component of the app's that it renders, with where.
-    pub providers: Vec<(String, Located)>,
-}
-
-/// A provider component that covers only part of the app.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub struct PartialProvider {
-    pub component: String,
-    pub at: Located,
-    /// Which part: `the pages under app/(dashboard)/`.
-    pub covers: String,
-    /// The folder whose pages it covers, when it is rendered by a layout there.
-    pub dir: Option<PathBuf>,
-}
-
 #[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Wiring {
     /// The root layouts (`app/layout.tsx`, or one per route group that renders `<html>`),
@@ -221,17 +188,6 @@ fn callee_text(c: &Call) -> String {
         c.callee.clone()
     }
 }
-
-/// Provider components that wrap an app in its layout.
-pub const PROVIDER_COMPONENTS: [&str; 7] = [
-    "StytchAppProvider",
-    "ClerkProvider",
-    "AuthKitProvider",
-    "StytchProvider",
-    "StytchB2BProvider",
-    "Auth0Provider",
-    "KindeProvider",
-];
 
 /// Clerk's sign-in UI components.
 const SIGN_IN_UI: [&str; 7] = [

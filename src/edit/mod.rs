@@ -13,7 +13,6 @@ pub mod auth0;
 pub mod imports;
 pub mod interceptor;
 pub mod layout;
-pub mod style;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -24,35 +23,9 @@ use oxc_ast::ast::{ImportDeclaration, Program, Statement};
 use oxc_ast_visit::{walk, Visit};
 use oxc_span::SourceType;
 
-pub use style::Style;
+pub use crate::style::Style;
 
-/// One change of a text: `range` (byte offsets of the original) replaced by `content`. An
-/// insertion has an empty range; a deletion has no content.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edit {
-    pub range: Range<usize>,
-    pub content: String,
-}
-
-impl Edit {
-    pub fn insert(at: usize, content: impl Into<String>) -> Self {
-        Self {
-            range: at..at,
-            content: content.into(),
-        }
-    }
-
-    pub fn replace(range: Range<usize>, content: impl Into<String>) -> Self {
-        Self {
-            range,
-            content: content.into(),
-        }
-    }
-
-    pub fn delete(range: Range<usize>) -> Self {
-        Self::replace(range, "")
-    }
-}
+pub use crate::change::Edit;
 
 /// Why a set of edits cannot be applied.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

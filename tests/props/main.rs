@@ -11,9 +11,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use insforge_integrate::change::Dependency;
 use insforge_integrate::detect::{lockfile, package_json::PackageJson, tsconfig};
 use insforge_integrate::dotenv::{self, Entry};
-use insforge_integrate::render::Dependency;
 use insforge_integrate::{gitignore, pkgjson, saved};
 use proptest::prelude::*;
 

@@ -10,8 +10,8 @@ use anyhow::Result;
 use crate::change::{Action, Change, Kind, Reason};
 use crate::cli::{CheckArgs, Format, InitArgs};
 use crate::error::Error;
-use crate::init::{self, Environment, Prepared};
 use crate::output::{self, CheckSummary, Status};
+use crate::pipeline::{self, Environment, Prepared};
 use crate::preview;
 use crate::prompt::Silent;
 
@@ -106,7 +106,7 @@ pub fn check(args: &CheckArgs, env: Environment, out: &mut dyn Write) -> Result<
         ..
     } = env;
     let root = args.path.as_path();
-    init::app_folder(root)?;
+    pipeline::app_folder(root)?;
     let strict = args.strict;
     let format = if args.json { Format::Json } else { args.format };
     let mut silent = Silent;
@@ -120,10 +120,10 @@ pub fn check(args: &CheckArgs, env: Environment, out: &mut dyn Write) -> Result<
         mut plan,
         masker,
         ..
-    } = init::prepare(
+    } = pipeline::prepare(
         &init_args,
         Default::default(),
-        init::Ask {
+        pipeline::Ask {
             interactive: false,
             values: false,
             saved_only: true,

@@ -22,6 +22,7 @@ pub mod input;
 pub mod merge;
 pub mod output;
 pub mod paths;
+pub mod pipeline;
 pub mod pkgjson;
 pub mod plan;
 pub mod preview;

@@ -10,7 +10,7 @@ use clap::Parser;
 
 use crate::cli::{Cli, ColorChoice, Command, Format};
 use crate::preview::Paint;
-use crate::{check, clock, error, init, prompt, resolve};
+use crate::{check, clock, error, init, pipeline, prompt, resolve};
 
 /// Parse `args`, run the command, print an error once, and return the exit code.
 /// The process's arguments. The npm launcher cannot pass bytes that are not UTF-8 (Node
@@ -218,7 +218,7 @@ fn run(command: Command, paint: Paint, json: bool, emitted: &mut bool) -> Result
     } else {
         (None, &mut stdout)
     };
-    let env = init::Environment {
+    let env = pipeline::Environment {
         json: json_out,
         interactive,
         paint,
@@ -234,9 +234,9 @@ fn run(command: Command, paint: Paint, json: bool, emitted: &mut bool) -> Result
             }
             init::init(&args, env, out)
         }
-        Command::Update(args) => init::run(init::Mode::Update, &args.as_init(), env, out),
+        Command::Update(args) => init::run(pipeline::Mode::Update, &args.as_init(), env, out),
         Command::Check(args) => check::check(&args, env, out),
-        Command::Detect(args) => init::detect_only(&args.path, env, out),
+        Command::Detect(args) => pipeline::detect_only(&args.path, env, out),
         Command::Skill => unreachable!("handled above"),
     };
     *emitted = json && stdout.written > 0;

@@ -1,0 +1,221 @@
+//! The pipeline every command runs first: detect → resolve → render (in the app's format)
+//! → plan, with the detection block and the answers' notes printed on the way. `init`,
+//! `update` and `check` take its [`Prepared`] plan and differ only in what they do with it;
+//! `detect` stops after detection.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::change::{Action, Plan, Reason};
+use crate::cli::{ConflictPolicy, InitArgs};
+use crate::clock::Seconds;
+use crate::detect;
+use crate::error::Error;
+use crate::plan;
+use crate::preview::{self, Masker, Paint};
+use crate::prompt::Prompter;
+use crate::render;
+use crate::resolve::{self, Answers, Secrets};
+
+/// What the run gets from outside the command line.
+pub struct Environment<'a> {
+    /// Prompts are allowed (a terminal, no `--yes`, not CI).
+    pub interactive: bool,
+    pub paint: Paint,
+    pub now: Seconds,
+    pub secrets: Secrets,
+    pub prompter: &'a mut dyn Prompter,
+    /// Where `--json` output goes (the human output then goes nowhere).
+    pub json: Option<&'a mut dyn Write>,
+}
+
+/// Which command runs the pipeline: `init`, or `update` (which merges the user's edits of the
+/// tool's files with the new render instead of asking about them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Init,
+    Update,
+}
+
+/// Everything the pipeline computed before anything is decided or written.
+pub struct Prepared {
+    pub project: detect::Project,
+    pub answers: Answers,
+    pub rendered: render::Rendered,
+    pub plan: Plan,
+    pub masker: Masker,
+    /// Files the answers file says the user keeps.
+    pub kept: Vec<String>,
+}
+
+/// Detect, resolve, render and plan, printing the detection block and the answers' notes.
+/// What `prepare` may ask: anything at all (a terminal, no `--yes`), and the `.env.local`
+/// values in particular (`update` leaves them as they are); and where answers may come from.
+#[derive(Debug, Clone, Copy)]
+pub struct Ask {
+    pub interactive: bool,
+    pub values: bool,
+    /// The answers come from the answers file an `init` saved (`check`, `update`): without
+    /// one the run stops, saying to run `init` first.
+    pub saved_only: bool,
+}
+
+pub fn prepare(
+    args: &InitArgs,
+    secrets: Secrets,
+    ask: Ask,
+    prompter: &mut dyn Prompter,
+    now: Seconds,
+    paint: Paint,
+    out: &mut dyn Write,
+) -> Result<Prepared> {
+    let root = args.path.as_path();
+    let project = detect::detect(root)?;
+    if ask.saved_only && project.saved.is_none() {
+        return Err(Error::InvalidArgument(format!(
+            "{} has no {}: this command works from the answers `insforge-integrate init` saved there, so run `insforge-integrate init` first (and commit the file)",
+            root.display(),
+            crate::saved::FILE
+        ))
+        .into());
+    }
+    preview::detection(out, root, &project, paint)?;
+    if !project.typescript.value {
+        return Err(Error::Unsupported(
+            "this is a JavaScript app (no tsconfig.json): insforge-integrate writes TypeScript for now. Add TypeScript (npm install -D typescript @types/react @types/node, then `next dev` creates tsconfig.json) and run it again".into(),
+        )
+        .into());
+    }
+
+    let answers = resolve::resolve_asking(
+        args,
+        &project,
+        project.saved.as_ref(),
+        secrets,
+        ask.interactive,
+        ask.interactive && ask.values,
+        prompter,
+    )?;
+    for note in answers.notes.iter().chain(&project.base_notes) {
+        writeln!(out, "{} {note}", paint.yellow("note:"))?;
+    }
+
+    for r in &answers.provider.requires {
+        let minimum = semver::Version::parse(&r.at_least).expect("checked when providers load");
+        if let Some(v) = project
+            .versions
+            .get(&r.package)
+            .filter(|v| v.value < minimum)
+        {
+            return Err(Error::Unsupported(format!(
+                "{} {} ({}): {}; nothing was written",
+                r.package, v.value, v.evidence, r.message
+            ))
+            .into());
+        }
+    }
+    // Stytch's B2B API (organization members) is not integrated: an app that is B2B only is
+    // refused; one with a consumer part too gets that part, and the B2B part is named.
+    let b2b_part = match (&project.wiring.stytch_b2b, &project.wiring.stytch_consumer) {
+        (Some(b2b), consumer) if answers.provider.id == "stytch" => {
+            let b2b = crate::paths::slash(&b2b.file);
+            match consumer {
+                None => {
+                    return Err(Error::Unsupported(format!(
+                        "this is a Stytch B2B app ({b2b}): its sessions belong to organization members, and insforge-integrate writes code for Stytch's consumer API, which cannot authenticate them. B2B support comes later; nothing was written"
+                    ))
+                    .into())
+                }
+                Some(consumer) => Some(format!(
+                    "Stytch B2B ({b2b}) is left alone: this run integrates the consumer part ({}). getInsforgeClient() authenticates consumer sessions with STYTCH_PROJECT_ID (the consumer project) and returns null for a B2B member, whose session belongs to the B2B project. To reach InsForge as a member, sign a token the same way on the server with sub = member.member_id from the B2B client's sessions.authenticate(); the organization id cannot reach SQL through InsForge.",
+                    crate::paths::slash(&consumer.file)
+                )),
+            }
+        }
+        _ => None,
+    };
+    let mut rendered = render::render(&project, &answers)?;
+    rendered.manual_steps.extend(b2b_part);
+    // In the app's own format before planning: the diff shows what lands.
+    if let Some(formatter) = &project.formatter {
+        let notes = crate::format::apply(formatter, root, &mut rendered.artifacts);
+        rendered.manual_steps.extend(notes);
+    }
+    let files = plan::Snapshot::new(root, &project)?;
+    let mut plan = plan::plan(&rendered.artifacts, &files, now, &project.base.0)?;
+    let kept = project
+        .saved
+        .as_ref()
+        .map(|s| s.kept.clone())
+        .unwrap_or_default();
+    mark_kept(&mut plan, &kept, answers.on_conflict);
+    plan::settle(&mut plan, &project.aliases)?;
+    crate::base::record(&mut plan, &project.base.0, project.base.1.clone());
+    let masker = Masker {
+        public_keys: rendered.public_keys.clone(),
+        secret_values: rendered.secret_values.clone(),
+    };
+    Ok(Prepared {
+        project,
+        answers,
+        rendered,
+        plan,
+        masker,
+        kept,
+    })
+}
+
+/// The folder the command works on, or an error saying what to pass.
+pub fn app_folder(root: &std::path::Path) -> Result<()> {
+    if !root.is_dir() {
+        return Err(Error::InvalidArgument(format!(
+            "{} is not a folder: pass the folder of your app (the one with package.json)",
+            root.display()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// `detect`: the facts and their evidence, or the project model as JSON. Writes nothing.
+pub fn detect_only(root: &std::path::Path, env: Environment, out: &mut dyn Write) -> Result<()> {
+    let Environment {
+        paint, mut json, ..
+    } = env;
+    app_folder(root)?;
+    let project = detect::detect(root)?;
+    preview::detection(out, root, &project, paint)?;
+    for note in &project.base_notes {
+        writeln!(out, "{} {note}", paint.yellow("note:"))?;
+    }
+    if let Some(saved) = &project.saved {
+        let tables = saved.tables.clone().unwrap_or_default().join(", ");
+        writeln!(
+            out,
+            "  {:<16} provider {}, tables [{tables}] ({})",
+            "answers file:",
+            saved.provider.as_deref().unwrap_or("none"),
+            crate::saved::FILE
+        )?;
+    }
+    if let Some(json) = json.as_mut() {
+        let doc = crate::output::detect(&project);
+        writeln!(json, "{}", serde_json::to_string_pretty(&doc)?)?;
+    }
+    Ok(())
+}
+
+/// Files an earlier run was told to keep are the user's: not conflicts, unless this run says
+/// `--on-conflict overwrite`.
+fn mark_kept(plan: &mut Plan, kept: &[String], policy: ConflictPolicy) {
+    if policy == ConflictPolicy::Overwrite {
+        return;
+    }
+    for change in &mut plan.changes {
+        if change.action == Action::Conflict && kept.contains(&change.display_path()) {
+            change.action = Action::Skip;
+            change.reason = Some(Reason::Kept);
+        }
+    }
+}

@@ -137,6 +137,9 @@ pub fn prepare(
     };
     let mut rendered = render::render(&project, &answers)?;
     rendered.manual_steps.extend(b2b_part);
+    rendered
+        .manual_steps
+        .extend(unverified(&project, answers.provider));
     // In the app's own format before planning: the diff shows what lands.
     if let Some(formatter) = &project.formatter {
         let notes = crate::format::apply(formatter, root, &mut rendered.artifacts);
@@ -218,4 +221,25 @@ fn mark_kept(plan: &mut Plan, kept: &[String], policy: ConflictPolicy) {
             change.reason = Some(Reason::Kept);
         }
     }
+}
+
+/// A provider package older than any release the generated code is verified against (an
+/// older major than the oldest pin of the typecheck suite): said, since nothing proves the
+/// code compiles there.
+fn unverified(project: &detect::Project, provider: &crate::provider::Provider) -> Vec<String> {
+    provider
+        .detect
+        .packages
+        .iter()
+        .filter_map(|package| {
+            let found = project.versions.get(package)?;
+            let oldest = crate::version::oldest_verified(package)?;
+            (found.value.major < oldest.major).then(|| {
+                format!(
+                    "{package} {} ({}) is older than any release this version of insforge-integrate is verified against (the oldest is {oldest}): the written code may not compile with it. Upgrading {package} is the tested path.",
+                    found.value, found.evidence
+                )
+            })
+        })
+        .collect()
 }

@@ -54,7 +54,14 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         }
     });
     own_tables(project, &mut answers.tables, &mut manual_steps);
-    manual_steps.extend(migration_systems(project));
+    // The tables the migration creates (not the app's own, which its schema has).
+    let created: Vec<String> = answers
+        .tables
+        .iter()
+        .filter(|t| !t.existing)
+        .map(|t| t.name.clone())
+        .collect();
+    manual_steps.extend(migration_systems(project, &created));
     let answers = &answers;
     let context = context(project, answers);
     let mut hb = Handlebars::new();
@@ -595,7 +602,7 @@ fn own_tables(project: &Project, tables: &mut [crate::table::Table], manual: &mu
 /// Which system applies what, when the app has its own migrations (Drizzle, Prisma,
 /// Supabase): theirs first, then InsForge's, in their own folders; and how to carry the
 /// InsForge SQL in the app's system instead.
-fn migration_systems(project: &Project) -> Vec<String> {
+fn migration_systems(project: &Project, tables: &[String]) -> Vec<String> {
     let dir = slash(&project.migrations_dir());
     let exec = project.package_manager.value.exec();
     // Prisma and Drizzle Kit are the app's own installs: their local binaries.
@@ -619,6 +626,13 @@ fn migration_systems(project: &Project) -> Vec<String> {
                 Tool::Supabase => (format!("{exec} supabase db push"), format!("{exec} supabase migration new insforge_rls")),
                 Tool::Other => ("your migration tool".to_string(), String::new()),
             };
+            if let Some(database) = &s.other_database {
+                return format!(
+                    "The app's schema is managed by {} ({}) on {database}, not Postgres: its tables are in that database, not in InsForge's, so InsForge's policies cannot protect them. The migration protects the tables it creates in InsForge; moving the app's data there is a change of its own.",
+                    s.tool.name(),
+                    s.evidence,
+                );
+            }
             let mut text = format!(
                 "The app's schema is managed by {} ({}): apply its migrations first ({apply}), then InsForge's: it adds requesting_user_id() and row-level security to the tables they create.{apart}",
                 s.tool.name(),
@@ -629,6 +643,18 @@ fn migration_systems(project: &Project) -> Vec<String> {
                     " To keep one system instead, create an empty {} migration ({carry}), paste InsForge's SQL into it, and delete the file from {dir}/.",
                     s.tool.name()
                 ));
+            }
+            // A schema tool treats tables it does not know as drift: it would drop them.
+            let tables = tables.join(", ");
+            match s.tool {
+                _ if tables.is_empty() => {}
+                Tool::Prisma => text.push_str(&format!(
+                    " Add {tables} to prisma/schema.prisma as models (with the user-id column's default and index), or Prisma sees them as drift: migrate dev offers to reset the database and db push drops what the schema lacks."
+                )),
+                Tool::Drizzle => text.push_str(&format!(
+                    " Add {tables} to your Drizzle schema (pgTable), or leave them out of drizzle-kit with tablesFilter in drizzle.config: otherwise drizzle-kit push offers to drop them."
+                )),
+                _ => {}
             }
             text
         })
@@ -944,7 +970,19 @@ fn exposed_auth_tables(project: &Project) -> Option<String> {
         .cloned()
         .flatten()
         .filter(|_| users.file.ends_with(".prisma"));
+    let renamed = project
+        .wiring
+        .better_auth_users
+        .as_ref()
+        .map(|u| u.renamed.clone())
+        .unwrap_or_default();
     let name = |model: &str| {
+        // A model the config renames (`verification: { modelName: "VerificationToken" }`)
+        // is that model of the schema, or that table.
+        let model = renamed
+            .iter()
+            .find(|(m, _)| m == model)
+            .map_or(model, |(_, name)| name.as_str());
         if let Some(t) = schema
             .as_deref()
             .and_then(|text| crate::detect::prisma_user_table(text, &users.file, model))
@@ -956,6 +994,9 @@ fn exposed_auth_tables(project: &Project) -> Option<String> {
             );
         }
         let mut name = model.to_string();
+        if renamed.iter().any(|(_, n)| n == model) {
+            return format!("public.{}", crate::table::ident(&name));
+        }
         if users.table.ends_with('s') {
             name.push('s');
         }
@@ -973,7 +1014,7 @@ fn exposed_auth_tables(project: &Project) -> Option<String> {
     .join(", ");
     let revoke = format!("revoke all on {tables} from anon, authenticated").replace('\'', "'\\''");
     Some(format!(
-        "Better Auth keeps its tables in public here ({}), which InsForge's data API serves to anon and authenticated with table rights: anyone could read sessions and password hashes through it. Close them once they exist (adjust the names if yours differ):\n     psql \"$DATABASE_URL\" -c '{revoke}'",
+        "Better Auth keeps its tables in public here ({}), which InsForge's data API serves to anon and authenticated with table rights: anyone could read sessions and password hashes through it. Close them once they exist (adjust the names if yours differ), with the tables of the plugins you use (organization, member, invitation, sso, two-factor…) and any other table of the app that holds secrets:\n     psql \"$DATABASE_URL\" -c '{revoke}'",
         users.file
     ))
 }

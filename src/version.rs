@@ -90,6 +90,17 @@ fn releases(pins: &[(String, String)], package: &str) -> Vec<String> {
     out
 }
 
+/// The oldest release of `package` the generated code is verified against (both typecheck
+/// projects' pins), when it is pinned at all.
+pub fn oldest_verified(package: &str) -> Option<semver::Version> {
+    let mut all = pins(PINS_NEXT16);
+    all.extend(pins(PINS_NEXT15));
+    releases(&all, package)
+        .iter()
+        .filter_map(|v| semver::Version::parse(v).ok())
+        .min()
+}
+
 pub fn verbose() -> String {
     let mut all = pins(PINS_NEXT16);
     all.extend(pins(PINS_NEXT15));
@@ -109,6 +120,18 @@ pub fn verbose() -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn the_oldest_verified_release_is_the_oldest_pin() {
+        assert_eq!(
+            oldest_verified("@clerk/nextjs").map(|v| v.major),
+            Some(5),
+            "clerk-nextjs-5 is pinned"
+        );
+        assert_eq!(oldest_verified("left-pad"), None);
+    }
+
     #[test]
     fn the_verified_releases_are_the_typecheck_pins() {
         let text = super::verbose();

@@ -78,7 +78,7 @@ pub fn detect(root: &Path, package_json: &serde_json::Value) -> Option<Formatter
 
     // Biome.
     if let Some((config, text)) = find(&["biome.json", "biome.jsonc"]) {
-        let evidence = crate::paths::slash(config.strip_prefix(root).unwrap_or(&config));
+        let evidence = seen_from(root, &config);
         if let Some(bin) = dirs
             .iter()
             .map(|d| d.join("node_modules/.bin/biome"))
@@ -98,7 +98,7 @@ pub fn detect(root: &Path, package_json: &serde_json::Value) -> Option<Formatter
         return None;
     }
     let evidence = match (&config, in_package) {
-        (Some((p, _)), _) => crate::paths::slash(p.strip_prefix(root).unwrap_or(p)),
+        (Some((p, _)), _) => seen_from(root, p),
         (None, Some(_)) => "package.json: \"prettier\"".into(),
         (None, None) => "package.json declares prettier".into(),
     };
@@ -186,6 +186,18 @@ fn biome_style(text: &str) -> Style {
             "\t".into()
         },
     }
+}
+
+/// `path` as the app's root sees it: `.prettierrc`, or `../../biome.json` above it.
+fn seen_from(root: &Path, path: &Path) -> String {
+    let mut up = PathBuf::new();
+    for ancestor in root.ancestors() {
+        if let Ok(rel) = path.strip_prefix(ancestor) {
+            return crate::paths::slash(&up.join(rel));
+        }
+        up.push("..");
+    }
+    crate::paths::slash(path)
 }
 
 #[cfg(test)]

@@ -17,6 +17,9 @@ pub struct System {
     /// The app applies its schema without migration files (`prisma db push`, `drizzle-kit
     /// push` in its scripts, and no migrations folder).
     pub push: bool,
+    /// The database it manages when that is not Postgres (`mysql`, `sqlite`): the app's
+    /// tables are then not in InsForge's database at all.
+    pub other_database: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +60,16 @@ pub struct AppSql {
     pub tables: BTreeMap<String, AppTable>,
 }
 
+/// The `provider` of a Prisma schema's `datasource` block.
+fn prisma_provider(text: &str) -> Option<String> {
+    let start = text.find("datasource ")?;
+    let block = &text[start..start + text[start..].find('}')?];
+    block.lines().find_map(|line| {
+        let (key, value) = line.split_once('=')?;
+        (key.trim() == "provider").then(|| value.trim().trim_matches('"').to_string())
+    })
+}
+
 /// The app's migration systems, strongest evidence first.
 pub fn systems(root: &Path, scripts: &str, read: &dyn Fn(&Path) -> Option<String>) -> Vec<System> {
     let mut out = Vec::new();
@@ -80,11 +93,18 @@ pub fn systems(root: &Path, scripts: &str, read: &dyn Fn(&Path) -> Option<String
             ),
         };
         let push = !dir_exists(&dir) && scripts.contains("drizzle-kit push");
+        let other_database = config_string(&text, "dialect")
+            .or_else(|| config_string(&text, "driver"))
+            .filter(|d| {
+                !d.starts_with("postgres")
+                    && !["pg", "pglite", "aws-data-api"].contains(&d.as_str())
+            });
         out.push(System {
             tool: Tool::Drizzle,
             dir,
             evidence,
             push,
+            other_database,
         });
         break;
     }
@@ -95,11 +115,15 @@ pub fn systems(root: &Path, scripts: &str, read: &dyn Fn(&Path) -> Option<String
         let base = Path::new(schema).parent().unwrap_or(Path::new(""));
         let dir = base.join("migrations");
         let push = !dir_exists(&dir) || scripts.contains("prisma db push");
+        let other_database = read(Path::new(schema))
+            .and_then(|text| prisma_provider(&text))
+            .filter(|p| !["postgresql", "postgres", "cockroachdb"].contains(&p.as_str()));
         out.push(System {
             tool: Tool::Prisma,
             evidence: schema.to_string(),
             dir,
             push,
+            other_database,
         });
     }
     if dir_exists(Path::new("supabase/migrations")) {
@@ -108,6 +132,7 @@ pub fn systems(root: &Path, scripts: &str, read: &dyn Fn(&Path) -> Option<String
             dir: PathBuf::from("supabase/migrations"),
             evidence: "supabase/migrations/".into(),
             push: false,
+            other_database: None,
         });
     }
     // `migrations/` holding what InsForge's CLI cannot apply: a journal, JavaScript.
@@ -118,6 +143,7 @@ pub fn systems(root: &Path, scripts: &str, read: &dyn Fn(&Path) -> Option<String
                 dir: PathBuf::from("migrations"),
                 evidence: format!("migrations/{file}"),
                 push: false,
+                other_database: None,
             });
         }
     }

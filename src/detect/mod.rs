@@ -754,6 +754,7 @@ pub fn detect(root: &Path) -> Result<Project> {
     for p in provider::all() {
         interesting.extend(p.branches.iter().map(|b| b.package.as_str()));
         interesting.extend(p.requires.iter().map(|r| r.package.as_str()));
+        interesting.extend(p.detect.packages.iter().map(String::as_str));
     }
     for name in interesting {
         if let Some(v) = versions_of(name) {
@@ -830,7 +831,7 @@ pub fn detect(root: &Path) -> Result<Project> {
             .is_some_and(|text| crate::gitignore::ignored(&text, ".env"))
         && gitignore_above.ignoring(root, ".env").is_none();
     let sign_in = sign_in_page(root, &app_dir);
-    let formatter = formatter::detect(root, &package_json.value);
+    let formatter = formatter::detect(&absolute, &package_json.value);
     Ok(Project {
         formatter,
         sign_in,

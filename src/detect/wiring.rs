@@ -77,6 +77,10 @@ pub struct BetterAuthUsers {
     pub export: String,
     /// The config's text sets a `search_path`, so unqualified tables are not in `public`.
     pub search_path: bool,
+    /// The other core models the config renames (`verification: { modelName:
+    /// "VerificationToken" }`): (model, name).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub renamed: Vec<(String, String)>,
 }
 
 /// What the app's Better Auth `database` option is, as far as its user table goes.
@@ -380,10 +384,20 @@ pub fn recognise(
                             _ => None,
                         })
                         .unwrap_or_else(|| model.clone());
+                    let renamed = ["session", "account", "verification"]
+                        .iter()
+                        .filter_map(|model| {
+                            match options.and_then(|o| leaf_of(o, &format!("{model}.modelName"))) {
+                                Some(Leaf::Str(name)) => Some((model.to_string(), name.clone())),
+                                _ => None,
+                            }
+                        })
+                        .collect();
                     w.better_auth_users = Some(BetterAuthUsers {
                         model,
                         export,
                         search_path: texts(&m.path).is_some_and(|t| t.contains("search_path")),
+                        renamed,
                     });
                     w.better_auth_database = Some((db, provider, at(call.line)));
                 }

@@ -862,3 +862,38 @@ fn every_brownfield_edit_is_compared_whole() {
         insta::assert_snapshot!(format!("brownfield_edits_{name}"), text);
     }
 }
+
+/// Apps that already sign in with the provider hear no greenfield dashboard steps: an Auth0
+/// app with its own client creates no application; a Stytch app with its own login is not
+/// told to enable Email Magic Links.
+#[test]
+fn apps_already_on_the_provider_get_no_greenfield_dashboard_steps() {
+    app("auth0-quickstart")
+        .run()
+        .success()
+        .stdout_has(
+            "Your app signs in with its own Auth0 application (lib/auth0.ts:5): nothing to create",
+        )
+        .lacks("Create Application");
+    app("stytch-wired")
+        .run()
+        .success()
+        .stdout_has(
+            "keep the authorized domains and products your\n   login uses (app/login/page.tsx:6)",
+        )
+        .lacks("enable Email Magic Links");
+}
+
+/// Better Auth tables the config renames (`verification: { modelName: "VerificationToken" }`)
+/// are closed under their own names; the step also names the plugins' tables.
+#[test]
+fn renamed_better_auth_models_are_closed_under_their_names() {
+    let t = app("better-auth-prisma").file(
+        "src/lib/auth/auth.ts",
+        "import { betterAuth } from \"better-auth\";\nimport { prismaAdapter } from \"better-auth/adapters/prisma\";\nimport { PrismaClient } from \"@prisma/client\";\n\nconst prisma = new PrismaClient();\n\nexport const auth = betterAuth({\n  database: prismaAdapter(prisma, {\n    provider: \"postgresql\",\n  }),\n  emailAndPassword: { enabled: true },\n  verification: { modelName: \"VerificationToken\" },\n});\n",
+    );
+    t.run()
+        .success()
+        .stdout_has("revoke all on public.\"user\", public.session, public.account, public.\"VerificationToken\" from anon, authenticated")
+        .stdout_has("with the tables of the plugins you use");
+}

@@ -413,3 +413,63 @@ fn variables_only_the_tools_own_files_read_are_not_added_to_an_app_with_its_own(
         .read(".env.local")
         .contains("NEXT_PUBLIC_STYTCH_PUBLIC_TOKEN"));
 }
+
+/// A Prisma app on MySQL: its tables are not in InsForge's Postgres, and the steps say so
+/// instead of telling it to apply its migrations before InsForge's. A Postgres Prisma app
+/// hears that its schema must know the new tables (or push drops them).
+#[test]
+fn a_schema_tool_on_another_database_is_named_and_postgres_ones_keep_the_tables() {
+    let t = clerk().file(
+        "prisma/schema.prisma",
+        "generator client {\n  provider = \"prisma-client-js\"\n}\n\ndatasource db {\n  provider     = \"mysql\"\n  url          = env(\"DATABASE_URL\")\n  relationMode = \"prisma\"\n}\n",
+    );
+    t.run()
+        .success()
+        .stdout_has("managed by Prisma (prisma/schema.prisma) on mysql, not Postgres")
+        .lacks("apply its migrations first");
+    let t = clerk().file(
+        "prisma/schema.prisma",
+        "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n",
+    );
+    t.run()
+        .success()
+        .stdout_has("Add todos to prisma/schema.prisma as models")
+        .lacks("not Postgres");
+}
+
+/// A monorepo's formatter config sits at the workspace root: it is found from the member,
+/// also when the path given is `.` (the folders above `.` are the current folder's), and
+/// the generated code takes its style.
+#[test]
+fn a_formatter_config_at_the_workspace_root_is_the_members() {
+    let app = Test::fixture("clerk");
+    let t = Test::empty().file(
+        "biome.json",
+        "{\n  \"javascript\": { \"formatter\": { \"quoteStyle\": \"double\", \"semicolons\": \"asNeeded\" } }\n}\n",
+    );
+    std::fs::create_dir_all(t.path().join(".git")).unwrap();
+    let member = t.path().join("apps/web");
+    std::fs::create_dir_all(&member).unwrap();
+    for (path, bytes) in app.files() {
+        let target = member.join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, bytes).unwrap();
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_insforge-integrate"))
+        .args(["init", ".", "--yes", "--table", "todos"])
+        .current_dir(&member)
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", crate::harness::EPOCH)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("(../../biome.json)"), "{stdout}");
+    let client = std::fs::read_to_string(member.join("lib/insforge.ts")).unwrap();
+    assert!(client.contains("from \"@insforge/sdk\"\n"), "{client}");
+}

@@ -211,3 +211,40 @@ fn an_nx_project_without_its_own_package_json_is_named() {
         .stderr_has("Nothing was written")
         .lacks("run insforge-integrate inside your app's folder");
 }
+
+/// Clerk 4's `authMiddleware` is another API: composing it with `clerkMiddleware` (new in
+/// v5) wrote a middleware that does not build. The run is refused, saying how to upgrade;
+/// nothing is written.
+#[test]
+fn clerk_4_is_refused_before_anything_is_written() {
+    let t = Test::fixture("clerk")
+        .file("package.json", "{\n  \"name\": \"clerk-app\",\n  \"private\": true,\n  \"dependencies\": {\n    \"@clerk/nextjs\": \"^4.26.2\",\n    \"next\": \"14.2.3\",\n    \"react\": \"18.3.1\",\n    \"react-dom\": \"18.3.1\"\n  }\n}\n")
+        .file("package-lock.json", "{\n  \"name\": \"clerk-app\",\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"\": { \"name\": \"clerk-app\" },\n    \"node_modules/next\": { \"version\": \"14.2.3\" },\n    \"node_modules/@clerk/nextjs\": { \"version\": \"4.26.2\" }\n  }\n}\n")
+        .file("middleware.ts", "import { authMiddleware } from \"@clerk/nextjs\";\n\nexport default authMiddleware({\n  publicRoutes: [\"/\"],\n});\n\nexport const config = {\n  matcher: [\"/((?!.+\\\\.[\\\\w]+$|_next).*)\", \"/\", \"/(api|trpc)(.*)\"],\n};\n")
+        .args(["--yes", "--table", "todos"]);
+    let before = t.tree();
+    t.run()
+        .code(2)
+        .stderr_has("@clerk/nextjs 4.26.2")
+        .stderr_has("v4 is a different API");
+    assert_eq!(t.tree(), before);
+}
+
+/// A provider SDK older than every release the code is verified against is said, in the
+/// steps: the run still writes (the API may well match), but not silently.
+#[test]
+fn a_provider_sdk_older_than_every_verified_release_is_said() {
+    let t = Test::fixture("stytch")
+        .file("package.json", "{\n  \"name\": \"stytch-app\",\n  \"private\": true,\n  \"dependencies\": {\n    \"@stytch/nextjs\": \"^22.0.0\",\n    \"stytch\": \"^10.7.0\",\n    \"next\": \"^16.0.0\",\n    \"react\": \"19.2.1\",\n    \"react-dom\": \"19.2.1\"\n  }\n}\n")
+        .remove("bun.lock")
+        .args(["--yes", "--table", "todos"]);
+    t.run().success().stdout_has(
+        "stytch 10.7.0 (package.json: \"stytch\": \"^10.7.0\") is older than any release",
+    );
+    // Verified ones are not.
+    Test::fixture("stytch")
+        .args(["--yes", "--table", "todos"])
+        .run()
+        .success()
+        .lacks("is older than any release");
+}

@@ -183,7 +183,7 @@ impl std::fmt::Display for Case {
 }
 
 /// The packages an app has before it adds InsForge, by provider.
-fn provider_packages(provider: &str) -> &'static [&'static str] {
+pub fn provider_packages(provider: &str) -> &'static [&'static str] {
     match provider {
         "clerk" => &["@clerk/nextjs"],
         "auth0" => &["@auth0/nextjs-auth0"],
@@ -503,7 +503,7 @@ impl App {
     }
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for entry in fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let path = entry.unwrap().path();

@@ -11,6 +11,7 @@
 //! without them every test here fails and names that command.
 
 mod app;
+mod corpus;
 mod dotenv_next;
 mod npm;
 mod schema;

@@ -1,0 +1,9 @@
+import { Auth0Client } from '@auth0/nextjs-auth0/server';
+
+export const auth0 = new Auth0Client({
+  // Where users land after signing in.
+  signInReturnToPath: '/dashboard',
+  session: {
+    rolling: true,
+  },
+});

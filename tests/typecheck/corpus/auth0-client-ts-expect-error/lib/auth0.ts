@@ -1,0 +1,7 @@
+import { Auth0Client } from '@auth0/nextjs-auth0/server';
+
+export const auth0 = new Auth0Client({
+  // @ts-expect-error -- still read by our fork of the SDK
+  legacyLogoutPath: '/api/auth/logout',
+  signInReturnToPath: '/',
+});

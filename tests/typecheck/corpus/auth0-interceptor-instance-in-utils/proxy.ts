@@ -1,0 +1,5 @@
+import { NextResponse, type NextRequest } from 'next/server';
+
+export default function proxy(request: NextRequest) {
+  return NextResponse.next({ headers: { 'x-utils': request.nextUrl.pathname } });
+}

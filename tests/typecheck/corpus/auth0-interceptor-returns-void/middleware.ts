@@ -1,0 +1,7 @@
+import { NextResponse, type NextRequest } from 'next/server';
+
+export default function middleware(request: NextRequest) {
+  if (request.nextUrl.pathname === '/legacy') {
+    return NextResponse.redirect(new URL('/', request.url));
+  }
+}

@@ -1,0 +1,11 @@
+import { ClerkProvider as CP } from '@clerk/nextjs';
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <CP>
+      <html lang="en">
+        <body>{children}</body>
+      </html>
+    </CP>
+  );
+}

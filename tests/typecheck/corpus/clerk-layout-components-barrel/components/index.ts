@@ -1,0 +1,1 @@
+export { default as Providers } from './providers';

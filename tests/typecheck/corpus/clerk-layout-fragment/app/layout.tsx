@@ -1,0 +1,12 @@
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <>
+          {children}
+          <footer>© Example</footer>
+        </>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,10 @@
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        {children}
+        <aside>{children}</aside>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,10 @@
+import { AuthKitProvider as AKP } from '@workos-inc/authkit-nextjs/components';
+import type { ReactNode } from 'react';
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>{children}</body>
+    </html>
+  );
+}

@@ -345,6 +345,26 @@ fn under_provider(
     }
 }
 
+/// Whether `code` uses `name` as an identifier of its own (not a property: `auth0.middleware`
+/// does not use `middleware`).
+fn uses_identifier(code: &str, name: &str) -> bool {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    // Comments (`// your middleware answers the rest`) use no names.
+    let code: String = code
+        .lines()
+        .map(|line| match line.find("//") {
+            Some(at) if line[..at].trim().is_empty() || line[..at].ends_with(' ') => &line[..at],
+            _ => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    code.match_indices(name).any(|(i, _)| {
+        let before = code[..i].chars().next_back();
+        let after = code[i + name.len()..].chars().next();
+        !before.is_some_and(|c| ident(c) || c == '.') && !after.is_some_and(ident)
+    })
+}
+
 /// Each root layout that lacks the provider component gains it around its own
 /// `{children}` (with its import), when the provider needs one; a provider that covers only
 /// part of the app is pointed out, never wrapped a second time. Returns the layouts
@@ -381,6 +401,16 @@ fn wrap_layouts(
     let mut all = true;
     for layout in &wiring.layouts {
         if layout.providers.iter().any(|(n, _)| n == c) {
+            continue;
+        }
+        // The layout renders the provider, but not around its pages: a second one beside it
+        // is not the fix; moving `{children}` inside it is.
+        // (The provider's steps then leave out their wrap step: `beside` in their context.)
+        if let Some((name, at)) = layout.beside.iter().find(|(n, _)| wrap.is(n)) {
+            manual.push(format!(
+                "Your <{name}> ({at}) does not surround the layout's {{children}} (it wraps a sibling, or sits in a component the layout does not render): move {{children}} inside it, so that every page has it (the tool does not add a second one)."
+            ));
+            all = false;
             continue;
         }
         let (source, imported) = match (&wrap.package, &wrap.module) {
@@ -447,11 +477,44 @@ fn compose_interceptor(
     while source::contains_word(text, &name) {
         name.push('_');
     }
-    let (app, params) = match &compose.default {
-        DefaultExport::Expression { .. } => (name.clone(), 1),
+    let ts = matches!(
+        interceptor.file.extension().and_then(|e| e.to_str()),
+        Some("ts" | "mts" | "cts")
+    );
+    // The names the composition itself uses (`auth`, `req`, `response`…): an app function
+    // of one of those names is called through a `const` of another, never shadowed.
+    let used = {
+        let mut probe = context.clone();
+        probe["app"] = json!("__app__");
+        probe["args"] = json!("req, event");
+        probe["event"] = json!(true);
+        probe["ts"] = json!(ts);
+        hb.render_template(&with.export, &probe).unwrap_or_default()
+    };
+    // An expression's arity is unknown (`handler: NextMiddleware`, `withLogging(handler)`):
+    // bound to a `const` typed as Next's middleware, it takes both arguments.
+    let middleware_type = if interceptor.file.file_stem().is_some_and(|s| s == "proxy")
+        && project.next.value.major >= 16
+    {
+        "NextProxy"
+    } else {
+        "NextMiddleware"
+    };
+    let (app, params, alias_of, annotation) = match &compose.default {
+        DefaultExport::Expression { .. } => (name.clone(), 2, None, ts.then_some(middleware_type)),
+        DefaultExport::Function {
+            name: Some(own),
+            params,
+            ..
+        } if uses_identifier(&used, own) => (name.clone(), *params, Some(own.clone()), None),
         DefaultExport::Function {
             name: own, params, ..
-        } => (own.clone().unwrap_or_else(|| name.clone()), *params),
+        } => (
+            own.clone().unwrap_or_else(|| name.clone()),
+            *params,
+            None,
+            None,
+        ),
         DefaultExport::Other => return Ok(false),
     };
     let mut file_context = context.clone();
@@ -459,10 +522,7 @@ fn compose_interceptor(
     file_context["app"] = json!(app);
     file_context["args"] = json!(if params >= 2 { "req, event" } else { "req" });
     file_context["event"] = json!(params >= 2);
-    file_context["ts"] = json!(matches!(
-        interceptor.file.extension().and_then(|e| e.to_str()),
-        Some("ts" | "mts" | "cts")
-    ));
+    file_context["ts"] = json!(ts);
     // In the file's own semicolons (its line endings: `edit::interceptor`).
     let render = |template: &str| -> Result<String> {
         let out = hb
@@ -479,6 +539,9 @@ fn compose_interceptor(
             wanted.push(line.to_string());
         }
     }
+    if let Some(t) = annotation {
+        wanted.push(style.adapt(&format!("import type {{ {t} }} from 'next/server'")));
+    }
     let export = style.requote(&render(&with.export)?);
     let edits = crate::edit::interceptor::compose(
         &interceptor.file,
@@ -486,7 +549,11 @@ fn compose_interceptor(
         &compose.default,
         &wanted,
         &export,
-        &app,
+        &crate::edit::interceptor::Target {
+            app: &app,
+            alias_of: alias_of.as_deref(),
+            annotation,
+        },
     )
     .and_then(|edits| crate::edit::edited(&interceptor.file, text, &edits).map(|_| edits));
     let edits = match edits {
@@ -871,6 +938,15 @@ pub fn context(project: &Project, answers: &Answers) -> Value {
         "package_manager": { "name": pm.name(), "run": pm.run(), "exec": pm.exec(), "local": pm.local() },
         "file": "",
         "wired": wired(project),
+        // The app's provider rendered in a root layout but not around its `{children}`.
+        "beside": provider.wrap.as_ref().and_then(|wrap| {
+            project.wiring.layouts.iter().find_map(|l| {
+                l.beside
+                    .iter()
+                    .find(|(n, _)| wrap.is(n))
+                    .map(|(n, at)| json!({ "component": n, "at": at.to_string() }))
+            })
+        }),
         // The app's provider where it covers part of the app only: the steps say so once.
         "partial": partial_provider(project, provider).map(|p| json!({
             "component": p.component,

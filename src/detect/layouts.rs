@@ -29,6 +29,10 @@ pub struct Layout {
     /// Provider components rendered around its pages, by their package's name for them: in
     /// the layout, or in a component of the app's that it renders, with where.
     pub providers: Vec<(String, Located)>,
+    /// Provider components the layout renders that do not surround its own `{children}`
+    /// (around a sibling, or in a helper it does not render).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub beside: Vec<(String, Located)>,
 }
 
 /// A provider component that covers only part of the app.
@@ -59,8 +63,13 @@ const FOLLOW: usize = 6;
 /// The provider components `m` renders itself, by the name the package exports them as,
 /// with their lines: through a named import under any local name, or a namespace.
 pub fn rendered_providers(m: &Module) -> Vec<(String, u32)> {
+    rendered_providers_where(m, &|_| true)
+}
+
+/// [`rendered_providers`] among the elements `keep` accepts.
+fn rendered_providers_where(m: &Module, keep: &dyn Fn(&source::Jsx) -> bool) -> Vec<(String, u32)> {
     let mut out = Vec::new();
-    for j in &m.jsx {
+    for j in m.jsx.iter().filter(|j| keep(j)) {
         let component = match j.name.split_once('.') {
             Some((ns, member)) => m
                 .imports
@@ -247,6 +256,7 @@ pub fn find(
             continue;
         };
         let mut providers = Vec::new();
+        let mut beside = Vec::new();
         let mut seen = BTreeSet::new();
         let mut queue: Vec<(Module, usize)> = vec![((*root).clone(), 0)];
         while let Some((m, depth)) = queue.pop() {
@@ -254,7 +264,35 @@ pub fn find(
                 continue;
             }
             reached.insert(m.path.clone());
-            for (name, line) in rendered_providers(&m) {
+            // In the layout itself, only what surrounds its own `{children}` covers its
+            // pages: a provider around a sibling (`<ClerkProvider><Header/></ClerkProvider>
+            // {children}`) or in a helper the layout does not render does not.
+            let kids = (depth == 0)
+                .then(|| texts(&m.path))
+                .flatten()
+                .and_then(|t| super::children::own_children(&m.path, &t).ok())
+                .filter(|k| !k.is_empty());
+            let around = |j: &source::Jsx| {
+                kids.as_ref().is_none_or(|ks| {
+                    ks.iter()
+                        .any(|k| j.element.start <= k.start && k.end <= j.element.end)
+                })
+            };
+            if depth == 0 {
+                let counted = rendered_providers_where(&m, &around);
+                for (name, line) in rendered_providers(&m) {
+                    if !counted.iter().any(|(n, _)| *n == name) {
+                        beside.push((
+                            name,
+                            Located {
+                                file: m.path.clone(),
+                                line,
+                            },
+                        ));
+                    }
+                }
+            }
+            for (name, line) in rendered_providers_where(&m, &around) {
                 if !providers
                     .iter()
                     .any(|(n, _): &(String, Located)| *n == name)
@@ -275,6 +313,7 @@ pub fn find(
             let rendered: BTreeSet<&str> = m
                 .jsx
                 .iter()
+                .filter(|j| around(j))
                 .map(|j| j.name.split('.').next().unwrap_or(&j.name))
                 .collect();
             let mut next: Vec<&str> = m
@@ -307,10 +346,12 @@ pub fn find(
                 }
             }
         }
+        beside.retain(|(n, _)| !providers.iter().any(|(p, _)| p == n));
         layouts.push(Layout {
             file: root.path.clone(),
             text,
             providers,
+            beside,
         });
     }
 

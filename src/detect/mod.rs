@@ -1,6 +1,7 @@
 //! Detection: read a few files of the user's app and record what they say, each fact with the
 //! evidence that shows where it came from. Nothing here prompts or writes.
 
+pub mod children;
 pub mod formatter;
 pub mod layouts;
 pub mod lockfile;

@@ -17,11 +17,24 @@ use std::path::{Path, PathBuf};
 use oxc_allocator::Allocator;
 use oxc_ast::ast::{
     Argument, BindingPattern, CallExpression, ExportDefaultDeclaration,
-    ExportDefaultDeclarationKind, Expression, JSXElementName, JSXOpeningElement, NewExpression,
+    ExportDefaultDeclarationKind, Expression, JSXElement, JSXElementName, NewExpression,
     ObjectExpression, ObjectPropertyKind, VariableDeclarator,
 };
 use oxc_ast_visit::{walk, Visit};
 use oxc_span::{GetSpan, SourceType, Span};
+
+/// How a file's source is parsed: by its extension, TypeScript syntax allowed, JSX except in
+/// `.ts` files (where `<T>x` is a cast).
+pub fn source_type(path: &Path) -> SourceType {
+    let ts_only = path
+        .extension()
+        .is_some_and(|e| e == "ts" || e == "mts" || e == "cts");
+    SourceType::from_path(path)
+        .unwrap_or_default()
+        .with_typescript(true)
+        .with_module(true)
+        .with_jsx(!ts_only)
+}
 
 /// Where something was found.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
@@ -185,7 +198,10 @@ pub enum Leaf {
 pub struct Jsx {
     pub name: String,
     pub line: u32,
+    /// The opening tag.
     pub span: Span,
+    /// The whole element, its children and closing tag included.
+    pub element: Span,
 }
 
 /// What one parsed file holds.
@@ -838,7 +854,8 @@ impl<'a> Visit<'a> for Collector<'_, '_> {
         walk::walk_export_default_declaration(self, it);
     }
 
-    fn visit_jsx_opening_element(&mut self, it: &JSXOpeningElement<'a>) {
+    fn visit_jsx_element(&mut self, element: &JSXElement<'a>) {
+        let it = &element.opening_element;
         let name = match &it.name {
             JSXElementName::Identifier(id) => Some(id.name.to_string()),
             JSXElementName::IdentifierReference(id) => Some(id.name.to_string()),
@@ -850,9 +867,10 @@ impl<'a> Visit<'a> for Collector<'_, '_> {
                 name,
                 line: self.lines.line(it.span.start),
                 span: it.span,
+                element: element.span,
             });
         }
-        walk::walk_jsx_opening_element(self, it);
+        walk::walk_jsx_element(self, element);
     }
 }
 

@@ -57,10 +57,24 @@ fn of_call(text: &str, style: &Style, consts: &Consts, new: &NewExpression) -> O
             if text[..end].ends_with(')') {
                 let close = end - 1;
                 let open = text[..close].rfind('(').unwrap_or(close);
-                Options::Edits(vec![Edit::replace(
-                    open + 1..close,
-                    format!("{{ {PROPERTY} }}"),
-                )])
+                let inside = &text[open + 1..close];
+                if inside.trim().is_empty() {
+                    Options::Edits(vec![Edit::replace(
+                        open + 1..close,
+                        format!("{{ {PROPERTY} }}"),
+                    )])
+                } else {
+                    // A comment in the parentheses stays, after the options.
+                    let gap = if inside.starts_with(char::is_whitespace) {
+                        ""
+                    } else {
+                        " "
+                    };
+                    Options::Edits(vec![Edit::insert(
+                        open + 1,
+                        format!("{{ {PROPERTY} }}{gap}"),
+                    )])
+                }
             } else {
                 // `new Auth0Client;`: the call gains its parentheses.
                 Options::Edits(vec![Edit::insert(end, format!("({{ {PROPERTY} }})"))])
@@ -86,13 +100,32 @@ fn object_edit(text: &str, style: &Style, object: &ObjectExpression, consts: &Co
     let open = object.span.start as usize;
     let close = object.span.end as usize - 1;
     match object.properties.first() {
-        None => Options::Edits(vec![Edit::replace(
+        None if text[open + 1..close].trim().is_empty() => Options::Edits(vec![Edit::replace(
             open + 1..close,
             format!(" {PROPERTY} "),
         )]),
+        // Only comments inside: they stay, after the property.
+        None => Options::Edits(vec![Edit::insert(open + 1, format!(" {PROPERTY},"))]),
         Some(first) => {
             let at = first.span().start as usize;
-            if text[open..at].contains('\n') {
+            // Comments above the first property (a `// @ts-expect-error` for it) stay with
+            // it: the property goes in above them.
+            let lead = open
+                + 1
+                + text[open + 1..at]
+                    .find(|c: char| !c.is_whitespace())
+                    .unwrap_or(at - open - 1);
+            if lead < at && text[open..lead].contains('\n') {
+                let line_start = text[..lead].rfind('\n').map_or(0, |i| i + 1);
+                let indent: String = text[line_start..lead]
+                    .chars()
+                    .take_while(|c| c.is_whitespace())
+                    .collect();
+                Options::Edits(vec![Edit::insert(
+                    line_start,
+                    format!("{indent}{PROPERTY},{}", style.newline),
+                )])
+            } else if text[open..at].contains('\n') {
                 let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
                 let indent: String = text[line_start..at]
                     .chars()

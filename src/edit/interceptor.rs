@@ -13,14 +13,25 @@ use super::{Edit, Style};
 
 /// The edits that compose `export` (the provider's middleware, calling `app`) with the
 /// file's default export; `wanted` are the import lines the composition needs.
+/// `app` is the name the composition calls: the default-exported function's own name, or
+/// a `const` bound to the app's middleware (its expression, or the function's name when that
+/// name is one the composition uses itself, `auth` in `(auth, req) => …`). `annotation`
+/// types that `const` (`NextMiddleware`), so that it is called with both arguments.
+pub struct Target<'a> {
+    pub app: &'a str,
+    pub alias_of: Option<&'a str>,
+    pub annotation: Option<&'a str>,
+}
+
 pub fn compose(
     path: &Path,
     text: &str,
     default: &DefaultExport,
     wanted: &[String],
     export: &str,
-    app: &str,
+    target: &Target,
 ) -> Result<Vec<Edit>, String> {
+    let app = target.app;
     let imports = Imports::of(path, text).ok_or("it does not parse")?;
     let style = Style::of(text);
     let mut edits = Vec::new();
@@ -52,16 +63,37 @@ pub fn compose(
     let nl = style.newline;
     let semi = style.semi();
     let export = export.replace('\n', nl);
+    let typed = target
+        .annotation
+        .map_or(String::new(), |t| format!(": {t}"));
     match default {
         DefaultExport::Expression { start } => {
-            edits.push(Edit::insert(
-                *start as usize,
-                format!("{export}{semi}{nl}const {app} = "),
-            ));
+            let start = *start as usize;
+            let keyword = text[..start].rfind("export").ok_or("no export keyword")?;
+            match directive_above(text, keyword) {
+                // `// @ts-expect-error` above `export default x`: it stays above `x`.
+                Some(comment) => {
+                    edits.push(Edit::insert(
+                        comment,
+                        format!("export default {export}{semi}{nl}"),
+                    ));
+                    edits.push(Edit::replace(
+                        keyword..start,
+                        format!("const {app}{typed} = "),
+                    ));
+                }
+                None => edits.push(Edit::insert(
+                    start,
+                    format!("{export}{semi}{nl}const {app}{typed} = "),
+                )),
+            }
         }
         DefaultExport::Function { start, name, .. } => {
             let start = *start as usize;
-            edits.push(Edit::insert(start, format!("{export}{semi}{nl}")));
+            let alias = target.alias_of.map_or(String::new(), |own| {
+                format!("const {app} = {own}{semi}{nl}")
+            });
+            edits.push(Edit::insert(start, format!("{export}{semi}{nl}{alias}")));
             if name.is_none() {
                 let keyword = text[start..]
                     .find("function")
@@ -75,6 +107,28 @@ pub fn compose(
         DefaultExport::Other => return Err("its default export is not a function".into()),
     }
     Ok(edits)
+}
+
+/// Where the comment lines right above `at` (a statement's start) begin, when one of them
+/// is a TypeScript directive (`@ts-expect-error`, `@ts-ignore`) that applies to it.
+fn directive_above(text: &str, at: usize) -> Option<usize> {
+    let mut start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    if !text[start..at].trim().is_empty() {
+        return None;
+    }
+    let mut found = None;
+    while start > 0 {
+        let line_start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[line_start..start].trim();
+        if !line.starts_with("//") {
+            break;
+        }
+        if line.contains("@ts-expect-error") || line.contains("@ts-ignore") {
+            found = Some(line_start);
+        }
+        start = line_start;
+    }
+    found
 }
 
 /// `name` as an identifier (not a property after `.`) replaced by `with`.
@@ -115,7 +169,11 @@ mod tests {
                 "import type { NextRequest } from 'next/server'".into(),
             ],
             "async (req: NextRequest) => (await appMiddleware(req)) ?? NextResponse.next()",
-            "appMiddleware",
+            &Target {
+                app: "appMiddleware",
+                alias_of: None,
+                annotation: None,
+            },
         )
         .unwrap();
         let out = super::super::edited(path, text, &edits).unwrap();

@@ -21,7 +21,6 @@ use std::path::Path;
 use oxc_allocator::Allocator;
 use oxc_ast::ast::{ImportDeclaration, Program, Statement};
 use oxc_ast_visit::{walk, Visit};
-use oxc_span::SourceType;
 
 pub use crate::style::Style;
 
@@ -76,18 +75,7 @@ pub fn apply(text: &str, edits: &[Edit]) -> Result<String, ApplyError> {
     Ok(out)
 }
 
-/// How a file's source is parsed: by its extension, TypeScript syntax allowed, JSX except in
-/// `.ts` files (where `<T>x` is a cast).
-pub fn source_type(path: &Path) -> SourceType {
-    let ts_only = path
-        .extension()
-        .is_some_and(|e| e == "ts" || e == "mts" || e == "cts");
-    SourceType::from_path(path)
-        .unwrap_or_default()
-        .with_typescript(true)
-        .with_module(true)
-        .with_jsx(!ts_only)
-}
+pub use crate::detect::source::source_type;
 
 /// What [`verify`] compares between a file before and after its edits.
 #[derive(Debug, Default, PartialEq, Eq)]

@@ -346,15 +346,18 @@ fn clerk_composes_with_a_next_intl_middleware_by_insertions_only() {
         dry.stdout
     );
     assert!(
-        dry.stdout
-            .contains("+export default clerkMiddleware((auth, req) => appMiddleware(req));"),
+        dry.stdout.contains(
+            "+export default clerkMiddleware((auth, req, event) => appMiddleware(req, event));"
+        ),
         "{}",
         dry.stdout
     );
     let run = twice(&t);
     let after = t.read("src/middleware.ts");
-    let import = "import { clerkMiddleware } from \"@clerk/nextjs/server\";\n";
-    let wrap = "clerkMiddleware((auth, req) => appMiddleware(req));\nconst appMiddleware = ";
+    // The app's middleware is an expression (its arity unknown): bound to a `const` typed
+    // as Next's middleware, it is called with both arguments.
+    let import = "import { clerkMiddleware } from \"@clerk/nextjs/server\";\nimport type { NextMiddleware } from \"next/server\";\n";
+    let wrap = "clerkMiddleware((auth, req, event) => appMiddleware(req, event));\nconst appMiddleware: NextMiddleware = ";
     assert!(after.contains(import) && after.contains(wrap), "{after}");
     // Every byte of the app's file is still there, in order: only insertions.
     assert_eq!(after.replacen(import, "", 1).replacen(wrap, "", 1), before);

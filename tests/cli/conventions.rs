@@ -473,3 +473,20 @@ fn a_formatter_config_at_the_workspace_root_is_the_members() {
     let client = std::fs::read_to_string(member.join("lib/insforge.ts")).unwrap();
     assert!(client.contains("from \"@insforge/sdk\"\n"), "{client}");
 }
+
+/// The WorkOS client's comment names the app's own sign-in route, as the steps do.
+#[test]
+fn the_workos_client_names_the_apps_sign_in_route() {
+    let t = Test::fixture("workos")
+        .args(["--yes", "--table", "todos"])
+        .file(
+            "app/sign-in/route.ts",
+            "import { getSignInUrl } from \"@workos-inc/authkit-nextjs\";\nimport { redirect } from \"next/navigation\";\n\nexport const GET = async () => {\n  const signInUrl = await getSignInUrl();\n  return redirect(signInUrl);\n};\n",
+        );
+    t.run()
+        .success()
+        .stdout_has("Sign-in endpoint:   http://localhost:3000/sign-in");
+    let client = t.read("lib/insforge.ts");
+    assert!(client.contains("(redirect to /sign-in)"), "{client}");
+    assert!(!t.exists("app/login/route.ts"));
+}

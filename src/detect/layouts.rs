@@ -31,7 +31,7 @@ pub struct Layout {
     pub providers: Vec<(String, Located)>,
     /// Provider components the layout renders that do not surround its own `{children}`
     /// (around a sibling, or in a helper it does not render).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub beside: Vec<(String, Located)>,
 }
 

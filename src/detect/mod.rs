@@ -944,21 +944,26 @@ impl Modules {
 }
 
 /// The folder for generated `lib/` modules: the one an earlier run wrote to (the base store
-/// says), else the app's own `lib`, `libs`, `utils` or `util` (in that order), else `lib`.
+/// says), else the app's own `lib`, `libs`, `utils` or `util` (in that order; in a src/
+/// layout those under `src/` first, then the root's, where many such apps keep theirs behind
+/// an alias like `@lib/*`), else `lib` under the source root.
 fn lib_dir(root: &Path, src_dir: bool, base: &crate::base::Base) -> PathBuf {
     const NAMES: [&str; 4] = ["lib", "libs", "utils", "util"];
-    let source = if src_dir {
-        Path::new("src")
-    } else {
-        Path::new("")
-    };
-    let written = NAMES.iter().find(|n| {
+    let sources: &[&str] = if src_dir { &["src", ""] } else { &[""] };
+    let candidates: Vec<PathBuf> = sources
+        .iter()
+        .flat_map(|s| NAMES.iter().map(move |n| Path::new(s).join(n)))
+        .collect();
+    let written = candidates.iter().find(|dir| {
         base.files
             .keys()
-            .any(|p| Path::new(p).parent() == Some(&source.join(n)) && p.contains("insforge"))
+            .any(|p| Path::new(p).parent() == Some(dir.as_path()) && p.contains("insforge"))
     });
-    let existing = || NAMES.iter().find(|n| root.join(source).join(n).is_dir());
-    source.join(written.or_else(existing).unwrap_or(&NAMES[0]))
+    let existing = || candidates.iter().find(|dir| root.join(dir).is_dir());
+    written
+        .or_else(existing)
+        .cloned()
+        .unwrap_or_else(|| Path::new(sources[0]).join(NAMES[0]))
 }
 
 /// Providers with evidence. Package evidence wins; env-var names count only when no package does.

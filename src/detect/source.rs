@@ -355,15 +355,9 @@ fn always(path: &Path) -> bool {
     let in_root_or_src = path
         .parent()
         .is_none_or(|p| p.as_os_str().is_empty() || p == Path::new("src"));
-    // Route handlers where providers' routes go (`app/api/auth/[...all]/route.ts`,
-    // `app/callback/route.ts`): however the app builds them, they are its own.
-    let route_of_a_role = stem == "route"
-        && path.components().any(|c| {
-            matches!(
-                c.as_os_str().to_str(),
-                Some("auth" | "callback" | "login" | "logout")
-            )
-        });
+    // Route handlers (few, and where sign-in and callbacks live): however the app builds
+    // them, a provider's route the app has is its own.
+    let route_of_a_role = stem == "route" && path.components().any(|c| c.as_os_str() == "app");
     (in_root_or_src && matches!(stem, "middleware" | "proxy"))
         || stem == "layout"
         || route_of_a_role

@@ -24,7 +24,7 @@ pub struct AppBinding {
     /// Destructured members the module exports in place of the binding
     /// (`export const { signIn, useSession } = createAuthClient()`), with their export
     /// names; empty when the binding itself is exported.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<(String, String)>,
 }
 
@@ -79,7 +79,7 @@ pub struct BetterAuthUsers {
     pub search_path: bool,
     /// The other core models the config renames (`verification: { modelName:
     /// "VerificationToken" }`): (model, name).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub renamed: Vec<(String, String)>,
 }
 
@@ -741,6 +741,44 @@ pub fn recognise(
         }
     }
     w.layouts = layouts;
+    // A sign-in route of the app's own that builds WorkOS's URL through a helper of its own
+    // (`getOrganisationSignInUrl()` from `@/lib/auth`, which calls `getSignInUrl`): it is
+    // the app's sign-in, and no second `/login` goes around it.
+    if !w.roles.contains_key("workos-login") {
+        let exists = |p: &Path| texts(p).is_some();
+        let signs_in: Vec<&Path> = modules
+            .iter()
+            .filter(|m| {
+                m.local_of("@workos-inc/authkit-nextjs", "getSignInUrl")
+                    .is_some_and(|l| m.calls_of(l).next().is_some())
+            })
+            .map(|m| m.path.as_path())
+            .collect();
+        let route = modules.iter().find(|m| {
+            is_route(&m.path)
+                && m.parse_error.is_none()
+                && !m.generated
+                && m.imports.iter().any(|i| {
+                    m.calls_of(&i.local).next().is_some()
+                        && super::layouts::resolve(&m.path, &i.source, aliases, packages, &exists)
+                            .is_some_and(|p| signs_in.contains(&p.as_path()))
+                })
+        });
+        if let Some(m) = route {
+            w.roles.insert(
+                "workos-login".into(),
+                AppBinding {
+                    at: Located {
+                        file: m.path.clone(),
+                        line: 1,
+                    },
+                    export: None,
+                    what: "a sign-in route of its own (through getSignInUrl)".into(),
+                    members: Vec::new(),
+                },
+            );
+        }
+    }
     w.partial_providers = partial;
     // An InsForge client the app wrote itself stands in for the tool's utility.
     if let Some(client) = w.insforge.first() {

@@ -490,3 +490,48 @@ fn the_workos_client_names_the_apps_sign_in_route() {
     assert!(client.contains("(redirect to /sign-in)"), "{client}");
     assert!(!t.exists("app/login/route.ts"));
 }
+
+/// A multi-tenant WorkOS app signs in through a route of its own that builds the URL with a
+/// helper (`getOrganisationSignInUrl()`, which calls `getSignInUrl({ organizationId })`):
+/// that route is its sign-in, no `/login` route goes around it, and the steps point the
+/// dashboard's sign-in endpoint at it.
+#[test]
+fn a_workos_sign_in_through_a_helper_of_the_apps_is_its_sign_in() {
+    let t = Test::fixture("workos")
+        .args(["--yes", "--table", "todos"])
+        .file(
+            "lib/auth.ts",
+            "import { getSignInUrl } from \"@workos-inc/authkit-nextjs\";\nimport { headers } from \"next/headers\";\n\nconst ORGANISATIONS: Record<string, string> = { \"acme.localhost\": \"org_01ACME\" };\n\nexport async function getOrganisationSignInUrl() {\n  const host = (await headers()).get(\"host\") ?? \"\";\n  return getSignInUrl({ organizationId: ORGANISATIONS[host] });\n}\n",
+        )
+        .file(
+            "app/api/workos/redirect/route.ts",
+            "import { redirect } from \"next/navigation\";\nimport { getOrganisationSignInUrl } from \"@/lib/auth\";\n\nexport async function GET() {\n  redirect(await getOrganisationSignInUrl());\n}\n",
+        );
+    t.run()
+        .success()
+        .stdout_has("app has workos-login: a sign-in route of its own (through getSignInUrl) at app/api/workos/redirect/route.ts:1")
+        .stdout_has("Sign-in endpoint:   http://localhost:3000/api/workos/redirect");
+    assert!(!t.exists("app/login/route.ts"));
+}
+
+/// A src/ layout app that keeps its helpers in the root's `lib/` (behind `@lib/*`): the
+/// utility goes there, not into a new `src/lib/`.
+#[test]
+fn a_src_layout_app_with_its_lib_at_the_root_gets_the_utility_there() {
+    let t = Test::fixture("clerk")
+        .args(["--yes", "--table", "todos"])
+        .remove("app")
+        .file("src/app/layout.tsx", "export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return (\n    <html lang=\"en\">\n      <body>{children}</body>\n    </html>\n  );\n}\n")
+        .file("src/app/page.tsx", "export default function Home() {\n  return <main />;\n}\n")
+        .file("lib/format.ts", "export const format = (n: number) => n.toFixed(2);\n")
+        .file("tsconfig.json", "{\n  \"compilerOptions\": {\n    \"strict\": true,\n    \"jsx\": \"preserve\",\n    \"paths\": { \"@/*\": [\"./src/*\"], \"@lib/*\": [\"./lib/*\"] }\n  }\n}\n");
+    t.run().success();
+    assert!(
+        t.exists("lib/insforge.ts"),
+        "{:?}",
+        t.files().keys().collect::<Vec<_>>()
+    );
+    assert!(!t.exists("src/lib/insforge.ts"));
+    // Run again: found where it was written, nothing to do.
+    t.run().success().stdout_has("Nothing to do");
+}

@@ -119,6 +119,7 @@ pub fn check(args: &CheckArgs, env: Environment, out: &mut dyn Write) -> Result<
         answers,
         mut plan,
         masker,
+        rendered,
         ..
     } = pipeline::prepare(
         &init_args,
@@ -237,7 +238,7 @@ pub fn check(args: &CheckArgs, env: Environment, out: &mut dyn Write) -> Result<
             false,
             Some((summary, &statuses)),
         );
-        doc.used = Some(output::UsedAnswers::of(&answers));
+        doc.used = Some(output::UsedAnswers::of(&answers, &rendered.tables));
         writeln!(json, "{}", serde_json::to_string_pretty(&doc)?)?;
     }
     if drift > 0 {

@@ -91,7 +91,7 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
             let mut doc = crate::output::run(command, &project, answers.provider, plan, written);
             doc.next_steps = preview::next_steps(plan, &answers, &rendered, &project);
             doc.provider_setup = Some(rendered.next_steps.clone());
-            doc.used = Some(crate::output::UsedAnswers::of(&answers));
+            doc.used = Some(crate::output::UsedAnswers::of(&answers, &rendered.tables));
             writeln!(json, "{}", serde_json::to_string_pretty(&doc)?)?;
         }
         Ok(())

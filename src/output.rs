@@ -239,12 +239,13 @@ pub struct UsedTable {
 }
 
 impl UsedAnswers {
-    pub fn of(answers: &crate::resolve::Answers) -> Self {
+    /// The answers a run used, with the tables it rendered (`rendered`: a table whose
+    /// policies the app's own SQL creates is not one of them).
+    pub fn of(answers: &crate::resolve::Answers, rendered: &[crate::table::Table]) -> Self {
         use clap::ValueEnum;
         Self {
             provider: answers.provider.id.clone(),
-            tables: answers
-                .tables
+            tables: rendered
                 .iter()
                 .map(|t| UsedTable {
                     schema: t.schema.clone(),

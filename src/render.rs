@@ -34,6 +34,9 @@ pub struct Rendered {
     /// What the user must do by hand that the tool cannot do safely, shown with the next
     /// steps.
     pub manual_steps: Vec<String>,
+    /// The tables the migration protects: the answers' tables less those the app's own SQL
+    /// gives policies already.
+    pub tables: Vec<crate::table::Table>,
 }
 
 pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
@@ -274,6 +277,7 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         public_keys,
         secret_values,
         manual_steps,
+        tables: answers.tables.clone(),
     })
 }
 

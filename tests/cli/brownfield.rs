@@ -274,6 +274,21 @@ fn an_app_integrated_by_hand_keeps_its_client_and_policies_and_hears_what_differ
     assert!(t
         .read(".env.example")
         .contains("NEXT_PUBLIC_INSFORGE_BASE_URL="));
+    // The JSON's `used.tables` lists what was rendered: not the table left to the app's SQL.
+    for (command, args) in [
+        ("init", &["--yes", "--table", "todos", "--json"][..]),
+        ("check", &["--json"][..]),
+    ] {
+        let json = t.command(command, args);
+        let doc: serde_json::Value = serde_json::from_str(&json.stdout)
+            .unwrap_or_else(|e| panic!("{command}: {e}\n{}", json.stdout));
+        assert_eq!(
+            doc["used"]["tables"],
+            serde_json::json!([]),
+            "{command}: {}",
+            doc["used"]
+        );
+    }
 }
 
 #[test]

@@ -239,6 +239,14 @@ pub fn check(args: &CheckArgs, env: Environment, out: &mut dyn Write) -> Result<
             Some((summary, &statuses)),
         );
         doc.used = Some(output::UsedAnswers::of(&answers, &rendered.tables));
+        // What the run noted: the answers', the base store's and the plan's, each once.
+        doc.notes = answers
+            .notes
+            .iter()
+            .chain(&project.base_notes)
+            .chain(&plan.notes)
+            .cloned()
+            .collect();
         writeln!(json, "{}", serde_json::to_string_pretty(&doc)?)?;
     }
     if drift > 0 {

@@ -92,6 +92,14 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
             doc.next_steps = preview::next_steps(plan, &answers, &rendered, &project);
             doc.provider_setup = Some(rendered.next_steps.clone());
             doc.used = Some(crate::output::UsedAnswers::of(&answers, &rendered.tables));
+            // Each note once: what the run noted (the answers', the base store's) here, what
+            // is left to do (the plan's notes among them) in next_steps.
+            doc.notes = answers
+                .notes
+                .iter()
+                .chain(&project.base_notes)
+                .cloned()
+                .collect();
             writeln!(json, "{}", serde_json::to_string_pretty(&doc)?)?;
         }
         Ok(())

@@ -145,3 +145,58 @@ fn version_verbose_names_the_templates_and_the_verified_releases() {
         format!("insforge-integrate {}\n", env!("CARGO_PKG_VERSION"))
     );
 }
+
+/// Every note a run prints reaches `--json` exactly once: the answers' own notes (no
+/// `--table`) in `notes`, and a by-hand step found while planning in `next_steps` only.
+#[test]
+fn every_note_reaches_json_once() {
+    // A resolve note: no --table given.
+    let t = Test::fixture("clerk");
+    let human = t.run_with(&["--yes".into(), "--dry-run".into()]).success();
+    let note = "no --table given: the migration holds requesting_user_id() only";
+    assert!(human.stdout.contains(note), "{}", human.stdout);
+    let json = t
+        .run_with(&["--yes".into(), "--dry-run".into(), "--json".into()])
+        .success();
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let count = |key: &str, needle: &str| {
+        doc[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n.as_str().is_some_and(|n| n.contains(needle)))
+            .count()
+    };
+    assert_eq!(count("notes", note), 1, "{}", doc["notes"]);
+    assert_eq!(count("next_steps", note), 0, "{}", doc["next_steps"]);
+    // A plan note (a layout that cannot be edited): once, in next_steps.
+    let t = Test::fixture("clerk")
+        .file(
+            "app/layout.tsx",
+            "export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html lang=\"en\"><body>{children}<aside>{children}</aside></body></html>;\n}\n",
+        );
+    let json = t
+        .run_with(&[
+            "--yes".into(),
+            "--table".into(),
+            "todos".into(),
+            "--dry-run".into(),
+            "--json".into(),
+        ])
+        .success();
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let all: Vec<&str> = ["notes", "next_steps"]
+        .iter()
+        .flat_map(|k| {
+            doc[*k]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|v| v.as_str())
+        })
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for text in &all {
+        assert!(seen.insert(*text), "twice in --json: {text}");
+    }
+}

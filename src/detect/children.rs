@@ -34,10 +34,16 @@ pub fn own_children(path: &Path, text: &str) -> Result<Vec<Span>, String> {
     };
     // `{ children }` / `{ children: kids }` binds the prop; `props` is read as
     // `props.children`.
-    let (symbol, through_props) = match children_binding(&param.pattern) {
+    let (mut symbol, mut through_props) = match children_binding(&param.pattern) {
         Some(found) => found,
         None => return Err("its layout component does not read its children prop".into()),
     };
+    // `const { children } = props;` at the top of the body reads the prop too.
+    if through_props {
+        if let Some(own) = destructured_from(&function, symbol, scoping) {
+            (symbol, through_props) = (own, false);
+        }
+    }
     let mut finder = Containers { found: Vec::new() };
     finder.visit_function_body_like(&function);
     let mut out = Vec::new();
@@ -137,6 +143,43 @@ fn layout_component<'p, 'a>(program: &'p oxc_ast::ast::Program<'a>) -> Option<Co
         }
     }
     None
+}
+
+/// The binding of `const { children } = props` (or `{ children: kids }`) among the top-level
+/// statements of the component's body, `props` being `symbol`.
+fn destructured_from(
+    function: &Component,
+    symbol: SymbolId,
+    scoping: &oxc_semantic::Scoping,
+) -> Option<SymbolId> {
+    let statements = match function {
+        Component::Function(f) => &f.body.as_ref()?.statements,
+        Component::Arrow(a) => match &a.body {
+            oxc_ast::ast::ArrowFunctionBody::FunctionBody(body) => &body.statements,
+            _ => return None,
+        },
+    };
+    statements.iter().find_map(|statement| {
+        let Statement::VariableDeclaration(declaration) = statement else {
+            return None;
+        };
+        declaration.declarations.iter().find_map(|d| {
+            let Some(Expression::Identifier(init)) = d.init.as_ref() else {
+                return None;
+            };
+            let from = init
+                .reference_id
+                .get()
+                .and_then(|r| scoping.get_reference(r).symbol_id());
+            if from != Some(symbol) {
+                return None;
+            }
+            match children_binding(&d.id) {
+                Some((own, false)) => Some(own),
+                _ => None,
+            }
+        })
+    })
 }
 
 /// The symbol `children` is read through, and whether as `props.children`.

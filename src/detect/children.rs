@@ -96,6 +96,12 @@ impl<'a, V: Visit<'a>> VisitBody<'a> for V {
 fn layout_component<'p, 'a>(program: &'p oxc_ast::ast::Program<'a>) -> Option<Component<'p, 'a>> {
     let mut named: Option<&str> = None;
     for statement in &program.body {
+        // `export { RootLayout as default }`.
+        if let Statement::ExportNamedDeclaration(e) = statement {
+            if let Some(s) = e.specifiers.iter().find(|s| s.exported.name() == "default") {
+                named = Some(s.local.name().as_str());
+            }
+        }
         if let Statement::ExportDefaultDeclaration(d) = statement {
             match &d.declaration {
                 ExportDefaultDeclarationKind::FunctionDeclaration(f) => {

@@ -16,5 +16,6 @@ mod hostile;
 mod interactive;
 mod kill;
 mod providers;
+mod repo;
 mod safety;
 mod update;

@@ -1,4 +1,4 @@
-//! The fixtures as a clean checkout has them: a file that git ignores and nobody added is on
+//! The repository as a clean checkout has it: a file that git ignores and nobody added is on
 //! this machine only, so a test that passes here fails in CI (a fixture's own `.gitignore`
 //! lists `.env.local`, as real apps do).
 

@@ -8,12 +8,13 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::change::{Action, Change, Kind, Reason};
-use crate::cli::{CheckArgs, Format, InitArgs};
+use crate::cli::Format;
 use crate::error::Error;
 use crate::output::{self, CheckSummary, Status};
 use crate::pipeline::{self, Environment, Prepared};
 use crate::preview;
 use crate::prompt::Silent;
+use crate::request::{Command, Request};
 
 /// `check`'s word on one change of the plan.
 pub fn status(change: &Change, base: &crate::base::Base) -> Status {
@@ -98,22 +99,19 @@ fn explain(change: &Change, status: Status) -> &'static str {
     }
 }
 
-pub fn check(args: &CheckArgs, env: Environment, out: &mut dyn Write) -> Result<()> {
+pub fn check(request: &Request, env: Environment, out: &mut dyn Write) -> Result<()> {
     let Environment {
         paint,
         now,
         mut json,
         ..
     } = env;
-    let root = args.path.as_path();
-    pipeline::app_folder(root)?;
-    let strict = args.strict;
-    let format = if args.json { Format::Json } else { args.format };
-    let mut silent = Silent;
-    let init_args = InitArgs {
-        dry_run: true,
-        ..InitArgs::only(root)
+    let Command::Check { strict, format } = request.command else {
+        unreachable!("run sends check requests here")
     };
+    pipeline::app_folder(&request.root)?;
+    // `check` never asks, whatever the terminal.
+    let mut silent = Silent;
     let Prepared {
         project,
         answers,
@@ -121,19 +119,7 @@ pub fn check(args: &CheckArgs, env: Environment, out: &mut dyn Write) -> Result<
         masker,
         rendered,
         ..
-    } = pipeline::prepare(
-        &init_args,
-        Default::default(),
-        pipeline::Ask {
-            interactive: false,
-            values: false,
-            saved_only: true,
-        },
-        &mut silent,
-        now,
-        paint,
-        out,
-    )?;
+    } = pipeline::prepare(request, &mut silent, now, paint, out)?;
     // What `update` would do with the files the user edited: their merges, shown as diffs.
     crate::merge::edited(&mut plan, &project.base.0, None);
     let mut statuses: Vec<Status> = plan

@@ -113,41 +113,6 @@ pub struct UpdateArgs {
     pub yes: bool,
 }
 
-impl UpdateArgs {
-    /// The same run as `init` with only the saved answers.
-    pub fn as_init(&self) -> InitArgs {
-        InitArgs {
-            on_conflict: self.on_conflict,
-            dry_run: self.dry_run,
-            json: self.json,
-            yes: self.yes,
-            ..InitArgs::only(&self.path)
-        }
-    }
-}
-
-impl InitArgs {
-    /// No flags: every answer comes from the answers file or detection.
-    pub fn only(path: &std::path::Path) -> Self {
-        Self {
-            path: path.to_path_buf(),
-            provider: None,
-            tables: Vec::new(),
-            existing: false,
-            owner_column: None,
-            insforge_url: None,
-            anon_key: None,
-            jwt_secret_stdin: false,
-            on_conflict: None,
-            dry_run: false,
-            check: false,
-            json: false,
-            yes: false,
-            input_json: None,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Args)]
 pub struct InitArgs {
     /// The app's folder (the one with package.json).

@@ -7,40 +7,33 @@ use anyhow::Result;
 
 use crate::apply;
 use crate::change::{Action, Kind, Plan, Reason};
-use crate::cli::{ConflictPolicy, InitArgs};
+use crate::cli::ConflictPolicy;
 use crate::error::Error;
-use crate::pipeline::{app_folder, prepare, Ask, Environment, Mode, Prepared};
+use crate::pipeline::{app_folder, prepare, Environment, Prepared};
 use crate::plan;
 use crate::preview::{self, Masker, Paint};
 use crate::prompt::{Prompter, Question};
+use crate::request::{Command, Request, Writes};
 use crate::resolve::Answers;
 
-pub fn init(args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()> {
-    run(Mode::Init, args, env, out)
-}
-
-pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -> Result<()> {
+/// `init` or `update`, as `request.command` says.
+pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<()> {
     let Environment {
-        interactive,
         paint,
         now,
-        secrets,
         prompter,
         mut json,
     } = env;
-    let root = args.path.as_path();
+    let interactive = request.interactive;
+    let mode = request.command;
+    let root = request.root.as_path();
     app_folder(root)?;
 
     // A run that may write holds the app's lock from the first read to the last write.
-    let _lock = if args.dry_run || args.check {
+    let _lock = if request.read_only() {
         None
     } else {
         Some(apply::lock(root)?)
-    };
-    let ask = Ask {
-        interactive,
-        values: mode == Mode::Init,
-        saved_only: mode == Mode::Update,
     };
     let Prepared {
         project,
@@ -49,9 +42,9 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
         mut plan,
         masker,
         kept,
-    } = prepare(args, secrets, ask, prompter, now, paint, out)?;
+    } = prepare(request, prompter, now, paint, out)?;
     match mode {
-        Mode::Update => {
+        Command::Update => {
             let side = match answers.on_conflict {
                 _ if answers.on_conflict_defaulted => None,
                 ConflictPolicy::Skip => Some(crate::merge::Side::Yours),
@@ -61,7 +54,7 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
             crate::merge::edited(&mut plan, &project.base.0, side)
         }
         // Asked for by name: the tool's version of files the user edited comes back.
-        Mode::Init if answers.on_conflict == ConflictPolicy::Overwrite => {
+        Command::Init if answers.on_conflict == ConflictPolicy::Overwrite => {
             for change in plan.changes.iter_mut().filter(|c| {
                 c.kind == Kind::Owned
                     && c.action == Action::Unchanged
@@ -70,7 +63,7 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
                 change.action = Action::Overwrite;
             }
         }
-        Mode::Init => {}
+        _ => {}
     }
     crate::base::record(&mut plan, &project.base.0, project.base.1.clone());
 
@@ -82,10 +75,7 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
     }
     preview::manual(out, &plan, paint)?;
 
-    let command = match mode {
-        Mode::Init => crate::output::Command::Init,
-        Mode::Update => crate::output::Command::Update,
-    };
+    let command = crate::output::Command::from(mode);
     let mut emit = |plan: &Plan, written: bool| -> Result<()> {
         if let Some(json) = json.as_mut() {
             let mut doc = crate::output::run(command, &project, answers.provider, plan, written);
@@ -104,7 +94,7 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
         }
         Ok(())
     };
-    if args.check {
+    if request.writes == Writes::Check {
         emit(&plan, false)?;
         let pending = plan
             .changes
@@ -117,7 +107,7 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
             Err(Error::CheckFailed(pending).into())
         };
     }
-    if args.dry_run {
+    if request.writes == Writes::DryRun {
         writeln!(out, "\n{} nothing was written.", paint.bold("Dry run:"))?;
         emit(&plan, false)?;
         collisions(&plan, false)?;
@@ -189,8 +179,8 @@ pub fn run(mode: Mode, args: &InitArgs, env: Environment, out: &mut dyn Write) -
 }
 
 /// Files that still hold the markers of an earlier `update` after this one: listed, exit 1.
-fn unresolved(plan: &Plan, mode: Mode) -> Result<()> {
-    if mode != Mode::Update {
+fn unresolved(plan: &Plan, mode: Command) -> Result<()> {
+    if mode != Command::Update {
         return Ok(());
     }
     let paths: Vec<String> = plan

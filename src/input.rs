@@ -12,7 +12,7 @@ use anyhow::Result;
 use clap::ValueEnum;
 use serde::Deserialize;
 
-use crate::cli::{ConflictPolicy, InitArgs};
+use crate::cli::ConflictPolicy;
 use crate::error::Error;
 
 /// At most this much JSON (16 MiB; answers are a few lines): one byte more is read, so a
@@ -103,177 +103,56 @@ pub fn read(path: &Path, stdin_taken: bool) -> Result<Input> {
     parse(&text)
 }
 
-/// Fill every answer the command line left unset from `input`, checked as the flag is.
-pub fn apply(args: &mut InitArgs, input: Input) -> Result<()> {
-    if args.provider.is_none() {
-        if let Some(p) = input.provider {
-            let found = crate::provider::by_id(&p).ok_or_else(|| {
-                invalid(format!(
-                    "\"provider\": \"{p}\" is not one of {}",
-                    crate::provider::ids()
-                ))
-            })?;
-            args.provider = Some(found.id.clone());
-        }
-    }
-    if args.tables.is_empty() {
-        match input.table {
-            Some(Tables::One(t)) => args.tables = vec![t],
-            Some(Tables::Many(ts)) => args.tables = ts,
-            None => {}
-        }
-    }
-    args.existing |= input.existing.unwrap_or(false);
-    if args.owner_column.is_none() {
-        args.owner_column = input.owner_column;
-    }
-    if args.insforge_url.is_none() {
-        args.insforge_url = input.insforge_url;
-    }
-    if args.anon_key.is_none() {
-        args.anon_key = input.anon_key;
-    }
-    if args.on_conflict.is_none() {
-        if let Some(p) = input.on_conflict {
-            let policy = ConflictPolicy::from_str(&p, true).map_err(|_| {
-                invalid(format!(
-                    "\"on-conflict\": \"{p}\" is not one of ask, skip, overwrite, fail"
-                ))
-            })?;
-            args.on_conflict = Some(policy);
-        }
-    }
-    Ok(())
+/// `--input-json`'s answers, each checked as its flag's value is.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Checked {
+    pub provider: Option<String>,
+    pub tables: Vec<String>,
+    pub existing: bool,
+    pub owner_column: Option<String>,
+    pub insforge_url: Option<String>,
+    pub anon_key: Option<String>,
+    pub on_conflict: Option<ConflictPolicy>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::Parser;
-
-    fn args(argv: &[&str]) -> InitArgs {
-        let mut all = vec!["insforge-integrate", "init"];
-        all.extend_from_slice(argv);
-        match crate::cli::Cli::try_parse_from(all).unwrap().command {
-            Some(crate::cli::Command::Init(a)) => a,
-            other => panic!("{other:?}"),
-        }
-    }
-
-    /// (flags, JSON, what the run gets): a flag wins over the same answer in the JSON; the
-    /// JSON fills what the flags leave unset.
-    #[test]
-    fn json_answers_fill_what_flags_leave_and_flags_win() {
-        type Want = (
-            Option<&'static str>,
-            Vec<&'static str>,
-            bool,
-            Option<&'static str>,
-            Option<ConflictPolicy>,
-        );
-        let table: Vec<(&[&str], &str, Want)> = vec![
-            (
-                &[],
-                r#"{"provider": "clerk"}"#,
-                (Some("clerk"), vec![], false, None, None),
-            ),
-            (
-                &["--provider", "auth0"],
-                r#"{"provider": "clerk"}"#,
-                (Some("auth0"), vec![], false, None, None),
-            ),
-            (
-                &[],
-                r#"{"provider": "Clerk"}"#,
-                (Some("clerk"), vec![], false, None, None),
-            ),
-            (
-                &[],
-                r#"{"table": "todos"}"#,
-                (None, vec!["todos"], false, None, None),
-            ),
-            (
-                &[],
-                r#"{"tables": ["a", "b"]}"#,
-                (None, vec!["a", "b"], false, None, None),
-            ),
-            (
-                &["--table", "x"],
-                r#"{"table": ["a", "b"]}"#,
-                (None, vec!["x"], false, None, None),
-            ),
-            (
-                &[],
-                r#"{"existing": true, "owner-column": "owner_id"}"#,
-                (None, vec![], true, Some("owner_id"), None),
-            ),
-            (
-                &["--owner-column", "uid"],
-                r#"{"owner_column": "owner_id"}"#,
-                (None, vec![], false, Some("uid"), None),
-            ),
-            (
-                &["--existing"],
-                r#"{"existing": false}"#,
-                (None, vec![], true, None, None),
-            ),
-            (
-                &[],
-                r#"{"on-conflict": "skip"}"#,
-                (None, vec![], false, None, Some(ConflictPolicy::Skip)),
-            ),
-            (
-                &["--on-conflict", "fail"],
-                r#"{"on_conflict": "overwrite"}"#,
-                (None, vec![], false, None, Some(ConflictPolicy::Fail)),
-            ),
-        ];
-        for (flags, json, want) in table {
-            let mut a = args(flags);
-            apply(&mut a, parse(json).unwrap()).unwrap();
-            let got = (
-                a.provider.as_deref(),
-                a.tables.iter().map(String::as_str).collect::<Vec<_>>(),
-                a.existing,
-                a.owner_column.as_deref(),
-                a.on_conflict,
-            );
-            assert_eq!(got, want, "{flags:?} {json}");
-        }
-        let mut a = args(&["--insforge-url", "https://flag.insforge.app"]);
-        let json = r#"{"insforge-url": "https://json.insforge.app", "anon-key": "k"}"#;
-        apply(&mut a, parse(json).unwrap()).unwrap();
-        assert_eq!(a.insforge_url.as_deref(), Some("https://flag.insforge.app"));
-        assert_eq!(a.anon_key.as_deref(), Some("k"));
-    }
-
-    #[test]
-    fn bad_answers_are_refused_as_the_flags_would_be() {
-        let refused = [
-            (r#"{"provider": "okta"}"#, "is not one of"),
-            (
-                r#"{"on-conflict": "maybe"}"#,
-                "is not one of ask, skip, overwrite, fail",
-            ),
-            (r#"{"jwt-secret": "x"}"#, "secrets are never taken as data"),
-            (
-                r#"{"INSFORGE_JWT_SECRET": "x"}"#,
-                "secrets are never taken as data",
-            ),
-            (r#"{"tabel": "todos"}"#, "unknown field"),
-            (r#"{"existing": "yes"}"#, "invalid type"),
-            (r#"["clerk"]"#, "must be a JSON object"),
-            ("{", "not valid JSON"),
-        ];
-        for (json, needle) in refused {
-            let e = parse(json)
-                .and_then(|input| apply(&mut args(&[]), input))
-                .unwrap_err()
-                .to_string();
-            assert!(
-                e.contains(needle) && e.starts_with("--input-json"),
-                "{json}: {e}"
-            );
-        }
+impl Input {
+    /// The answers, checked as the flags are (a provider id, a conflict policy).
+    pub fn checked(self) -> Result<Checked> {
+        let provider = self
+            .provider
+            .map(|p| {
+                crate::provider::by_id(&p)
+                    .map(|found| found.id.clone())
+                    .ok_or_else(|| {
+                        invalid(format!(
+                            "\"provider\": \"{p}\" is not one of {}",
+                            crate::provider::ids()
+                        ))
+                    })
+            })
+            .transpose()?;
+        let on_conflict = self
+            .on_conflict
+            .map(|p| {
+                ConflictPolicy::from_str(&p, true).map_err(|_| {
+                    invalid(format!(
+                        "\"on-conflict\": \"{p}\" is not one of ask, skip, overwrite, fail"
+                    ))
+                })
+            })
+            .transpose()?;
+        Ok(Checked {
+            provider,
+            tables: match self.table {
+                Some(Tables::One(t)) => vec![t],
+                Some(Tables::Many(ts)) => ts,
+                None => Vec::new(),
+            },
+            existing: self.existing.unwrap_or(false),
+            owner_column: self.owner_column,
+            insforge_url: self.insforge_url,
+            anon_key: self.anon_key,
+            on_conflict,
+        })
     }
 }

@@ -29,6 +29,7 @@ pub mod preview;
 pub mod prompt;
 pub mod provider;
 pub mod render;
+pub mod request;
 pub mod resolve;
 pub mod run;
 pub mod saved;

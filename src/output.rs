@@ -30,6 +30,18 @@ pub enum Command {
     Detect,
 }
 
+impl From<crate::request::Command> for Command {
+    fn from(command: crate::request::Command) -> Self {
+        use crate::request::Command as Run;
+        match command {
+            Run::Init => Command::Init,
+            Run::Update => Command::Update,
+            Run::Check { .. } => Command::Check,
+            Run::Detect => Command::Detect,
+        }
+    }
+}
+
 /// What `--json` prints: a run's document, or, when the run failed before it had one to
 /// print, the error as data.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -412,7 +424,7 @@ pub fn detect(project: &Project) -> Document {
     // As a run without flags would settle it; none when it would have to ask (several
     // candidates, none, or a saved answer the app contradicts).
     let provider = crate::resolve::resolve_provider(
-        &crate::cli::InitArgs::only(&project.root),
+        &crate::request::Given::default(),
         project,
         project.saved.as_ref(),
         false,

@@ -8,7 +8,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::change::{Action, Plan, Reason};
-use crate::cli::{ConflictPolicy, InitArgs};
+use crate::cli::ConflictPolicy;
 use crate::clock::Seconds;
 use crate::detect;
 use crate::error::Error;
@@ -16,26 +16,17 @@ use crate::plan;
 use crate::preview::{self, Masker, Paint};
 use crate::prompt::Prompter;
 use crate::render;
-use crate::resolve::{self, Answers, Secrets};
+use crate::request::Request;
+use crate::resolve::{self, Answers};
 
-/// What the run gets from outside the command line.
+/// What the run gets besides its [`Request`]: the clock, colours, the prompter and the place
+/// its `--json` document goes.
 pub struct Environment<'a> {
-    /// Prompts are allowed (a terminal, no `--yes`, not CI).
-    pub interactive: bool,
     pub paint: Paint,
     pub now: Seconds,
-    pub secrets: Secrets,
     pub prompter: &'a mut dyn Prompter,
     /// Where `--json` output goes (the human output then goes nowhere).
     pub json: Option<&'a mut dyn Write>,
-}
-
-/// Which command runs the pipeline: `init`, or `update` (which merges the user's edits of the
-/// tool's files with the new render instead of asking about them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Init,
-    Update,
 }
 
 /// Everything the pipeline computed before anything is decided or written.
@@ -50,29 +41,18 @@ pub struct Prepared {
 }
 
 /// Detect, resolve, render and plan, printing the detection block and the answers' notes.
-/// What `prepare` may ask: anything at all (a terminal, no `--yes`), and the `.env.local`
-/// values in particular (`update` leaves them as they are); and where answers may come from.
-#[derive(Debug, Clone, Copy)]
-pub struct Ask {
-    pub interactive: bool,
-    pub values: bool,
-    /// The answers come from the answers file an `init` saved (`check`, `update`): without
-    /// one the run stops, saying to run `init` first.
-    pub saved_only: bool,
-}
-
+/// `check` and `update` work from the answers file an `init` saved: without one the run
+/// stops, saying to run `init` first.
 pub fn prepare(
-    args: &InitArgs,
-    secrets: Secrets,
-    ask: Ask,
+    request: &Request,
     prompter: &mut dyn Prompter,
     now: Seconds,
     paint: Paint,
     out: &mut dyn Write,
 ) -> Result<Prepared> {
-    let root = args.path.as_path();
+    let root = request.root.as_path();
     let project = detect::detect(root)?;
-    if ask.saved_only && project.saved.is_none() {
+    if request.saved_only() && project.saved.is_none() {
         return Err(Error::InvalidArgument(format!(
             "{} has no {}: this command works from the answers `insforge-integrate init` saved there, so run `insforge-integrate init` first (and commit the file)",
             root.display(),
@@ -89,12 +69,12 @@ pub fn prepare(
     }
 
     let answers = resolve::resolve_asking(
-        args,
+        &request.given,
         &project,
         project.saved.as_ref(),
-        secrets,
-        ask.interactive,
-        ask.interactive && ask.values,
+        request.secrets.clone(),
+        request.interactive,
+        request.asks_values(),
         prompter,
     )?;
     for note in answers.notes.iter().chain(&project.base_notes) {
@@ -182,7 +162,8 @@ pub fn app_folder(root: &std::path::Path) -> Result<()> {
 }
 
 /// `detect`: the facts and their evidence, or the project model as JSON. Writes nothing.
-pub fn detect_only(root: &std::path::Path, env: Environment, out: &mut dyn Write) -> Result<()> {
+pub fn detect_only(request: &Request, env: Environment, out: &mut dyn Write) -> Result<()> {
+    let root = request.root.as_path();
     let Environment {
         paint, mut json, ..
     } = env;

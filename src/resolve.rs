@@ -5,12 +5,13 @@
 
 use anyhow::Result;
 
-use crate::cli::{ConflictPolicy, InitArgs};
+use crate::cli::ConflictPolicy;
 use crate::detect::{self, Project};
 use crate::dotenv;
 use crate::error::Error;
 use crate::prompt::{Prompter, Question};
 use crate::provider::{self, Provider};
+use crate::request::{Given, Secrets};
 use crate::saved::Saved;
 use crate::table::{self, Table};
 
@@ -42,15 +43,8 @@ pub struct Answers {
     pub notes: Vec<String>,
 }
 
-/// Values that arrive outside clap: the secret from stdin or the environment.
-#[derive(Debug, Clone, Default)]
-pub struct Secrets {
-    pub jwt_secret_stdin: Option<String>,
-    pub jwt_secret_env: Option<String>,
-}
-
 pub fn resolve(
-    args: &InitArgs,
+    given: &Given,
     project: &Project,
     saved: Option<&Saved>,
     secrets: Secrets,
@@ -58,7 +52,7 @@ pub fn resolve(
     prompter: &mut dyn Prompter,
 ) -> Result<Answers> {
     resolve_asking(
-        args,
+        given,
         project,
         saved,
         secrets,
@@ -71,7 +65,7 @@ pub fn resolve(
 /// [`resolve`], where `ask_values` says whether the `.env.local` values (URL, anon key,
 /// secret) may be asked for: `update` leaves them as they are.
 pub fn resolve_asking(
-    args: &InitArgs,
+    given: &Given,
     project: &Project,
     saved: Option<&Saved>,
     secrets: Secrets,
@@ -80,8 +74,8 @@ pub fn resolve_asking(
     prompter: &mut dyn Prompter,
 ) -> Result<Answers> {
     let mut notes = Vec::new();
-    let provider = resolve_provider(args, project, saved, interactive, prompter)?;
-    let tables = resolve_tables(args, saved, interactive, prompter, &mut notes)?;
+    let provider = resolve_provider(given, project, saved, interactive, prompter)?;
+    let tables = resolve_tables(given, saved, interactive, prompter, &mut notes)?;
 
     let env_names = EnvNames {
         url: project
@@ -94,7 +88,7 @@ pub fn resolve_asking(
     };
     let has_value = |key: &str| project.env_value(key).is_some();
 
-    let insforge_url = match &args.insforge_url {
+    let insforge_url = match &given.insforge_url {
         Some(url) => Some(check_url(url).map_err(|m| flag_error("--insforge-url", &m))?),
         None if ask_values && !has_value(&env_names.url) => {
             let q = Question {
@@ -109,7 +103,7 @@ pub fn resolve_asking(
         }
         None => None,
     };
-    let anon_key = match &args.anon_key {
+    let anon_key = match &given.anon_key {
         Some(key) => Some(check_anon_key(key).map_err(|m| flag_error("--anon-key", &m))?),
         None if ask_values && !has_value(&env_names.anon_key) => {
             let q = Question {
@@ -148,7 +142,7 @@ pub fn resolve_asking(
     };
 
     let (on_conflict, on_conflict_defaulted) =
-        match args.on_conflict {
+        match given.on_conflict {
             Some(ConflictPolicy::Ask) if !interactive => return Err(Error::InvalidArgument(
                 "--on-conflict ask needs a terminal (and no --yes): use skip, overwrite or fail"
                     .into(),
@@ -216,7 +210,7 @@ pub fn pick<T: PartialEq + Clone>(flag: Option<T>, saved: Option<T>, detected: &
 /// The provider a run would use, by the one order (flag, answers file, detection); asks only
 /// when `interactive`.
 pub fn resolve_provider(
-    args: &InitArgs,
+    given: &Given,
     project: &Project,
     saved: Option<&Saved>,
     interactive: bool,
@@ -230,7 +224,7 @@ pub fn resolve_provider(
             ))
         })
     };
-    let flag = args
+    let flag = given
         .provider
         .as_deref()
         .map(|id| lookup(id, "--provider").map(|p| p.id.as_str()))
@@ -305,16 +299,16 @@ pub fn resolve_provider(
 }
 
 fn resolve_tables(
-    args: &InitArgs,
+    given: &Given,
     saved: Option<&Saved>,
     interactive: bool,
     prompter: &mut dyn Prompter,
     notes: &mut Vec<String>,
 ) -> Result<Vec<Table>> {
     // Tables given by flag bring their own settings: the saved ones describe the saved tables.
-    let saved = if args.tables.is_empty() { saved } else { None };
+    let saved = if given.tables.is_empty() { saved } else { None };
     let existing = match pick(
-        args.existing.then_some(true),
+        given.existing.then_some(true),
         saved.and_then(|s| s.existing),
         &[],
     ) {
@@ -322,7 +316,7 @@ fn resolve_tables(
         _ => false,
     };
     let owner = match pick(
-        args.owner_column.as_ref(),
+        given.owner_column.as_ref(),
         saved.and_then(|s| s.owner_column.as_ref()),
         &[],
     ) {
@@ -348,7 +342,7 @@ fn resolve_tables(
         }
         Ok(tables)
     };
-    let flag = (!args.tables.is_empty()).then_some(&args.tables);
+    let flag = (!given.tables.is_empty()).then_some(&given.tables);
     if let Pick::Chosen(names, _) = pick(flag, saved.and_then(|s| s.tables.as_ref()), &[]) {
         return parse(names);
     }
@@ -371,7 +365,7 @@ fn resolve_tables(
         let answer = prompter.input(q, "todos", &check)?;
         return parse(&split(&answer));
     }
-    if args.yes {
+    if given.yes {
         notes.push(
             "no --table given: the migration holds requesting_user_id() only; pass --table NAME to add owned tables with RLS".into(),
         );
@@ -543,13 +537,15 @@ mod tests {
     #[test]
     fn table_answers_follow_the_order() {
         use clap::Parser;
-        let parse = |argv: &[&str]| -> InitArgs {
+        let parse = |argv: &[&str]| -> Given {
             let mut all = vec!["insforge-integrate", "init"];
             all.extend_from_slice(argv);
-            match crate::cli::Cli::try_parse_from(all).unwrap().command {
-                Some(crate::cli::Command::Init(args)) => args,
-                other => panic!("{other:?}"),
-            }
+            let command = crate::cli::Cli::try_parse_from(all)
+                .unwrap()
+                .command
+                .unwrap();
+            let around = crate::request::Surroundings::default();
+            crate::request::Request::new(command, around).unwrap().given
         };
         let saved = crate::saved::parse(
             "provider = \"clerk\"\ntables = [\"notes\"]\nexisting = true\nowner_column = \"owner_id\"\n",

@@ -8,8 +8,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Parser;
 
-use crate::cli::{Cli, ColorChoice, Command, Format};
+use crate::cli::{Cli, ColorChoice, Command};
 use crate::preview::Paint;
+use crate::request::{self, Request, Surroundings};
 use crate::{check, clock, error, init, pipeline, prompt, resolve};
 
 /// Parse `args`, run the command, print an error once, and return the exit code.
@@ -119,23 +120,26 @@ pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         );
         return ExitCode::from(error::EXIT_USAGE);
     };
-    let checking = matches!(command, Command::Check(_));
-    let name = match &command {
-        Command::Init(_) => Some(crate::output::Command::Init),
-        Command::Update(_) => Some(crate::output::Command::Update),
-        Command::Check(_) => Some(crate::output::Command::Check),
-        Command::Detect(_) => Some(crate::output::Command::Detect),
-        Command::Skill => None,
+    if let Command::Skill = command {
+        let mut stdout = ClosedPipeIsFine::new(std::io::stdout().lock());
+        return match stdout.write_all(crate::skill::SKILL.as_bytes()) {
+            Ok(()) => ExitCode::from(error::EXIT_OK),
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "error: {e}");
+                ExitCode::from(error::EXIT_USAGE)
+            }
+        };
+    }
+    let around = Surroundings {
+        terminal: std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+        ci: std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0"),
     };
-    let json = match &command {
-        Command::Init(a) => a.json,
-        Command::Update(a) => a.json,
-        Command::Check(a) => a.json || a.format == Format::Json,
-        Command::Detect(a) => a.json,
-        Command::Skill => false,
-    };
+    let request = Request::new(command, around).expect("skill is handled above");
+    let checking = matches!(request.command, request::Command::Check { .. });
+    let name = Some(request.command.into());
+    let json = request.json;
     let mut emitted = false;
-    match run(command, Paint { color }, json, &mut emitted) {
+    match run(request, Paint { color }, &mut emitted) {
         Ok(()) => ExitCode::from(error::EXIT_OK),
         Err(e) => {
             // `check` exits 1 on drift only: every other failure is an error (2).
@@ -181,36 +185,27 @@ fn format_error(e: &anyhow::Error) -> String {
         .join(": ")
 }
 
-/// Run `command`; with `json`, its document goes to stdout, and `emitted` says whether it did.
-fn run(command: Command, paint: Paint, json: bool, emitted: &mut bool) -> Result<()> {
-    if let Command::Skill = command {
-        std::io::stdout().write_all(crate::skill::SKILL.as_bytes())?;
-        return Ok(());
-    }
-    let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0");
-    let (yes, stdin_secret) = match &command {
-        Command::Init(a) => (a.yes, a.jwt_secret_stdin),
-        Command::Update(a) => (a.yes, false),
-        Command::Check(_) | Command::Detect(_) => (true, false),
-        Command::Skill => unreachable!("handled above"),
-    };
-    let interactive = terminal && !ci && !yes;
-    let secrets = resolve::Secrets {
-        jwt_secret_stdin: if stdin_secret {
-            Some(secret_from_stdin()?)
-        } else {
-            None
-        },
-        jwt_secret_env: secret_from_env()?,
-    };
+/// Run the request; with `--json`, its document goes to stdout, and `emitted` says whether
+/// it did.
+fn run(mut request: Request, paint: Paint, emitted: &mut bool) -> Result<()> {
+    request.read_outside(|stdin| {
+        Ok(request::Secrets {
+            jwt_secret_stdin: if stdin {
+                Some(secret_from_stdin()?)
+            } else {
+                None
+            },
+            jwt_secret_env: secret_from_env()?,
+        })
+    })?;
     let mut terminal_prompter = prompt::Terminal::new();
     let mut silent = prompt::Silent;
-    let prompter: &mut dyn prompt::Prompter = if interactive {
+    let prompter: &mut dyn prompt::Prompter = if request.interactive {
         &mut terminal_prompter
     } else {
         &mut silent
     };
+    let json = request.json;
     let mut stdout = Counting::new(ClosedPipeIsFine::new(std::io::stdout().lock()));
     let mut sink = std::io::sink();
     let (json_out, out): (Option<&mut dyn Write>, &mut dyn Write) = if json {
@@ -220,24 +215,14 @@ fn run(command: Command, paint: Paint, json: bool, emitted: &mut bool) -> Result
     };
     let env = pipeline::Environment {
         json: json_out,
-        interactive,
         paint,
         now: clock::now()?,
-        secrets,
         prompter,
     };
-    let result = match command {
-        Command::Init(mut args) => {
-            if let Some(path) = args.input_json.clone() {
-                let input = crate::input::read(&path, args.jwt_secret_stdin)?;
-                crate::input::apply(&mut args, input)?;
-            }
-            init::init(&args, env, out)
-        }
-        Command::Update(args) => init::run(pipeline::Mode::Update, &args.as_init(), env, out),
-        Command::Check(args) => check::check(&args, env, out),
-        Command::Detect(args) => pipeline::detect_only(&args.path, env, out),
-        Command::Skill => unreachable!("handled above"),
+    let result = match request.command {
+        request::Command::Init | request::Command::Update => init::run(&request, env, out),
+        request::Command::Check { .. } => check::check(&request, env, out),
+        request::Command::Detect => pipeline::detect_only(&request, env, out),
     };
     *emitted = json && stdout.written > 0;
     result

@@ -11,7 +11,6 @@ use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::change::{Action, Change, Kind, Plan};
 use crate::error::Error;
 
 pub const FILE: &str = "insforge-integrate.base.toml";
@@ -118,61 +117,6 @@ impl Base {
              # edits from template changes and `update` can merge them. Commit it; do not edit it.\n{body}"
         )
     }
-
-    /// The store after this plan is applied: each owned file the plan writes or finds as
-    /// rendered records its new text (for a merged file, the tool's render, the next merge's
-    /// base); files kept or left as edited keep what was recorded.
-    pub fn after(&self, plan: &Plan) -> Self {
-        let mut next = self.clone();
-        for change in plan.changes.iter().filter(|c| owned(c.kind)) {
-            let path = change.display_path();
-            match change.action {
-                Action::Create | Action::Update | Action::Overwrite => {
-                    let render = change.theirs.as_ref().unwrap_or(&change.new);
-                    next.files.insert(path, render.clone());
-                }
-                Action::Unchanged if change.old.as_deref() == Some(change.new.as_str()) => {
-                    next.files.insert(path, change.new.clone());
-                }
-                _ => {}
-            }
-        }
-        next
-    }
-}
-
-/// Whether the tool owns files of this kind whole (and so records them).
-pub fn owned(kind: Kind) -> bool {
-    matches!(kind, Kind::Owned | Kind::Migration)
-}
-
-/// Add the store's own change to the plan (replacing one added before the conflicts were
-/// decided). `old` is the store's text now.
-pub fn record(plan: &mut Plan, base: &Base, old: Option<String>) {
-    plan.changes.retain(|c| c.kind != Kind::Base);
-    let next = base.after(plan);
-    if old.is_none() && next.files.is_empty() {
-        return;
-    }
-    if old.is_some() && next == *base {
-        // Unchanged content: leave the file's bytes as they are.
-        plan.changes.push(Change::new(
-            FILE,
-            Action::Unchanged,
-            Kind::Base,
-            old.clone(),
-            old.unwrap_or_default(),
-        ));
-        return;
-    }
-    let new = next.render();
-    let action = match &old {
-        None => Action::Create,
-        Some(o) if *o == new => Action::Unchanged,
-        Some(_) => Action::Update,
-    };
-    plan.changes
-        .push(Change::new(FILE, action, Kind::Base, old, new));
 }
 
 #[cfg(test)]

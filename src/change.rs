@@ -40,8 +40,10 @@ pub enum Artifact {
         content: String,
         sequence: u32,
     },
-    /// The answers file: always brought up to date, never a conflict.
-    Answers { path: PathBuf, content: String },
+    /// The answers file (`kept` as the last run left it): always brought up to date, never a
+    /// conflict. Its text is written once, by [`crate::plan::finish`], when the conflicts
+    /// are decided and so the files the user keeps are known.
+    Answers(crate::saved::Saved),
     /// Edits of an existing source file of the app, computed from the text `base` detection
     /// read, and verified ([`crate::edit::verify`]) before they became an artifact. Every
     /// byte outside the edits stays.
@@ -202,6 +204,22 @@ pub struct Plan {
     pub added_dependencies: Vec<Dependency>,
     /// What the user must do by hand, found while planning (an edit that could not be made).
     pub notes: Vec<String>,
+    /// The tool's own state, until [`crate::plan::finish`] turns it into the answers file's
+    /// and the base store's changes: taken then, so neither is computed twice.
+    pub tool_state: Option<ToolState>,
+}
+
+/// What the tool's own files are made from: this run's answers and what the app holds now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolState {
+    /// This run's answers (`kept` as the last run left it).
+    pub saved: crate::saved::Saved,
+    /// The answers file's text now, and where in the plan its change goes.
+    pub saved_text: Option<String>,
+    pub saved_at: usize,
+    /// What the tool last wrote (the base store), and the store's text now.
+    pub base: crate::base::Base,
+    pub base_text: Option<String>,
 }
 
 impl Plan {

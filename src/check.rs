@@ -122,6 +122,8 @@ pub fn check(request: &Request, env: Environment, out: &mut dyn Write) -> Result
     } = pipeline::prepare(request, &mut silent, now, paint, out)?;
     // What `update` would do with the files the user edited: their merges, shown as diffs.
     crate::merge::edited(&mut plan, &project.base.0, None);
+    // Then the tool's own files, as that run would write them.
+    crate::plan::finish(&mut plan, !answers.on_conflict_defaulted);
     let mut statuses: Vec<Status> = plan
         .changes
         .iter()

@@ -41,7 +41,6 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
         rendered,
         mut plan,
         masker,
-        kept,
     } = prepare(request, prompter, now, paint, out)?;
     match mode {
         Command::Update => {
@@ -65,7 +64,19 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
         }
         _ => {}
     }
-    crate::base::record(&mut plan, &project.base.0, project.base.1.clone());
+    // A run that writes settles its conflicts after the preview (by prompt or by policy),
+    // and the tool's own files join the plan once it is final: now, unless conflicts wait
+    // to be decided (`fail` decides nothing: the run stops after the preview).
+    let pending = plan
+        .changes
+        .iter()
+        .any(|c| c.action == Action::Conflict || collides(c));
+    let deciding =
+        request.writes == Writes::Apply && pending && answers.on_conflict != ConflictPolicy::Fail;
+    let chosen = !answers.on_conflict_defaulted;
+    if !deciding {
+        plan::finish(&mut plan, chosen);
+    }
 
     writeln!(out)?;
     preview::summary(out, &plan, paint)?;
@@ -121,23 +132,20 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
         return unresolved(&plan, mode);
     }
 
-    let to_decide = interactive
-        && plan
-            .changes
-            .iter()
-            .any(|c| c.action == Action::Conflict || c.reason == Some(Reason::Collision));
     decide_conflicts(&mut plan, &answers, &masker, paint, prompter, out)?;
-    let notes = plan.notes.len();
-    plan::settle(&mut plan, &project.aliases)?;
-    record_kept(&mut plan, &kept, &answers);
-    crate::base::record(&mut plan, &project.base.0, project.base.1.clone());
-    // What the choices made of the plan, before it is confirmed: a file kept can keep others
-    // from being written.
-    if to_decide {
-        writeln!(out, "\n{}", paint.bold("After your choices:"))?;
-        preview::summary(out, &plan, paint)?;
-        for note in &plan.notes[notes..] {
-            writeln!(out, "  {} {note}", paint.yellow("note:"))?;
+    if deciding {
+        let prompts = interactive;
+        let notes = plan.notes.len();
+        plan::settle(&mut plan, &project.aliases)?;
+        plan::finish(&mut plan, chosen);
+        // What the choices made of the plan, before it is confirmed: a file kept can keep
+        // others from being written.
+        if prompts {
+            writeln!(out, "\n{}", paint.bold("After your choices:"))?;
+            preview::summary(out, &plan, paint)?;
+            for note in &plan.notes[notes..] {
+                writeln!(out, "  {} {note}", paint.yellow("note:"))?;
+            }
         }
     }
     let writes = plan.writes().next().is_some();
@@ -215,41 +223,9 @@ fn collisions(plan: &Plan, written: bool) -> Result<()> {
     .into())
 }
 
-/// The answers file remembers what the user chose to keep: files skipped at the prompt or by
-/// an explicit `--on-conflict skip` join `kept`; overwritten ones leave it.
-fn record_kept(plan: &mut Plan, kept: &[String], answers: &Answers) {
-    let mut now: Vec<String> = kept.to_vec();
-    for change in &plan.changes {
-        let path = change.display_path();
-        let chosen_skip = change.action == Action::Skip
-            && !matches!(
-                change.reason,
-                Some(Reason::Kept | Reason::Missing | Reason::Collision)
-            )
-            && !answers.on_conflict_defaulted;
-        if chosen_skip && !now.contains(&path) {
-            now.push(path);
-        } else if change.action == Action::Overwrite {
-            now.retain(|p| *p != path);
-        }
-    }
-    now.sort();
-    if now == kept {
-        return;
-    }
-    let Some(change) = plan.changes.iter_mut().find(|c| c.kind == Kind::Answers) else {
-        return;
-    };
-    let Ok(mut saved) = crate::saved::parse(&change.new) else {
-        return;
-    };
-    saved.kept = now;
-    change.new = crate::saved::render(&saved);
-    change.action = match &change.old {
-        None => Action::Create,
-        Some(old) if *old == change.new => Action::Unchanged,
-        Some(_) => Action::Update,
-    };
+/// A merge `update` writes with conflict markers.
+fn collides(c: &crate::change::Change) -> bool {
+    c.action.writes() && c.reason == Some(Reason::Collision)
 }
 
 /// Turn every conflict into overwrite or skip, by policy or by asking.
@@ -261,8 +237,6 @@ fn decide_conflicts(
     prompter: &mut dyn Prompter,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let collides =
-        |c: &crate::change::Change| c.action.writes() && c.reason == Some(Reason::Collision);
     let conflicts: Vec<String> = plan
         .changes
         .iter()

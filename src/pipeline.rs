@@ -36,8 +36,6 @@ pub struct Prepared {
     pub rendered: render::Rendered,
     pub plan: Plan,
     pub masker: Masker,
-    /// Files the answers file says the user keeps.
-    pub kept: Vec<String>,
 }
 
 /// Detect, resolve, render and plan, printing the detection block and the answers' notes.
@@ -126,7 +124,13 @@ pub fn prepare(
         rendered.manual_steps.extend(notes);
     }
     let files = plan::Snapshot::new(root, &project)?;
-    let mut plan = plan::plan(&rendered.artifacts, &files, now, &project.base.0)?;
+    let mut plan = plan::plan(
+        &rendered.artifacts,
+        &files,
+        now,
+        &project.base.0,
+        project.base.1.clone(),
+    )?;
     let kept = project
         .saved
         .as_ref()
@@ -134,7 +138,6 @@ pub fn prepare(
         .unwrap_or_default();
     mark_kept(&mut plan, &kept, answers.on_conflict);
     plan::settle(&mut plan, &project.aliases)?;
-    crate::base::record(&mut plan, &project.base.0, project.base.1.clone());
     let masker = Masker {
         public_keys: rendered.public_keys.clone(),
         secret_values: rendered.secret_values.clone(),
@@ -145,7 +148,6 @@ pub fn prepare(
         rendered,
         plan,
         masker,
-        kept,
     })
 }
 

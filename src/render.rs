@@ -16,7 +16,7 @@ use crate::dotenv::Entry;
 use crate::paths::slash;
 use crate::provider::template_text;
 use crate::resolve::Answers;
-use crate::saved::{self, Saved};
+use crate::saved::Saved;
 
 /// The @insforge/sdk range a fresh install asks for.
 pub const SDK_RANGE: &str = "^1.4.4";
@@ -233,24 +233,21 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         sequence,
     });
 
-    artifacts.push(Artifact::Answers {
-        path: saved::FILE.into(),
-        content: saved::render(&Saved {
-            provider: Some(provider.id.clone()),
-            tables: Some(answers.tables.iter().map(ToString::to_string).collect()),
-            existing: answers.tables.iter().any(|t| t.existing).then_some(true),
-            owner_column: answers
-                .tables
-                .iter()
-                .find(|t| t.owner != crate::table::OWNER_COLUMN)
-                .map(|t| t.owner.clone()),
-            kept: project
-                .saved
-                .as_ref()
-                .map(|s| s.kept.clone())
-                .unwrap_or_default(),
-        }),
-    });
+    artifacts.push(Artifact::Answers(Saved {
+        provider: Some(provider.id.clone()),
+        tables: Some(answers.tables.iter().map(ToString::to_string).collect()),
+        existing: answers.tables.iter().any(|t| t.existing).then_some(true),
+        owner_column: answers
+            .tables
+            .iter()
+            .find(|t| t.owner != crate::table::OWNER_COLUMN)
+            .map(|t| t.owner.clone()),
+        kept: project
+            .saved
+            .as_ref()
+            .map(|s| s.kept.clone())
+            .unwrap_or_default(),
+    }));
 
     // Snippets in the next steps import as a page would.
     let mut steps_context = context.clone();

@@ -46,7 +46,12 @@ fn packed() -> &'static Packed {
         );
         let printed = String::from_utf8(run.stdout).unwrap();
         let paths: Vec<PathBuf> = printed.lines().map(PathBuf::from).collect();
-        assert_eq!(paths.len(), 2, "npm/pack prints two tarballs: {printed}");
+        assert_eq!(
+            paths.len(),
+            2,
+            "npm/pack prints two tarballs: {printed}\n{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
         for p in &paths {
             assert!(p.is_file(), "{} is not a file", p.display());
         }

@@ -8,7 +8,8 @@ use anyhow::{Context, Result};
 
 use crate::base::Base;
 use crate::change::{
-    Action, Artifact, Change, Dependency, Detail, Kind, Manual, Plan, Reason, MIGRATIONS_DIR,
+    Action, Artifact, Change, Dependency, Detail, Kind, Manual, Plan, Reason, ToolState,
+    MIGRATIONS_DIR,
 };
 use crate::clock::{self, Seconds};
 use crate::dotenv;
@@ -16,6 +17,9 @@ use crate::error::Error;
 use crate::gitignore;
 use crate::paths::slash;
 use crate::pkgjson;
+
+mod finish;
+pub use finish::finish;
 
 /// Read access to the project's current files, by path relative to its root.
 pub trait Files {
@@ -213,7 +217,17 @@ impl Files for Snapshot<'_> {
 /// The plan for these artifacts over `files`. `base` is what the tool last wrote to the files
 /// it owns: an owned file still holding that is the tool's to update; one that differs from it
 /// was edited by the user (a conflict, [`Reason::Edited`]).
-pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds, base: &Base) -> Result<Plan> {
+///
+/// The tool's own files (the answers file, the base store) are not among the changes yet:
+/// their inputs wait in [`Plan::tool_state`] for [`finish`], once the conflicts are decided.
+/// `base_text` is the base store's text now.
+pub fn plan(
+    artifacts: &[Artifact],
+    files: &dyn Files,
+    now: Seconds,
+    base: &Base,
+    base_text: Option<String>,
+) -> Result<Plan> {
     let mut plan = Plan::default();
     let dir = artifacts
         .iter()
@@ -302,9 +316,14 @@ pub fn plan(artifacts: &[Artifact], files: &dyn Files, now: Seconds, base: &Base
                 plan.added_dependencies = added.into_iter().cloned().collect();
                 plan.push_merge(&path, Kind::PackageJson, Some(old), new);
             }
-            Artifact::Answers { path, content } => {
-                let old = files.read(path)?;
-                plan.push_merge(path, Kind::Answers, old, content.clone());
+            Artifact::Answers(saved) => {
+                plan.tool_state = Some(ToolState {
+                    saved: saved.clone(),
+                    saved_text: files.read(Path::new(crate::saved::FILE))?,
+                    saved_at: plan.changes.len(),
+                    base: base.clone(),
+                    base_text: base_text.clone(),
+                });
             }
             Artifact::Migration { .. } => {}
             Artifact::Edit {
@@ -770,7 +789,7 @@ mod tests {
                 content: "a\n".into(),
             })
             .collect();
-        let plan = plan(&artifacts, &files, NOW, &Base::default()).unwrap();
+        let plan = plan(&artifacts, &files, NOW, &Base::default(), None).unwrap();
         let actions: Vec<Action> = plan.changes.iter().map(|c| c.action).collect();
         assert_eq!(
             actions,
@@ -794,6 +813,7 @@ mod tests {
             &memory(&[]),
             NOW,
             &Base::default(),
+            None,
         )
         .unwrap();
         assert_eq!(p.changes[0].action, Action::Create);
@@ -802,6 +822,7 @@ mod tests {
             &memory(&[("src/middleware.ts", "m")]),
             NOW,
             &Base::default(),
+            None,
         )
         .unwrap();
         assert!(p.changes.is_empty());
@@ -811,6 +832,7 @@ mod tests {
             &memory(&[("proxy.ts", "x\n")]),
             NOW,
             &Base::default(),
+            None,
         )
         .unwrap();
         assert_eq!(p.changes[0].action, Action::Unchanged);
@@ -828,6 +850,7 @@ mod tests {
             &files,
             NOW,
             &Base::default(),
+            None,
         )
         .unwrap();
         assert_eq!(
@@ -841,6 +864,7 @@ mod tests {
             &files,
             NOW,
             &Base::default(),
+            None,
         )
         .unwrap();
         assert_eq!(p.changes[0].action, Action::Unchanged);
@@ -857,6 +881,7 @@ mod tests {
             &memory(&[]),
             NOW,
             &Base::default(),
+            None,
         )
         .unwrap();
         let paths: Vec<String> = p.changes.iter().map(Change::display_path).collect();

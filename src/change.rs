@@ -43,7 +43,7 @@ pub enum Artifact {
     /// The answers file (`kept` as the last run left it): always brought up to date, never a
     /// conflict. Its text is written once, by [`crate::plan::finish`], when the conflicts
     /// are decided and so the files the user keeps are known.
-    Answers(crate::saved::Saved),
+    Answers(crate::store::answers::Saved),
     /// Edits of an existing source file of the app, computed from the text `base` detection
     /// read, and verified ([`crate::edit::verify`]) before they became an artifact. Every
     /// byte outside the edits stays.
@@ -213,12 +213,12 @@ pub struct Plan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ToolState {
     /// This run's answers (`kept` as the last run left it).
-    pub saved: crate::saved::Saved,
+    pub saved: crate::store::answers::Saved,
     /// The answers file's text now, and where in the plan its change goes.
     pub saved_text: Option<String>,
     pub saved_at: usize,
     /// What the tool last wrote (the base store), and the store's text now.
-    pub base: crate::base::Base,
+    pub base: crate::store::base::Base,
     pub base_text: Option<String>,
 }
 

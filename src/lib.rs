@@ -5,11 +5,10 @@
 //! happen only through [`prompt::Prompter`].
 
 pub mod apply;
-pub mod base;
 pub mod change;
-pub mod check;
 pub mod cli;
 pub mod clock;
+pub mod commands;
 pub mod detect;
 pub mod dotenv;
 pub mod edit;
@@ -17,23 +16,20 @@ pub mod error;
 pub mod format;
 pub mod gitignore;
 pub mod guard;
-pub mod init;
 pub mod input;
 pub mod merge;
-pub mod output;
 pub mod paths;
-pub mod pipeline;
 pub mod pkgjson;
 pub mod plan;
-pub mod preview;
 pub mod prompt;
 pub mod provider;
 pub mod render;
+pub mod report;
 pub mod request;
 pub mod resolve;
 pub mod run;
-pub mod saved;
 pub mod skill;
+pub mod store;
 pub mod style;
 pub mod table;
 pub mod version;

@@ -3,8 +3,8 @@
 //! one side changed are taken from it; lines both changed differently collide, and are written
 //! between standard conflict markers.
 
-use crate::base::Base;
 use crate::change::{Action, Kind, Plan, Reason};
+use crate::store::base::Base;
 
 /// The label on the user's side of a collision.
 pub const OURS: &str = "yours";

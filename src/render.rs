@@ -16,7 +16,7 @@ use crate::dotenv::Entry;
 use crate::paths::slash;
 use crate::provider::template_text;
 use crate::resolve::Answers;
-use crate::saved::Saved;
+use crate::store::answers::Saved;
 
 /// The @insforge/sdk range a fresh install asks for.
 pub const SDK_RANGE: &str = "^1.4.4";

@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::prompt::{Prompter, Question};
 use crate::provider::{self, Provider};
 use crate::request::{Given, Secrets};
-use crate::saved::Saved;
+use crate::store::answers::Saved;
 use crate::table::{self, Table};
 
 /// The InsForge env var names the app uses.
@@ -231,7 +231,7 @@ pub fn resolve_provider(
         .transpose()?;
     let saved = saved
         .and_then(|s| s.provider.as_deref())
-        .map(|id| lookup(id, crate::saved::FILE).map(|p| p.id.as_str()))
+        .map(|id| lookup(id, crate::store::answers::FILE).map(|p| p.id.as_str()))
         .transpose()?;
     let detected: Vec<&str> = project
         .providers
@@ -256,14 +256,14 @@ pub fn resolve_provider(
             if !interactive {
                 return Err(Error::InvalidArgument(format!(
                     "{} says provider = \"{saved}\", but the app uses {uses}: pass --provider {} to follow the app, or --provider {saved} to keep the saved answer",
-                    crate::saved::FILE,
+                    crate::store::answers::FILE,
                     detected[0]
                 ))
                 .into());
             }
             let prompt = format!(
                 "{} says {}, but the app uses {uses}. Which provider?",
-                crate::saved::FILE,
+                crate::store::answers::FILE,
                 by_id(saved).name
             );
             let mut candidates = detected;
@@ -547,7 +547,7 @@ mod tests {
             let around = crate::request::Surroundings::default();
             crate::request::Request::new(command, around).unwrap().given
         };
-        let saved = crate::saved::parse(
+        let saved = crate::store::answers::parse(
             "provider = \"clerk\"\ntables = [\"notes\"]\nexisting = true\nowner_column = \"owner_id\"\n",
         )
         .unwrap();

@@ -9,9 +9,10 @@ use anyhow::Result;
 use clap::Parser;
 
 use crate::cli::{Cli, ColorChoice, Command};
-use crate::preview::Paint;
+use crate::commands::{check, detect, init, pipeline};
+use crate::report::human::Paint;
 use crate::request::{self, Request, Surroundings};
-use crate::{check, clock, error, init, pipeline, prompt, resolve};
+use crate::{clock, error, prompt, resolve};
 
 /// Parse `args`, run the command, print an error once, and return the exit code.
 /// The process's arguments. The npm launcher cannot pass bytes that are not UTF-8 (Node
@@ -73,18 +74,18 @@ pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             };
             if wants_json && e.use_stderr() {
                 let command = args.iter().skip(1).find_map(|a| match a.to_str()? {
-                    "init" => Some(crate::output::Command::Init),
-                    "check" => Some(crate::output::Command::Check),
-                    "update" => Some(crate::output::Command::Update),
-                    "detect" => Some(crate::output::Command::Detect),
+                    "init" => Some(crate::report::json::Command::Init),
+                    "check" => Some(crate::report::json::Command::Check),
+                    "update" => Some(crate::report::json::Command::Update),
+                    "detect" => Some(crate::report::json::Command::Detect),
                     _ => None,
                 });
                 let text = e.render().to_string();
-                let doc = crate::output::Output::Error(crate::output::usage_error(command, &text));
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&doc).expect("plain data")
-                );
+                let doc = crate::report::json::Output::Error(crate::report::json::usage_error(
+                    command, &text,
+                ));
+                let mut stdout = ClosedPipeIsFine::new(std::io::stdout().lock());
+                let _ = crate::report::json::print(&mut stdout, &doc);
             }
             let _ = e.print();
             return ExitCode::from(code);
@@ -148,13 +149,10 @@ pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 code => code,
             };
             if json && !emitted {
-                let doc = crate::output::Output::Error(crate::output::error(name, &e, code));
+                let doc =
+                    crate::report::json::Output::Error(crate::report::json::error(name, &e, code));
                 let mut stdout = ClosedPipeIsFine::new(std::io::stdout().lock());
-                let _ = writeln!(
-                    stdout,
-                    "{}",
-                    serde_json::to_string_pretty(&doc).expect("plain data")
-                );
+                let _ = crate::report::json::print(&mut stdout, &doc);
             }
             let paint = Paint { color: err_color };
             let _ = writeln!(
@@ -222,7 +220,7 @@ fn run(mut request: Request, paint: Paint, emitted: &mut bool) -> Result<()> {
     let result = match request.command {
         request::Command::Init | request::Command::Update => init::run(&request, env, out),
         request::Command::Check { .. } => check::check(&request, env, out),
-        request::Command::Detect => pipeline::detect_only(&request, env, out),
+        request::Command::Detect => detect::detect(&request, env, out),
     };
     *emitted = json && stdout.written > 0;
     result

@@ -65,10 +65,10 @@ pub struct Project {
     /// or not text): the plan's view of those files ([`crate::plan::Snapshot`]).
     pub texts: BTreeMap<PathBuf, Option<String>>,
     /// The answers saved by an earlier run (`insforge-integrate.toml`).
-    pub saved: Option<crate::saved::Saved>,
+    pub saved: Option<crate::store::answers::Saved>,
     /// What the tool last wrote to the files it owns (`insforge-integrate.base.toml`), with
     /// the store's text.
-    pub base: (crate::base::Base, Option<String>),
+    pub base: (crate::store::base::Base, Option<String>),
     /// What is odd about the base store (hand-edited entries), told to the user.
     pub base_notes: Vec<String>,
     /// The app's existing auth wiring, from its parsed source.
@@ -769,9 +769,9 @@ pub fn detect(root: &Path) -> Result<Project> {
         .collect();
 
     // One pass over the app's code: its wiring, and which URL variable name it uses.
-    let (base, base_notes) = match read_config(&reader, crate::base::FILE)? {
+    let (base, base_notes) = match read_config(&reader, crate::store::base::FILE)? {
         Some(text) => {
-            let (base, notes) = crate::base::Base::parse_noting(&text)?;
+            let (base, notes) = crate::store::base::Base::parse_noting(&text)?;
             ((base, Some(text)), notes)
         }
         None => Default::default(),
@@ -817,7 +817,7 @@ pub fn detect(root: &Path) -> Result<Project> {
         &|p| base.0.get(p).is_some(),
         &|p| reader.text(p),
     );
-    let saved = read_config(&reader, crate::saved::FILE)?;
+    let saved = read_config(&reader, crate::store::answers::FILE)?;
     let lib_dir = lib_dir(root, src_dir, &base.0);
     let gitignore_above = crate::gitignore::Above::read(root);
     // A committed `.env` is the app's env template, when it is text the tool can edit and
@@ -846,7 +846,9 @@ pub fn detect(root: &Path) -> Result<Project> {
         app_tables: app_sql.tables,
         migration_systems,
         texts: reader.into_texts(),
-        saved: saved.map(|text| crate::saved::parse(&text)).transpose()?,
+        saved: saved
+            .map(|text| crate::store::answers::parse(&text))
+            .transpose()?,
         base,
         base_notes,
         url_var,
@@ -947,7 +949,7 @@ impl Modules {
 /// says), else the app's own `lib`, `libs`, `utils` or `util` (in that order; in a src/
 /// layout those under `src/` first, then the root's, where many such apps keep theirs behind
 /// an alias like `@lib/*`), else `lib` under the source root.
-fn lib_dir(root: &Path, src_dir: bool, base: &crate::base::Base) -> PathBuf {
+fn lib_dir(root: &Path, src_dir: bool, base: &crate::store::base::Base) -> PathBuf {
     const NAMES: [&str; 4] = ["lib", "libs", "utils", "util"];
     let sources: &[&str] = if src_dir { &["src", ""] } else { &[""] };
     let candidates: Vec<PathBuf> = sources

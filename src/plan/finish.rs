@@ -3,8 +3,8 @@
 //! computed from it and join it as changes. Their inputs wait in [`Plan::tool_state`] and are
 //! taken here, so a second computation has nothing to work from.
 
-use crate::base::Base;
 use crate::change::{Action, Change, Kind, Plan, Reason, ToolState};
+use crate::store::base::Base;
 
 /// Add the answers file's and the base store's changes to `plan`. `chosen` says the conflict
 /// policy was chosen (a flag or a prompt): files it skipped join the answers file's `kept`.
@@ -21,7 +21,7 @@ pub fn finish(plan: &mut Plan, chosen: bool) {
         base_text,
     } = state;
     saved.kept = kept(plan, &saved.kept, chosen);
-    let text = crate::saved::render(&saved);
+    let text = crate::store::answers::render(&saved);
     let action = match &saved_text {
         None => Action::Create,
         Some(old) if *old == text => Action::Unchanged,
@@ -30,7 +30,13 @@ pub fn finish(plan: &mut Plan, chosen: bool) {
     let at = saved_at.min(plan.changes.len());
     plan.changes.insert(
         at,
-        Change::new(crate::saved::FILE, action, Kind::Answers, saved_text, text),
+        Change::new(
+            crate::store::answers::FILE,
+            action,
+            Kind::Answers,
+            saved_text,
+            text,
+        ),
     );
     if let Some(change) = base_change(plan, &base, base_text) {
         plan.changes.push(change);
@@ -95,7 +101,7 @@ fn base_change(plan: &Plan, base: &Base, old: Option<String>) -> Option<Change> 
     if old.is_none() && next.files.is_empty() {
         return None;
     }
-    let file = crate::base::FILE;
+    let file = crate::store::base::FILE;
     if old.is_some() && next == *base {
         // Unchanged content: leave the file's bytes as they are.
         let text = old.clone().unwrap_or_default();
@@ -113,7 +119,7 @@ fn base_change(plan: &Plan, base: &Base, old: Option<String>) -> Option<Change> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::saved::Saved;
+    use crate::store::answers::Saved;
 
     fn plan_with(changes: Vec<Change>, kept: &[&str]) -> Plan {
         Plan {
@@ -160,7 +166,7 @@ mod tests {
             [Kind::Owned, Kind::Answers, Kind::Owned, Kind::Base],
             "{plan:#?}"
         );
-        let answers = crate::saved::parse(&plan.changes[1].new).unwrap();
+        let answers = crate::store::answers::parse(&plan.changes[1].new).unwrap();
         assert_eq!(answers.kept, ["lib/b.ts"], "a chosen skip is kept");
         let base = Base::parse(&plan.changes[3].new).unwrap();
         assert_eq!(base.get("lib/a.ts"), Some("new\n"));
@@ -182,11 +188,11 @@ mod tests {
         };
         let mut plan = plan_with(changes(), &["lib/c.ts"]);
         finish(&mut plan, false);
-        let answers = crate::saved::parse(&plan.changes[1].new).unwrap();
+        let answers = crate::store::answers::parse(&plan.changes[1].new).unwrap();
         assert!(answers.kept.is_empty(), "{answers:?}");
         let mut plan = plan_with(changes(), &["lib/c.ts"]);
         finish(&mut plan, true);
-        let answers = crate::saved::parse(&plan.changes[1].new).unwrap();
+        let answers = crate::store::answers::parse(&plan.changes[1].new).unwrap();
         assert_eq!(answers.kept, ["lib/b.ts"]);
     }
 }

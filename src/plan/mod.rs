@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::base::Base;
 use crate::change::{
     Action, Artifact, Change, Dependency, Detail, Kind, Manual, Plan, Reason, ToolState,
     MIGRATIONS_DIR,
@@ -17,6 +16,7 @@ use crate::error::Error;
 use crate::gitignore;
 use crate::paths::slash;
 use crate::pkgjson;
+use crate::store::base::Base;
 
 mod finish;
 pub use finish::finish;
@@ -319,7 +319,7 @@ pub fn plan(
             Artifact::Answers(saved) => {
                 plan.tool_state = Some(ToolState {
                     saved: saved.clone(),
-                    saved_text: files.read(Path::new(crate::saved::FILE))?,
+                    saved_text: files.read(Path::new(crate::store::answers::FILE))?,
                     saved_at: plan.changes.len(),
                     base: base.clone(),
                     base_text: base_text.clone(),

@@ -222,7 +222,7 @@ impl Test {
     /// Pretend an earlier release of the tool wrote `path`: in the base store (and, with
     /// `in_file`, in the file too) `from` becomes `to`, as if the template had said that.
     pub fn older_release_wrote(&self, path: &str, from: &str, to: &str, in_file: bool) {
-        use insforge_integrate::base::{Base, FILE};
+        use insforge_integrate::store::base::{Base, FILE};
         let mut base = Base::parse(&self.read(FILE)).unwrap();
         let text = base
             .files

@@ -45,7 +45,7 @@ fn full_cycle(fixture: &str) -> Test {
     let after = test.tree();
     // The base store repeats the owned files (tests/cli/update.rs checks it records them).
     let mut files = after.clone();
-    files.remove(std::path::Path::new(insforge_integrate::base::FILE));
+    files.remove(std::path::Path::new(insforge_integrate::store::base::FILE));
     insta::assert_snapshot!(format!("{fixture}_files"), changed_files(&before, &files));
     // The whole output: detection block, plan, diff, next steps, and stderr.
     insta::assert_snapshot!(format!("{fixture}_run"), whole(&test, &run));

@@ -3,7 +3,7 @@
 //! from the base store. A template change is staged the way an upgrade meets it: the base
 //! store and the file hold what an older release wrote ([`Test::older_release_wrote`]).
 
-use insforge_integrate::base::{Base, FILE as BASE};
+use insforge_integrate::store::base::{Base, FILE as BASE};
 
 use crate::harness::{Test, VERSION};
 use crate::providers::SECRET;

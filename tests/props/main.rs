@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use insforge_integrate::change::Dependency;
 use insforge_integrate::detect::{lockfile, package_json::PackageJson, tsconfig};
 use insforge_integrate::dotenv::{self, Entry};
-use insforge_integrate::{gitignore, pkgjson, saved};
+use insforge_integrate::store::answers as saved;
+use insforge_integrate::{gitignore, pkgjson};
 use proptest::prelude::*;
 
 /// Text made of the pieces the formats are built from, so inputs hit their rules.

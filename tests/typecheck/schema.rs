@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use insforge_integrate::base::{Base, FILE as BASE};
+use insforge_integrate::store::base::{Base, FILE as BASE};
 
 use crate::app::{copy_tree, repo};
 use crate::npm::NpmProject;
@@ -158,7 +158,7 @@ fn the_json_schema_validates_every_commands_output_on_every_fixture() {
     let output = project
         .node_command()
         .arg(repo().join("tests/typecheck/schema.cjs"))
-        .arg(repo().join(insforge_integrate::output::SCHEMA_FILE))
+        .arg(repo().join(insforge_integrate::report::json::SCHEMA_FILE))
         .arg(&docs)
         .output()
         .expect("run node");

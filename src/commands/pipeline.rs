@@ -13,9 +13,9 @@ use crate::clock::Seconds;
 use crate::detect;
 use crate::error::Error;
 use crate::plan;
-use crate::preview::{self, Masker, Paint};
 use crate::prompt::Prompter;
 use crate::render;
+use crate::report::human::{self, Masker, Paint};
 use crate::request::Request;
 use crate::resolve::{self, Answers};
 
@@ -36,6 +36,9 @@ pub struct Prepared {
     pub rendered: render::Rendered,
     pub plan: Plan,
     pub masker: Masker,
+    /// What the run noted on the way (how answers were chosen, the base store's oddities):
+    /// printed as they came, and the `notes` of `--json`.
+    pub notes: Vec<String>,
 }
 
 /// Detect, resolve, render and plan, printing the detection block and the answers' notes.
@@ -54,11 +57,11 @@ pub fn prepare(
         return Err(Error::InvalidArgument(format!(
             "{} has no {}: this command works from the answers `insforge-integrate init` saved there, so run `insforge-integrate init` first (and commit the file)",
             root.display(),
-            crate::saved::FILE
+            crate::store::answers::FILE
         ))
         .into());
     }
-    preview::detection(out, root, &project, paint)?;
+    human::detection(out, root, &project, paint)?;
     if !project.typescript.value {
         return Err(Error::Unsupported(
             "this is a JavaScript app (no tsconfig.json): insforge-integrate writes TypeScript for now. Add TypeScript (npm install -D typescript @types/react @types/node, then `next dev` creates tsconfig.json) and run it again".into(),
@@ -75,9 +78,14 @@ pub fn prepare(
         request.asks_values(),
         prompter,
     )?;
-    for note in answers.notes.iter().chain(&project.base_notes) {
-        writeln!(out, "{} {note}", paint.yellow("note:"))?;
-    }
+    // The run's notes, one list: printed here, and the same list in `--json`.
+    let notes: Vec<String> = answers
+        .notes
+        .iter()
+        .chain(&project.base_notes)
+        .cloned()
+        .collect();
+    human::notes(out, &notes, paint)?;
 
     for r in &answers.provider.requires {
         let minimum = semver::Version::parse(&r.at_least).expect("checked when providers load");
@@ -148,6 +156,7 @@ pub fn prepare(
         rendered,
         plan,
         masker,
+        notes,
     })
 }
 
@@ -159,35 +168,6 @@ pub fn app_folder(root: &std::path::Path) -> Result<()> {
             root.display()
         ))
         .into());
-    }
-    Ok(())
-}
-
-/// `detect`: the facts and their evidence, or the project model as JSON. Writes nothing.
-pub fn detect_only(request: &Request, env: Environment, out: &mut dyn Write) -> Result<()> {
-    let root = request.root.as_path();
-    let Environment {
-        paint, mut json, ..
-    } = env;
-    app_folder(root)?;
-    let project = detect::detect(root)?;
-    preview::detection(out, root, &project, paint)?;
-    for note in &project.base_notes {
-        writeln!(out, "{} {note}", paint.yellow("note:"))?;
-    }
-    if let Some(saved) = &project.saved {
-        let tables = saved.tables.clone().unwrap_or_default().join(", ");
-        writeln!(
-            out,
-            "  {:<16} provider {}, tables [{tables}] ({})",
-            "answers file:",
-            saved.provider.as_deref().unwrap_or("none"),
-            crate::saved::FILE
-        )?;
-    }
-    if let Some(json) = json.as_mut() {
-        let doc = crate::output::detect(&project);
-        writeln!(json, "{}", serde_json::to_string_pretty(&doc)?)?;
     }
     Ok(())
 }

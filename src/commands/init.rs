@@ -1,4 +1,4 @@
-//! `init` and `update`: the pipeline's plan ([`crate::pipeline`]), then preview, decide
+//! `init` and `update`: the pipeline's plan ([`crate::commands::pipeline`]), then preview, decide
 //! conflicts, apply, and report. Every stage's output is a value; this file only wires them.
 
 use std::io::Write;
@@ -8,11 +8,11 @@ use anyhow::Result;
 use crate::apply;
 use crate::change::{Action, Kind, Plan, Reason};
 use crate::cli::ConflictPolicy;
+use crate::commands::pipeline::{app_folder, prepare, Environment, Prepared};
 use crate::error::Error;
-use crate::pipeline::{app_folder, prepare, Environment, Prepared};
 use crate::plan;
-use crate::preview::{self, Masker, Paint};
 use crate::prompt::{Prompter, Question};
+use crate::report::human::{self, Masker, Paint};
 use crate::request::{Command, Request, Writes};
 use crate::resolve::Answers;
 
@@ -41,6 +41,7 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
         rendered,
         mut plan,
         masker,
+        notes,
     } = prepare(request, prompter, now, paint, out)?;
     match mode {
         Command::Update => {
@@ -78,30 +79,23 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
         plan::finish(&mut plan, chosen);
     }
 
-    writeln!(out)?;
-    preview::summary(out, &plan, paint)?;
-    if !plan.is_noop() {
-        writeln!(out)?;
-        preview::diff(out, &plan, &masker, paint)?;
-    }
-    preview::manual(out, &plan, paint)?;
+    human::preview(out, &plan, &masker, paint)?;
 
-    let command = crate::output::Command::from(mode);
+    let command = crate::report::json::Command::from(mode);
     let mut emit = |plan: &Plan, written: bool| -> Result<()> {
         if let Some(json) = json.as_mut() {
-            let mut doc = crate::output::run(command, &project, answers.provider, plan, written);
-            doc.next_steps = preview::next_steps(plan, &answers, &rendered, &project);
+            let mut doc =
+                crate::report::json::run(command, &project, answers.provider, plan, written);
+            doc.next_steps = human::next_steps(plan, &answers, &rendered, &project);
             doc.provider_setup = Some(rendered.next_steps.clone());
-            doc.used = Some(crate::output::UsedAnswers::of(&answers, &rendered.tables));
-            // Each note once: what the run noted (the answers', the base store's) here, what
-            // is left to do (the plan's notes among them) in next_steps.
-            doc.notes = answers
-                .notes
-                .iter()
-                .chain(&project.base_notes)
-                .cloned()
-                .collect();
-            writeln!(json, "{}", serde_json::to_string_pretty(&doc)?)?;
+            doc.used = Some(crate::report::json::UsedAnswers::of(
+                &answers,
+                &rendered.tables,
+            ));
+            // Each note once: what the run noted here, what is left to do (the plan's notes
+            // among them) in next_steps.
+            doc.notes = notes.clone();
+            crate::report::json::print(json, &doc)?;
         }
         Ok(())
     };
@@ -119,7 +113,7 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
         };
     }
     if request.writes == Writes::DryRun {
-        writeln!(out, "\n{} nothing was written.", paint.bold("Dry run:"))?;
+        human::dry_run(out, paint)?;
         emit(&plan, false)?;
         collisions(&plan, false)?;
         return unresolved(&plan, mode);
@@ -127,7 +121,7 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
     // Temp files a killed run left behind go, whatever this run writes.
     apply::sweep(root, &plan);
     if plan.is_noop() {
-        preview::nothing_to_do(out, &plan, &rendered, paint)?;
+        human::nothing_to_do(out, &plan, &rendered, paint)?;
         emit(&plan, false)?;
         return unresolved(&plan, mode);
     }
@@ -141,16 +135,12 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
         // What the choices made of the plan, before it is confirmed: a file kept can keep
         // others from being written.
         if prompts {
-            writeln!(out, "\n{}", paint.bold("After your choices:"))?;
-            preview::summary(out, &plan, paint)?;
-            for note in &plan.notes[notes..] {
-                writeln!(out, "  {} {note}", paint.yellow("note:"))?;
-            }
+            human::after_choices(out, &plan, &plan.notes[notes..], paint)?;
         }
     }
     let writes = plan.writes().next().is_some();
     if !writes {
-        writeln!(out, "\nNothing written.")?;
+        human::nothing_written(out)?;
     } else {
         if interactive {
             let q = Question {
@@ -163,9 +153,9 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
             }
         }
         let written = apply::apply(root, &plan)?;
-        writeln!(out, "\n{} {} file(s).", paint.green("Wrote"), written.len())?;
+        human::wrote(out, written.len(), paint)?;
     }
-    preview::report(out, &plan, &answers, &rendered, &project, paint)?;
+    human::report(out, &plan, &answers, &rendered, &project, paint)?;
     emit(&plan, writes)?;
     collisions(&plan, writes)?;
     unresolved(&plan, mode)?;
@@ -348,7 +338,7 @@ fn choose(
     loop {
         match prompter.select(q, &items, default)? {
             n if n < choices.len() => return Ok(n),
-            n if n == choices.len() => preview::file_diff(out, change, masker, paint)?,
+            n if n == choices.len() => human::file_diff(out, change, masker, paint)?,
             _ => return Err(Error::Aborted.into()),
         }
     }

@@ -52,6 +52,12 @@ pub enum Output {
     Error(ErrorDocument),
 }
 
+/// Print a document (a run's, or an error's) as `--json` does: pretty, one per run.
+pub fn print(out: &mut dyn std::io::Write, doc: &impl Serialize) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(doc).expect("plain data serializes");
+    writeln!(out, "{text}")
+}
+
 /// A failed run, under `--json`.
 #[derive(Debug, Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
@@ -87,7 +93,7 @@ pub struct Document {
     /// when detection and the answers file settle it.
     pub provider: Option<String>,
     /// The answers file (`insforge-integrate.toml`) as read, when there is one.
-    pub answers: Option<crate::saved::Saved>,
+    pub answers: Option<crate::store::answers::Saved>,
     /// The answers this run used (absent for `detect`).
     pub used: Option<UsedAnswers>,
     pub detected: Detected,

@@ -9,22 +9,22 @@ use anyhow::Result;
 
 use crate::change::{Action, Change, Kind, Reason};
 use crate::cli::Format;
+use crate::commands::pipeline::{self, Environment, Prepared};
 use crate::error::Error;
-use crate::output::{self, CheckSummary, Status};
-use crate::pipeline::{self, Environment, Prepared};
-use crate::preview;
 use crate::prompt::Silent;
+use crate::report::human;
+use crate::report::json::{self as document, CheckSummary, Status};
 use crate::request::{Command, Request};
 
 /// `check`'s word on one change of the plan.
-pub fn status(change: &Change, base: &crate::base::Base) -> Status {
+pub fn status(change: &Change, base: &crate::store::base::Base) -> Status {
     let now = change.old.as_deref().unwrap_or_default();
     if change.kind == Kind::Owned && crate::merge::has_markers(now) {
         return Status::Unresolved;
     }
     // The answers file as the user wrote it (comments, order) holding the same answers.
     if change.kind == Kind::Answers {
-        let same = |a: &str, b: &str| matches!((crate::saved::parse(a), crate::saved::parse(b)), (Ok(x), Ok(y)) if x == y);
+        let same = |a: &str, b: &str| matches!((crate::store::answers::parse(a), crate::store::answers::parse(b)), (Ok(x), Ok(y)) if x == y);
         if change
             .old
             .as_deref()
@@ -62,43 +62,6 @@ pub fn status(change: &Change, base: &crate::base::Base) -> Status {
     }
 }
 
-fn explain(change: &Change, status: Status) -> &'static str {
-    match status {
-        Status::Ok => "as insforge-integrate writes it",
-        Status::Edited => "edited since insforge-integrate wrote it (fails only --strict)",
-        Status::Kept => "yours: kept in insforge-integrate.toml (fails only --strict)",
-        Status::Local => "not here: a local file, not checked",
-        Status::Outdated if change.kind == Kind::Migration => {
-            "the SQL changed: `insforge-integrate update` adds it as a new, later migration"
-        }
-        Status::Outdated if change.reason == Some(Reason::Edited) => {
-            "edited by you, and insforge-integrate writes it differently now: `insforge-integrate update` merges the two (the diff shows the merge)"
-        }
-        Status::Outdated if change.reason == Some(Reason::Collision) => {
-            "edited by you, and the new version changes the same lines: `insforge-integrate update` writes conflict markers for you to resolve"
-        }
-        Status::Outdated if change.kind == Kind::Base => {
-            "does not record what insforge-integrate wrote: `insforge-integrate update` records it"
-        }
-        Status::Outdated => {
-            "insforge-integrate writes it differently now: `insforge-integrate update` brings it up to date"
-        }
-        Status::Missing if change.kind == Kind::Migration => {
-            "deleted since insforge-integrate wrote it: `insforge-integrate update` writes it back"
-        }
-        Status::Missing => "missing: `insforge-integrate update` writes it",
-        Status::Incomplete => {
-            "lacks what the integration adds to it: `insforge-integrate update` adds it"
-        }
-        Status::Conflict => {
-            "differs, and insforge-integrate never wrote it: `insforge-integrate update` asks what to do"
-        }
-        Status::Unresolved => {
-            "holds conflict markers from `insforge-integrate update`: resolve each marked block"
-        }
-    }
-}
-
 pub fn check(request: &Request, env: Environment, out: &mut dyn Write) -> Result<()> {
     let Environment {
         paint,
@@ -118,6 +81,7 @@ pub fn check(request: &Request, env: Environment, out: &mut dyn Write) -> Result
         mut plan,
         masker,
         rendered,
+        notes,
         ..
     } = pipeline::prepare(request, &mut silent, now, paint, out)?;
     // What `update` would do with the files the user edited: their merges, shown as diffs.
@@ -144,72 +108,17 @@ pub fn check(request: &Request, env: Environment, out: &mut dyn Write) -> Result
     let count = |s: Status| statuses.iter().filter(|&&x| x == s).count();
     let drift = statuses.iter().filter(|s| s.is_drift(strict)).count();
 
-    writeln!(out)?;
-    if drift == 0 {
-        writeln!(
-            out,
-            "{} the app matches what insforge-integrate writes ({} file(s) checked).",
-            paint.green("Check passed:"),
-            statuses.iter().filter(|s| **s != Status::Local).count()
-        )?;
-    } else {
-        writeln!(
-            out,
-            "{} {drift} file(s) differ from what insforge-integrate writes.",
-            paint.red("Check failed:"),
-        )?;
-    }
-    for (change, &s) in plan.changes.iter().zip(&statuses) {
-        if s == Status::Ok {
-            continue;
-        }
-        let label = format!("{:<10}", format!("{s:?}").to_lowercase());
-        let label = if s.is_drift(strict) {
-            paint.red(&label)
-        } else {
-            paint.dim(&label)
-        };
-        writeln!(
-            out,
-            "  {label} {}  {}",
-            change.display_path(),
-            paint.dim(explain(change, s))
-        )?;
-    }
-    for m in &plan.manual {
-        writeln!(
-            out,
-            "  {} {}  {}",
-            paint.cyan(&format!("{:<10}", "manual")),
-            crate::paths::slash(&m.wanted),
-            paint.dim("the app has its own interceptor: the merge is yours to check")
-        )?;
-    }
-    for note in &plan.notes {
-        writeln!(out, "  {} {note}", paint.yellow("note:"))?;
-    }
-    for (change, &s) in plan.changes.iter().zip(&statuses) {
-        if !s.is_drift(strict) || change.kind == Kind::Base {
-            continue;
-        }
-        writeln!(out)?;
-        match (s, project.base.0.get(&change.display_path())) {
-            // An edit counted by --strict: what the user changed.
-            (Status::Edited, Some(base)) => {
-                let edit = Change {
-                    old: Some(base.to_string()),
-                    new: change.old.clone().unwrap_or_default(),
-                    action: Action::Update,
-                    ..change.clone()
-                };
-                preview::file_diff(out, &edit, &masker, paint)?;
-            }
-            _ => preview::file_diff(out, change, &masker, paint)?,
-        }
-    }
-    if format == Format::Github {
-        github(out, &plan.changes, &statuses, strict)?;
-    }
+    let github = format == Format::Github;
+    human::check(
+        out,
+        &plan,
+        &statuses,
+        strict,
+        &project.base.0,
+        &masker,
+        paint,
+        github,
+    )?;
     if let Some(json) = json.as_mut() {
         let summary = CheckSummary {
             passed: drift == 0,
@@ -218,24 +127,18 @@ pub fn check(request: &Request, env: Environment, out: &mut dyn Write) -> Result
             edited: count(Status::Edited),
             kept: count(Status::Kept),
         };
-        let mut doc = output::document(
-            output::Command::Check,
+        let mut doc = document::document(
+            document::Command::Check,
             &project,
             Some(answers.provider),
             &plan,
             false,
             Some((summary, &statuses)),
         );
-        doc.used = Some(output::UsedAnswers::of(&answers, &rendered.tables));
+        doc.used = Some(document::UsedAnswers::of(&answers, &rendered.tables));
         // What the run noted: the answers', the base store's and the plan's, each once.
-        doc.notes = answers
-            .notes
-            .iter()
-            .chain(&project.base_notes)
-            .chain(&plan.notes)
-            .cloned()
-            .collect();
-        writeln!(json, "{}", serde_json::to_string_pretty(&doc)?)?;
+        doc.notes = notes.iter().chain(&plan.notes).cloned().collect();
+        crate::report::json::print(json, &doc)?;
     }
     if drift > 0 {
         return Err(Error::Drift(drift).into());
@@ -243,48 +146,10 @@ pub fn check(request: &Request, env: Environment, out: &mut dyn Write) -> Result
     Ok(())
 }
 
-/// GitHub Actions workflow commands: an error per drifting file, a notice per edited or kept
-/// one.
-fn github(
-    out: &mut dyn Write,
-    changes: &[Change],
-    statuses: &[Status],
-    strict: bool,
-) -> Result<()> {
-    for (change, &s) in changes.iter().zip(statuses) {
-        let level = if s.is_drift(strict) {
-            "error"
-        } else if matches!(s, Status::Edited | Status::Kept) {
-            "notice"
-        } else {
-            continue;
-        };
-        writeln!(
-            out,
-            "::{level} file={},title=insforge-integrate check::{}",
-            escape_property(&change.display_path()),
-            escape_data(explain(change, s))
-        )?;
-    }
-    Ok(())
-}
-
-/// A workflow command's message: `%`, CR and LF escaped.
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// A workflow command's property value: also `:` and `,`.
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::base::Base as Store;
+    use crate::store::base::Base as Store;
 
     fn change(kind: Kind, action: Action, reason: Option<Reason>, path: &str) -> Change {
         Change {
@@ -400,11 +265,5 @@ mod tests {
             assert!(s.is_drift(false), "{s:?}");
         }
         assert!(!Status::Local.is_drift(true));
-    }
-
-    #[test]
-    fn annotations_escape_what_github_reads_as_syntax() {
-        assert_eq!(escape_property("a,b:c%"), "a%2Cb%3Ac%25");
-        assert_eq!(escape_data("x\ny"), "x%0Ay");
     }
 }

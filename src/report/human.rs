@@ -8,6 +8,7 @@ use std::path::Path;
 use console::Style;
 use similar::{ChangeTag, TextDiff};
 
+use super::json::Status;
 use crate::change::{Action, Change, Detail, Kind, Plan, Reason};
 use crate::dotenv;
 
@@ -68,6 +69,65 @@ impl Paint {
     pub fn cyan(self, s: &str) -> String {
         self.style(Style::new().cyan()).apply_to(s).to_string()
     }
+}
+
+/// The plan before anything is written: the summary, the diff (when something changes) and
+/// the merges left by hand.
+pub fn preview(out: &mut dyn Write, plan: &Plan, masker: &Masker, paint: Paint) -> io::Result<()> {
+    writeln!(out)?;
+    summary(out, plan, paint)?;
+    if !plan.is_noop() {
+        writeln!(out)?;
+        diff(out, plan, masker, paint)?;
+    }
+    manual(out, plan, paint)
+}
+
+/// What the conflict choices made of the plan, with the notes they brought.
+pub fn after_choices(
+    out: &mut dyn Write,
+    plan: &Plan,
+    notes: &[String],
+    paint: Paint,
+) -> io::Result<()> {
+    writeln!(out, "\n{}", paint.bold("After your choices:"))?;
+    summary(out, plan, paint)?;
+    for note in notes {
+        writeln!(out, "  {} {note}", paint.yellow("note:"))?;
+    }
+    Ok(())
+}
+
+pub fn dry_run(out: &mut dyn Write, paint: Paint) -> io::Result<()> {
+    writeln!(out, "\n{} nothing was written.", paint.bold("Dry run:"))
+}
+
+pub fn nothing_written(out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "\nNothing written.")
+}
+
+pub fn wrote(out: &mut dyn Write, files: usize, paint: Paint) -> io::Result<()> {
+    writeln!(out, "\n{} {files} file(s).", paint.green("Wrote"))
+}
+
+/// `detect`'s line for the answers file.
+pub fn saved_answers(out: &mut dyn Write, saved: &crate::store::answers::Saved) -> io::Result<()> {
+    let tables = saved.tables.clone().unwrap_or_default().join(", ");
+    writeln!(
+        out,
+        "  {:<16} provider {}, tables [{tables}] ({})",
+        "answers file:",
+        saved.provider.as_deref().unwrap_or("none"),
+        crate::store::answers::FILE
+    )
+}
+
+/// The run's notes, one line each.
+pub fn notes(out: &mut dyn Write, notes: &[String], paint: Paint) -> io::Result<()> {
+    for note in notes {
+        writeln!(out, "{} {note}", paint.yellow("note:"))?;
+    }
+    Ok(())
 }
 
 /// The detection block: every fact with its evidence.
@@ -431,6 +491,165 @@ pub fn nothing_to_do(
     Ok(())
 }
 
+/// `check`'s report: the verdict, a line for each file that is not as written, the merges
+/// left by hand, the notes, and the diff of each drifting file (an edit counted by
+/// `--strict`: what the user changed); with `github`, workflow commands too.
+#[allow(clippy::too_many_arguments)]
+pub fn check(
+    out: &mut dyn Write,
+    plan: &Plan,
+    statuses: &[Status],
+    strict: bool,
+    base: &crate::store::base::Base,
+    masker: &Masker,
+    paint: Paint,
+    github: bool,
+) -> io::Result<()> {
+    let drift = statuses.iter().filter(|s| s.is_drift(strict)).count();
+    writeln!(out)?;
+    if drift == 0 {
+        writeln!(
+            out,
+            "{} the app matches what insforge-integrate writes ({} file(s) checked).",
+            paint.green("Check passed:"),
+            statuses.iter().filter(|s| **s != Status::Local).count()
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{} {drift} file(s) differ from what insforge-integrate writes.",
+            paint.red("Check failed:"),
+        )?;
+    }
+    for (change, &s) in plan.changes.iter().zip(statuses) {
+        if s == Status::Ok {
+            continue;
+        }
+        let label = format!("{:<10}", format!("{s:?}").to_lowercase());
+        let label = if s.is_drift(strict) {
+            paint.red(&label)
+        } else {
+            paint.dim(&label)
+        };
+        writeln!(
+            out,
+            "  {label} {}  {}",
+            change.display_path(),
+            paint.dim(explain(change, s))
+        )?;
+    }
+    for m in &plan.manual {
+        writeln!(
+            out,
+            "  {} {}  {}",
+            paint.cyan(&format!("{:<10}", "manual")),
+            crate::paths::slash(&m.wanted),
+            paint.dim("the app has its own interceptor: the merge is yours to check")
+        )?;
+    }
+    for note in &plan.notes {
+        writeln!(out, "  {} {note}", paint.yellow("note:"))?;
+    }
+    for (change, &s) in plan.changes.iter().zip(statuses) {
+        if !s.is_drift(strict) || change.kind == Kind::Base {
+            continue;
+        }
+        writeln!(out)?;
+        match (s, base.get(&change.display_path())) {
+            // An edit counted by --strict: what the user changed.
+            (Status::Edited, Some(base)) => {
+                let edit = Change {
+                    old: Some(base.to_string()),
+                    new: change.old.clone().unwrap_or_default(),
+                    action: Action::Update,
+                    ..change.clone()
+                };
+                file_diff(out, &edit, masker, paint)?;
+            }
+            _ => file_diff(out, change, masker, paint)?,
+        }
+    }
+    if github {
+        github_commands(out, &plan.changes, statuses, strict)?;
+    }
+    Ok(())
+}
+
+fn explain(change: &Change, status: Status) -> &'static str {
+    match status {
+        Status::Ok => "as insforge-integrate writes it",
+        Status::Edited => "edited since insforge-integrate wrote it (fails only --strict)",
+        Status::Kept => "yours: kept in insforge-integrate.toml (fails only --strict)",
+        Status::Local => "not here: a local file, not checked",
+        Status::Outdated if change.kind == Kind::Migration => {
+            "the SQL changed: `insforge-integrate update` adds it as a new, later migration"
+        }
+        Status::Outdated if change.reason == Some(Reason::Edited) => {
+            "edited by you, and insforge-integrate writes it differently now: `insforge-integrate update` merges the two (the diff shows the merge)"
+        }
+        Status::Outdated if change.reason == Some(Reason::Collision) => {
+            "edited by you, and the new version changes the same lines: `insforge-integrate update` writes conflict markers for you to resolve"
+        }
+        Status::Outdated if change.kind == Kind::Base => {
+            "does not record what insforge-integrate wrote: `insforge-integrate update` records it"
+        }
+        Status::Outdated => {
+            "insforge-integrate writes it differently now: `insforge-integrate update` brings it up to date"
+        }
+        Status::Missing if change.kind == Kind::Migration => {
+            "deleted since insforge-integrate wrote it: `insforge-integrate update` writes it back"
+        }
+        Status::Missing => "missing: `insforge-integrate update` writes it",
+        Status::Incomplete => {
+            "lacks what the integration adds to it: `insforge-integrate update` adds it"
+        }
+        Status::Conflict => {
+            "differs, and insforge-integrate never wrote it: `insforge-integrate update` asks what to do"
+        }
+        Status::Unresolved => {
+            "holds conflict markers from `insforge-integrate update`: resolve each marked block"
+        }
+    }
+}
+
+/// GitHub Actions workflow commands: an error per drifting file, a notice per edited or kept
+/// one.
+fn github_commands(
+    out: &mut dyn Write,
+    changes: &[Change],
+    statuses: &[Status],
+    strict: bool,
+) -> io::Result<()> {
+    for (change, &s) in changes.iter().zip(statuses) {
+        let level = if s.is_drift(strict) {
+            "error"
+        } else if matches!(s, Status::Edited | Status::Kept) {
+            "notice"
+        } else {
+            continue;
+        };
+        writeln!(
+            out,
+            "::{level} file={},title=insforge-integrate check::{}",
+            escape_property(&change.display_path()),
+            escape_data(explain(change, s))
+        )?;
+    }
+    Ok(())
+}
+
+/// A workflow command's message: `%`, CR and LF escaped.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: also `:` and `,`.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -490,5 +709,11 @@ mod tests {
                 && shown.contains("KINDE_SITE_URL=http://localhost:3000"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn annotations_escape_what_github_reads_as_syntax() {
+        assert_eq!(escape_property("a,b:c%"), "a%2Cb%3Ac%25");
+        assert_eq!(escape_data("x\ny"), "x%0Ay");
     }
 }

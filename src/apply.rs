@@ -20,9 +20,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use crate::app::Disk;
 use crate::change::{Change, Kind, Plan};
 use crate::error::Error;
-use crate::plan::Disk;
 
 /// Every temp file the tool writes starts with this, and ends with [`TEMP_SUFFIX`].
 pub const TEMP_PREFIX: &str = ".insforge-integrate-";

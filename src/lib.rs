@@ -4,6 +4,7 @@
 //! [`preview`] / [`apply`], driven by [`run`]. `render` and `plan` are pure; `apply` is the only writer; prompts
 //! happen only through [`prompt::Prompter`].
 
+pub mod app;
 pub mod apply;
 pub mod change;
 pub mod cli;

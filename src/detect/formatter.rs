@@ -65,7 +65,7 @@ pub fn detect(root: &Path, package_json: &serde_json::Value) -> Option<Formatter
         dirs.iter().find_map(|d| {
             names.iter().find_map(|n| {
                 let p = d.join(n);
-                let text = crate::paths::read_regular(&p)?;
+                let text = crate::app::read_regular(&p)?;
                 Some((p, text))
             })
         })

@@ -18,9 +18,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use semver::Version;
 
+pub use crate::app::{read_config, read_regular, Reader};
 use crate::dotenv;
 use crate::error::Error;
-pub use crate::paths::read_regular;
 use crate::provider::{self, Provider};
 use lockfile::{Lockfile, PackageManager};
 use package_json::PackageJson;
@@ -435,46 +435,6 @@ fn display_dir(dir: &Path) -> String {
 
 pub const INSFORGE_SDK: &str = "@insforge/sdk";
 
-/// The files detection reads inside the app, each read once: by path relative to the root,
-/// its exact text, or None when it is not there or not a regular UTF-8 file of at most
-/// 16 MiB. The plan gets its texts from here ([`Project::texts`]), not from a second read.
-#[derive(Debug)]
-pub struct Reader {
-    root: PathBuf,
-    seen: std::cell::RefCell<BTreeMap<PathBuf, Option<String>>>,
-}
-
-impl Reader {
-    pub fn new(root: &Path) -> Self {
-        Self {
-            root: root.to_path_buf(),
-            seen: Default::default(),
-        }
-    }
-
-    /// The text of `rel`, read at most once.
-    pub fn text(&self, rel: &Path) -> Option<String> {
-        if let Some(text) = self.seen.borrow().get(rel) {
-            return text.clone();
-        }
-        let text = read_regular(&self.root.join(rel));
-        self.seen
-            .borrow_mut()
-            .insert(rel.to_path_buf(), text.clone());
-        text
-    }
-
-    /// Record bytes read some other way (a config file, an env file), when they are text.
-    fn saw(&self, rel: &Path, bytes: &[u8]) {
-        let text = std::str::from_utf8(bytes).ok().map(str::to_string);
-        self.seen.borrow_mut().insert(rel.to_path_buf(), text);
-    }
-
-    pub fn into_texts(self) -> BTreeMap<PathBuf, Option<String>> {
-        self.seen.into_inner()
-    }
-}
-
 /// Whether every secret-named variable of an env file (`…SECRET…`, `…KEY`, `…PASSWORD…`,
 /// `…TOKEN…`; not browser-exposed ones) is empty or a placeholder.
 fn holds_no_secret(text: &str) -> bool {
@@ -510,84 +470,6 @@ pub fn is_placeholder(value: &str) -> bool {
         ]
         .iter()
         .any(|p| value.contains(p))
-}
-
-/// A configuration file of the app (`package.json`, `tsconfig.json`, the answers file) as
-/// text, or None when there is none. Anything else that stops it being read as UTF-8 text — a
-/// folder or FIFO in its place, a read error, UTF-16 with or without a byte-order mark — is a
-/// usage error naming the file and what to do.
-pub fn read_config(reader: &Reader, name: &str) -> Result<Option<String>> {
-    let full = reader.root.join(name);
-    let invalid = |message: String| -> anyhow::Error {
-        Error::InvalidFile {
-            path: name.into(),
-            message,
-        }
-        .into()
-    };
-    // The tool's own files are its state: one that links out of the app would be read (and
-    // later written) outside it, so it is refused before anything is planned or shown.
-    if let Ok(link) = std::fs::read_link(&full) {
-        let inside = match (
-            std::fs::canonicalize(&full),
-            std::fs::canonicalize(&reader.root),
-        ) {
-            (Ok(target), Ok(root)) => Some(target.starts_with(&root)),
-            _ => None,
-        };
-        let link = link.display();
-        match inside {
-            Some(true) => {}
-            Some(false) => {
-                return Err(invalid(format!(
-                    "is a link to {link}, outside the app's folder: insforge-integrate never \
-                     reads or writes outside the app. Replace the link with a copy of the file \
-                     and run again"
-                )))
-            }
-            None => {
-                return Err(invalid(format!(
-                    "is a link to {link}, which does not exist: remove the link and run again"
-                )))
-            }
-        }
-    }
-    let meta = match std::fs::metadata(&full) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(invalid(format!(
-                "cannot be read ({e}): fix its permissions"
-            )))
-        }
-    };
-    if !meta.is_file() {
-        let what = if meta.is_dir() {
-            "a folder"
-        } else {
-            "not a regular file"
-        };
-        return Err(invalid(format!("is {what}: it must be a text file")));
-    }
-    let bytes = std::fs::read(&full)
-        .map_err(|e| invalid(format!("cannot be read ({e}): fix its permissions")))?;
-    reader.saw(Path::new(name), &bytes);
-    decode(bytes).map(Some).map_err(invalid)
-}
-
-/// UTF-8 text, or why not.
-pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
-    let utf16 = bytes.starts_with(&[0xff, 0xfe])
-        || bytes.starts_with(&[0xfe, 0xff])
-        || bytes.iter().take(64).filter(|&&b| b == 0).count() >= 2;
-    if utf16 {
-        return Err(
-            "is UTF-16 text (as PowerShell and some Windows editors save it): save it as UTF-8 and run again"
-                .into(),
-        );
-    }
-    String::from_utf8(bytes)
-        .map_err(|_| "is not UTF-8 text: save it as UTF-8 and run again".to_string())
 }
 
 /// Where Next.js looks for a request interceptor: `middleware.*` or `proxy.*`, at the root or
@@ -1269,7 +1151,7 @@ pub fn lowest_in_range(range: &str) -> Option<Version> {
 type EnvKeys = BTreeMap<String, (String, String)>;
 
 fn read_env_files(reader: &Reader) -> Result<(EnvKeys, Vec<String>)> {
-    let root = reader.root.as_path();
+    let root = reader.root();
     let mut names: Vec<String> = std::fs::read_dir(root)
         .with_context(|| format!("reading {}", root.display()))?
         .filter_map(|e| e.ok())

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::app::Disk;
 use crate::change::{
     Action, Artifact, Change, Dependency, Detail, Kind, Manual, Plan, Reason, ToolState,
     MIGRATIONS_DIR,
@@ -42,135 +43,17 @@ pub trait Files {
     }
 }
 
-/// The real project folder, read-only. Every path it reads must stay inside the app: a link
-/// that leaves the app's folder, a dangling link, or a target that is not a regular file is an
-/// error here, before anything is shown or written.
-pub struct Disk {
-    root: PathBuf,
-    /// The root with every link resolved, to compare link targets against.
-    real_root: PathBuf,
-}
-
-impl Disk {
-    pub fn new(root: &Path) -> Result<Self> {
-        let real_root =
-            std::fs::canonicalize(root).with_context(|| format!("resolving {}", root.display()))?;
-        Ok(Self {
-            root: root.to_path_buf(),
-            real_root,
-        })
-    }
-
-    /// `path` checked component by component: links must resolve, and inside the app.
-    /// Returns the full path when something is there, None when nothing is.
-    pub fn resolve(&self, path: &Path) -> Result<Option<PathBuf>> {
-        let mut here = self.root.clone();
-        for (n, component) in path.components().enumerate() {
-            if n > 0 && std::fs::metadata(&here).is_ok_and(|m| !m.is_dir()) {
-                return Err(Error::InvalidFile {
-                    path: here.strip_prefix(&self.root).unwrap_or(&here).to_path_buf(),
-                    message: format!(
-                        "is a file where insforge-integrate needs a folder (for {}): move it away and run again",
-                        slash(path)
-                    ),
-                }
-                .into());
-            }
-            here.push(component);
-            let meta = match std::fs::symlink_metadata(&here) {
-                Ok(meta) => meta,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-                Err(e) => {
-                    return Err(e).with_context(|| format!("reading {}", here.display()));
-                }
-            };
-            if meta.file_type().is_symlink() {
-                let shown = slash(here.strip_prefix(&self.root).unwrap_or(&here));
-                let link = std::fs::read_link(&here).unwrap_or_default();
-                let real = std::fs::canonicalize(&here).map_err(|_| Error::InvalidFile {
-                    path: shown.clone().into(),
-                    message: format!(
-                        "is a link to {}, which does not exist: remove the link, or create what it points to, and run again",
-                        link.display()
-                    ),
-                })?;
-                if !real.starts_with(&self.real_root) {
-                    return Err(Error::InvalidFile {
-                        path: shown.into(),
-                        message: format!(
-                            "is a link to {}, outside the app's folder: insforge-integrate never reads or writes outside the app. Replace the link with a copy of the file and run again",
-                            real.display()
-                        ),
-                    }
-                    .into());
-                }
-            }
-        }
-        Ok(Some(here))
-    }
-}
-
-impl Disk {
-    /// `path` resolved as [`Disk::resolve`] does, and a regular file (None when absent).
-    fn regular(&self, path: &Path) -> Result<Option<PathBuf>> {
-        let Some(full) = self.resolve(path)? else {
-            return Ok(None);
-        };
-        let meta =
-            std::fs::metadata(&full).with_context(|| format!("reading {}", full.display()))?;
-        if !meta.is_file() {
-            return Err(Error::InvalidFile {
-                path: path.to_path_buf(),
-                message: format!(
-                    "is {}, where insforge-integrate writes a file: move it away and run again",
-                    if meta.is_dir() {
-                        "a folder"
-                    } else {
-                        "not a regular file"
-                    }
-                ),
-            }
-            .into());
-        }
-        Ok(Some(full))
-    }
-}
-
 impl Files for Disk {
     fn read(&self, path: &Path) -> Result<Option<String>> {
-        let Some(full) = self.regular(path)? else {
-            return Ok(None);
-        };
-        let bytes = std::fs::read(&full).with_context(|| format!("reading {}", full.display()))?;
-        String::from_utf8(bytes).map(Some).map_err(|_| {
-            Error::InvalidFile {
-                path: path.to_path_buf(),
-                message: "is not UTF-8 text: save it as UTF-8 and run again".into(),
-            }
-            .into()
-        })
+        Disk::read(self, path)
     }
 
     fn list(&self, dir: &Path) -> Result<Vec<String>> {
-        let Some(full) = self.resolve(dir)? else {
-            return Ok(Vec::new());
-        };
-        if !std::fs::metadata(&full).is_ok_and(|m| m.is_dir()) {
-            return Err(Error::InvalidFile {
-                path: dir.to_path_buf(),
-                message: "is not a folder: insforge-integrate keeps migrations in this folder; move the file away and run again".into(),
-            }
-            .into());
-        }
-        Ok(std::fs::read_dir(&full)
-            .with_context(|| format!("reading {}", full.display()))?
-            .filter_map(|e| e.ok())
-            .filter_map(|e| e.file_name().into_string().ok())
-            .collect())
+        Disk::list(self, dir)
     }
 
     fn read_only(&self, path: &Path) -> bool {
-        std::fs::metadata(self.root.join(path)).is_ok_and(|m| m.permissions().readonly())
+        Disk::read_only(self, path)
     }
 }
 

@@ -194,7 +194,7 @@ fn read_everything(text: &str) {
         let _ = lock.version_of("next", "");
         let _ = lock.version_of("next", "apps/web");
     }
-    let _ = insforge_integrate::detect::decode(text.as_bytes().to_vec());
+    let _ = insforge_integrate::app::decode(text.as_bytes().to_vec());
 }
 
 /// A small deterministic generator for the long run.

@@ -1,0 +1,156 @@
+//! What render tells the user beside the files: how the app's own integration compares,
+//! tables that have policies of the app's own, and which migration system applies what.
+
+use semver::Version;
+
+use crate::detect::{Project, INSFORGE_SDK};
+use crate::paths::slash;
+
+/// An app that already hands a provider token to InsForge keeps its own client; what differs
+/// from what the tool would write is reported, each with its reason.
+pub(super) fn compare_integration(project: &Project, manual: &mut Vec<String>) {
+    let Some(client) = project.wiring.insforge.first() else {
+        return;
+    };
+    let mut findings = Vec::new();
+    let sdk = project.versions.get(INSFORGE_SDK).map(|f| f.value.clone());
+    if client.token == "edgeFunctionToken"
+        && sdk.as_ref().is_some_and(|v| *v >= Version::new(1, 4, 2))
+    {
+        findings.push("it passes edgeFunctionToken, a deprecated alias since @insforge/sdk 1.4.2: pass accessToken".to_string());
+    }
+    if client.signs_without_sub {
+        findings.push("the JWT it signs has no `sub` claim: InsForge rejects such tokens (401), and requesting_user_id() reads sub".to_string());
+    }
+    if client.client_side && !client.refreshes {
+        findings.push("it never hands over a new token: once the first one expires, every request fails (refresh with client.setAccessToken before expiry)".to_string());
+    }
+    let mut text = format!(
+        "Your app already creates an InsForge client with a provider token ({}), so the tool keeps it and writes no second one.",
+        client.at
+    );
+    if findings.is_empty() {
+        text.push_str(" It matches what the tool would write.");
+    } else {
+        text.push_str(" Compared with what the tool writes:");
+        for f in findings {
+            text.push_str(&format!("\n     - {f}"));
+        }
+    }
+    manual.push(text);
+}
+
+/// Tables the app's own SQL creates already: the migration adds row-level security to
+/// them, never a second table (with another id type). The owner column is the one the app's
+/// table has: the one asked for, else a text `user_id`-like column.
+pub(super) fn own_tables(
+    project: &Project,
+    tables: &mut [crate::table::Table],
+    manual: &mut Vec<String>,
+) {
+    for t in tables.iter_mut().filter(|t| !t.existing) {
+        let key = format!("{}.{}", t.schema, t.name).to_lowercase();
+        let Some(own) = project.app_tables.get(&key) else {
+            continue;
+        };
+        let has = |name: &str| own.columns.iter().find(|(c, _)| c == name);
+        let texty =
+            |ty: &str| ty == "text" || ty.starts_with("varchar") || ty.starts_with("character");
+        if let Some((column, ty)) = has(&t.owner.to_lowercase()).filter(|(_, ty)| !texty(ty)) {
+            t.existing = true;
+            manual.push(format!(
+                "{t} is created by {}, and its {column} is {ty}: provider user ids are text, so the migration stops, changing nothing, until {column} is text (or pass --owner-column with a text column).",
+                own.file
+            ));
+            continue;
+        }
+        let owner = has(&t.owner.to_lowercase())
+            .or_else(|| {
+                ["user_id", "owner_id", "userid", "author_id", "created_by"]
+                    .iter()
+                    .find_map(|n| has(n).filter(|(_, ty)| texty(ty)))
+            })
+            .map(|(c, _)| c.clone());
+        t.existing = true;
+        match owner {
+            Some(column) => {
+                let note = if column == t.owner {
+                    String::new()
+                } else {
+                    format!(" (owner column {column})")
+                };
+                t.owner = column;
+                manual.push(format!(
+                    "{t} is created by {}: the migration adds row-level security to that table{note} instead of creating a second one. Apply {} before it.",
+                    own.file, own.file
+                ));
+            }
+            None => manual.push(format!(
+                "{t} is created by {}, with no {} column: the migration adds row-level security to that table and stops, changing nothing, until {t} has a text {} column holding the user id. Add one there (or pass --owner-column), and apply it first.",
+                own.file, t.owner, t.owner
+            )),
+        }
+    }
+}
+
+/// Which system applies what, when the app has its own migrations (Drizzle, Prisma,
+/// Supabase): theirs first, then InsForge's, in their own folders; and how to carry the
+/// InsForge SQL in the app's system instead.
+pub(super) fn migration_systems(project: &Project, tables: &[String]) -> Vec<String> {
+    let dir = slash(&project.migrations_dir());
+    let exec = project.package_manager.value.exec();
+    // Prisma and Drizzle Kit are the app's own installs: their local binaries.
+    let local = project.package_manager.value.local();
+    project
+        .migration_systems
+        .iter()
+        .map(|s| {
+            use crate::detect::migrations::Tool;
+            let owns = slash(&s.dir);
+            let apart = if s.dir == std::path::Path::new(crate::change::MIGRATIONS_DIR) {
+                format!(" {} owns {owns}/, so InsForge's migration goes in {dir}/, apart from its files (each tool would try to apply the other's).", s.tool.name())
+            } else {
+                format!(" InsForge's migration goes in {dir}/, which {} does not read.", s.tool.name())
+            };
+            let (apply, carry) = match s.tool {
+                Tool::Drizzle if s.push => (format!("{local} drizzle-kit push"), format!("{local} drizzle-kit generate --custom --name=insforge-rls")),
+                Tool::Drizzle => (format!("{local} drizzle-kit migrate"), format!("{local} drizzle-kit generate --custom --name=insforge-rls")),
+                Tool::Prisma if s.push => (format!("{local} prisma db push"), format!("{local} prisma migrate dev --create-only --name insforge_rls")),
+                Tool::Prisma => (format!("{local} prisma migrate deploy"), format!("{local} prisma migrate dev --create-only --name insforge_rls")),
+                Tool::Supabase => (format!("{exec} supabase db push"), format!("{exec} supabase migration new insforge_rls")),
+                Tool::Other => ("your migration tool".to_string(), String::new()),
+            };
+            if let Some(database) = &s.other_database {
+                return format!(
+                    "The app's schema is managed by {} ({}) on {database}, not Postgres: its tables are in that database, not in InsForge's, so InsForge's policies cannot protect them. The migration protects the tables it creates in InsForge; moving the app's data there is a change of its own.",
+                    s.tool.name(),
+                    s.evidence,
+                );
+            }
+            let mut text = format!(
+                "The app's schema is managed by {} ({}): apply its migrations first ({apply}), then InsForge's: it adds requesting_user_id() and row-level security to the tables they create.{apart}",
+                s.tool.name(),
+                s.evidence,
+            );
+            if !carry.is_empty() {
+                text.push_str(&format!(
+                    " To keep one system instead, create an empty {} migration ({carry}), paste InsForge's SQL into it, and delete the file from {dir}/.",
+                    s.tool.name()
+                ));
+            }
+            // A schema tool treats tables it does not know as drift: it would drop them.
+            let tables = tables.join(", ");
+            match s.tool {
+                _ if tables.is_empty() => {}
+                Tool::Prisma => text.push_str(&format!(
+                    " Add {tables} to prisma/schema.prisma as models (with the user-id column's default and index), or Prisma sees them as drift: migrate dev offers to reset the database and db push drops what the schema lacks."
+                )),
+                Tool::Drizzle => text.push_str(&format!(
+                    " Add {tables} to your Drizzle schema (pgTable), or leave them out of drizzle-kit with tablesFilter in drizzle.config: otherwise drizzle-kit push offers to drop them."
+                )),
+                _ => {}
+            }
+            text
+        })
+        .collect()
+}

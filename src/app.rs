@@ -25,7 +25,7 @@ pub fn read_regular(path: &std::path::Path) -> Option<String> {
 
 /// The files detection reads inside the app, each read once: by path relative to the root,
 /// its exact text, or None when it is not there or not a regular UTF-8 file of at most
-/// 16 MiB. The plan gets its texts from here ([`Project::texts`]), not from a second read.
+/// 16 MiB. The plan gets its texts from here ([`crate::detect::Project::texts`]), not from a second read.
 #[derive(Debug)]
 pub struct Reader {
     root: PathBuf,

@@ -1,8 +1,10 @@
 //! insforge-integrate wires a third-party auth provider into an app that uses InsForge.
 //!
-//! The pipeline, one module per stage: [`detect`] → [`resolve`] → [`render`] → [`plan`] →
-//! [`preview`] / [`apply`], driven by [`run`]. `render` and `plan` are pure; `apply` is the only writer; prompts
-//! happen only through [`prompt::Prompter`].
+//! [`run`] turns the command line into one [`request::Request`] and hands it to a command in
+//! [`commands`], which all start with the same pipeline ([`commands::pipeline`]): [`detect`] →
+//! [`resolve`] → [`render`] → [`plan`], then [`report`] prints and [`apply`] writes.
+//! `render` and `plan` are pure; `apply` is the only writer; the app's files are read through
+//! [`app`]; prompts happen only through [`prompt::Prompter`].
 
 pub mod app;
 pub mod apply;

@@ -9,9 +9,11 @@ use crate::apply;
 use crate::change::{Action, Kind, Plan, Reason};
 use crate::cli::ConflictPolicy;
 use crate::commands::pipeline::{app_folder, prepare, Environment, Prepared};
+use crate::detect;
 use crate::error::Error;
 use crate::plan;
 use crate::prompt::{Prompter, Question};
+use crate::render::Rendered;
 use crate::report::human::{self, Masker, Paint};
 use crate::request::{Command, Request, Writes};
 use crate::resolve::Answers;
@@ -43,28 +45,7 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
         masker,
         notes,
     } = prepare(request, prompter, now, paint, out)?;
-    match mode {
-        Command::Update => {
-            let side = match answers.on_conflict {
-                _ if answers.on_conflict_defaulted => None,
-                ConflictPolicy::Skip => Some(crate::merge::Side::Yours),
-                ConflictPolicy::Overwrite => Some(crate::merge::Side::Theirs),
-                _ => None,
-            };
-            crate::merge::edited(&mut plan, &project.base.0, side)
-        }
-        // Asked for by name: the tool's version of files the user edited comes back.
-        Command::Init if answers.on_conflict == ConflictPolicy::Overwrite => {
-            for change in plan.changes.iter_mut().filter(|c| {
-                c.kind == Kind::Owned
-                    && c.action == Action::Unchanged
-                    && c.reason == Some(Reason::Edited)
-            }) {
-                change.action = Action::Overwrite;
-            }
-        }
-        _ => {}
-    }
+    take_edits(mode, &mut plan, &project, &answers);
     // A run that writes settles its conflicts after the preview (by prompt or by policy),
     // and the tool's own files join the plan once it is final: now, unless conflicts wait
     // to be decided (`fail` decides nothing: the run stops after the preview).
@@ -81,23 +62,14 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
 
     human::preview(out, &plan, &masker, paint)?;
 
-    let command = crate::report::json::Command::from(mode);
     let mut emit = |plan: &Plan, written: bool| -> Result<()> {
-        if let Some(json) = json.as_mut() {
-            let mut doc =
-                crate::report::json::run(command, &project, answers.provider, plan, written);
-            doc.next_steps = human::next_steps(plan, &answers, &rendered, &project);
-            doc.provider_setup = Some(rendered.next_steps.clone());
-            doc.used = Some(crate::report::json::UsedAnswers::of(
-                &answers,
-                &rendered.tables,
-            ));
-            // Each note once: what the run noted here, what is left to do (the plan's notes
-            // among them) in next_steps.
-            doc.notes = notes.clone();
-            crate::report::json::print(json, &doc)?;
+        match json.as_mut() {
+            Some(json) => {
+                let doc = document(mode, (&project, &answers, &rendered, &notes), plan, written);
+                Ok(crate::report::json::print(json, &doc)?)
+            }
+            None => Ok(()),
         }
-        Ok(())
     };
     if request.writes == Writes::Check {
         emit(&plan, false)?;
@@ -160,6 +132,59 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
     collisions(&plan, writes)?;
     unresolved(&plan, mode)?;
 
+    conflicts_left(&plan, &answers)
+}
+
+/// What `update` does with the files the user edited (merges them with the new render), and
+/// what `init --on-conflict overwrite` does (the tool's version comes back).
+fn take_edits(mode: Command, plan: &mut Plan, project: &detect::Project, answers: &Answers) {
+    match mode {
+        Command::Update => {
+            let side = match answers.on_conflict {
+                _ if answers.on_conflict_defaulted => None,
+                ConflictPolicy::Skip => Some(crate::merge::Side::Yours),
+                ConflictPolicy::Overwrite => Some(crate::merge::Side::Theirs),
+                _ => None,
+            };
+            crate::merge::edited(plan, &project.base.0, side)
+        }
+        // Asked for by name: the tool's version of files the user edited comes back.
+        Command::Init if answers.on_conflict == ConflictPolicy::Overwrite => {
+            for change in plan.changes.iter_mut().filter(|c| {
+                c.kind == Kind::Owned
+                    && c.action == Action::Unchanged
+                    && c.reason == Some(Reason::Edited)
+            }) {
+                change.action = Action::Overwrite;
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The run's `--json` document.
+fn document(
+    mode: Command,
+    (project, answers, rendered, notes): (&detect::Project, &Answers, &Rendered, &[String]),
+    plan: &Plan,
+    written: bool,
+) -> crate::report::json::Document {
+    let command = crate::report::json::Command::from(mode);
+    let mut doc = crate::report::json::run(command, project, answers.provider, plan, written);
+    doc.next_steps = human::next_steps(plan, answers, rendered, project);
+    doc.provider_setup = Some(rendered.next_steps.clone());
+    doc.used = Some(crate::report::json::UsedAnswers::of(
+        answers,
+        &rendered.tables,
+    ));
+    // Each note once: what the run noted here, what is left to do (the plan's notes among
+    // them) in next_steps.
+    doc.notes = notes.to_vec();
+    doc
+}
+
+/// Files skipped because no policy was chosen (no flag, no terminal): unfinished work, exit 1.
+fn conflicts_left(plan: &Plan, answers: &Answers) -> Result<()> {
     let skipped: Vec<String> = plan
         .changes
         .iter()

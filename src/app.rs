@@ -73,7 +73,37 @@ impl Reader {
 /// folder or FIFO in its place, a read error, UTF-16 with or without a byte-order mark — is a
 /// usage error naming the file and what to do.
 pub fn read_config(reader: &Reader, name: &str) -> Result<Option<String>> {
-    let full = reader.root.join(name);
+    let Some(bytes) = read_checked(&reader.root, name)? else {
+        return Ok(None);
+    };
+    reader.saw(Path::new(name), &bytes);
+    decode(bytes).map(Some).map_err(|message| {
+        Error::InvalidFile {
+            path: name.into(),
+            message,
+        }
+        .into()
+    })
+}
+
+/// [`read_config`] for a file that holds a secret (the InsForge link): read as safely, and
+/// kept out of the texts detection hands on.
+pub fn read_private(root: &Path, name: &str) -> Result<Option<String>> {
+    let Some(bytes) = read_checked(root, name)? else {
+        return Ok(None);
+    };
+    decode(bytes).map(Some).map_err(|message| {
+        Error::InvalidFile {
+            path: name.into(),
+            message,
+        }
+        .into()
+    })
+}
+
+/// The bytes of `name` in the app, checked as [`read_config`] says.
+fn read_checked(root: &Path, name: &str) -> Result<Option<Vec<u8>>> {
+    let full = root.join(name);
     let invalid = |message: String| -> anyhow::Error {
         Error::InvalidFile {
             path: name.into(),
@@ -84,7 +114,7 @@ pub fn read_config(reader: &Reader, name: &str) -> Result<Option<String>> {
     // The tool's own files are its state: one that links out of the app would be read (and
     // later written) outside it, so it is refused before anything is planned or shown, by
     // the checks the plan and apply use.
-    Disk::new(&reader.root)?.resolve(Path::new(name))?;
+    Disk::new(root)?.resolve(Path::new(name))?;
     let meta = match std::fs::metadata(&full) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -104,8 +134,7 @@ pub fn read_config(reader: &Reader, name: &str) -> Result<Option<String>> {
     }
     let bytes = std::fs::read(&full)
         .map_err(|e| invalid(format!("cannot be read ({e}): fix its permissions")))?;
-    reader.saw(Path::new(name), &bytes);
-    decode(bytes).map(Some).map_err(invalid)
+    Ok(Some(bytes))
 }
 
 /// UTF-8 text, or why not.

@@ -36,11 +36,19 @@ pub fn ensure(existing: &str, ignore: &[String], keep: &[String], unignore: &[St
     if !out.is_empty() && !blank_before {
         out.push_str(newline);
     }
-    out.push_str(&match keep.first() {
-        Some(example) => format!(
+    let link = missing.iter().any(|p| p == crate::paths::LINK_DIR);
+    out.push_str(&match (keep.first(), link) {
+        (Some(example), false) => format!(
             "# env files (insforge-integrate): .env.local holds secrets, {example} is committed"
         ),
-        None => "# env files (insforge-integrate): .env.local holds secrets".to_string(),
+        (None, false) => "# env files (insforge-integrate): .env.local holds secrets".to_string(),
+        (Some(example), true) => format!(
+            "# insforge-integrate: .env.local holds secrets, .insforge/ the InsForge admin key; {example} is committed"
+        ),
+        (None, true) => {
+            "# insforge-integrate: .env.local holds secrets, .insforge/ the InsForge admin key"
+                .to_string()
+        }
     });
     out.push_str(newline);
     for path in &missing {
@@ -81,9 +89,10 @@ impl Above {
 
     /// The `.gitignore` above the app that ignores `root/path` (the nearest that decides).
     pub fn ignoring(&self, root: &Path, path: &str) -> Option<&str> {
+        let (path, dir) = (path.trim_end_matches('/'), path.ends_with('/'));
         let target = std::path::absolute(root).ok()?.join(path);
         for (name, rules) in &self.0 {
-            let matched = rules.matched_path_or_any_parents(&target, false);
+            let matched = rules.matched_path_or_any_parents(&target, dir);
             if matched.is_ignore() {
                 return Some(name);
             }
@@ -119,16 +128,19 @@ impl Rules {
         Self(builder.build().ok())
     }
 
+    /// `path` is a file, or a folder when it ends with `/`.
     fn ignores(&self, path: &str) -> bool {
+        let (path, dir) = (path.trim_end_matches('/'), path.ends_with('/'));
         self.0
             .as_ref()
-            .is_some_and(|rules| rules.matched(path, false).is_ignore())
+            .is_some_and(|rules| rules.matched(path, dir).is_ignore())
     }
 
     fn whitelists(&self, path: &str) -> bool {
+        let (path, dir) = (path.trim_end_matches('/'), path.ends_with('/'));
         self.0
             .as_ref()
-            .is_some_and(|rules| rules.matched(path, false).is_whitelist())
+            .is_some_and(|rules| rules.matched(path, dir).is_whitelist())
     }
 }
 
@@ -242,5 +254,25 @@ mod tests {
         let line = format!("{}x", "*".repeat(40));
         assert!(!ignored(&line, ".env.local"));
         assert!(ignored(&line, ".env.localx"));
+    }
+
+    #[test]
+    fn a_folder_is_ignored_by_a_folder_rule_or_a_name_rule() {
+        let dir = crate::paths::LINK_DIR;
+        for (text, ignored) in [
+            (".insforge\n", true),
+            (".insforge/\n", true),
+            ("/.insforge/\n", true),
+            (".*\n", true),
+            ("*.json\n", false),
+            (".insforge/project.json\n", false),
+            ("node_modules\n", false),
+        ] {
+            assert_eq!(
+                ensure(text, &[dir.into()], &[], &[]) == text,
+                ignored,
+                "{text:?}"
+            );
+        }
     }
 }

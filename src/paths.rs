@@ -7,3 +7,7 @@ pub fn slash(path: &std::path::Path) -> String {
         .collect::<Vec<_>>()
         .join("/")
 }
+
+/// The folder where the InsForge CLI keeps the app's link (`project.json`, with an admin key):
+/// git must ignore it.
+pub const LINK_DIR: &str = ".insforge/";

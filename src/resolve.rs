@@ -90,6 +90,20 @@ pub fn resolve_asking(
 
     let insforge_url = match &given.insforge_url {
         Some(url) => Some(check_url(url).map_err(|m| flag_error("--insforge-url", &m))?),
+        // The linked project's URL (when .env.local has none): nothing to ask.
+        None if !has_value(&env_names.url) && project.link.is_some() => {
+            let link = project.link.as_ref().expect("just checked");
+            let url = check_url(&link.host).map_err(|m| Error::InvalidFile {
+                path: crate::detect::link::FILE.into(),
+                message: format!("oss_host {m}: run `npx @insforge/cli link` again"),
+            })?;
+            notes.push(format!(
+                "{} is the linked project's URL ({})",
+                env_names.url,
+                crate::detect::link::FILE
+            ));
+            Some(url)
+        }
         None if ask_values && !has_value(&env_names.url) => {
             let q = Question {
                 prompt: "InsForge project URL (empty to fill in later)",

@@ -4,6 +4,7 @@
 pub mod children;
 pub mod formatter;
 pub mod layouts;
+pub mod link;
 pub mod lockfile;
 pub mod migrations;
 pub mod package_json;
@@ -91,6 +92,8 @@ pub struct Project {
     /// Where the app's own Better Auth keeps its users, when its adapter's schema says and
     /// it is on Postgres: Prisma's `model User`, the Drizzle table, or Kysely's `"user"`.
     pub auth_users: Option<UserTable>,
+    /// The app's link to its InsForge project (`.insforge/project.json`), when it has one.
+    pub link: Option<link::Link>,
 }
 
 /// The table and column user ids live in, from the app's own schema.
@@ -715,7 +718,9 @@ pub fn detect(root: &Path) -> Result<Project> {
         && gitignore_above.ignoring(root, ".env").is_none();
     let sign_in = sign_in_page(root, &app_dir);
     let formatter = formatter::detect(&absolute, &package_json.value);
+    let link = link::read(root)?;
     Ok(Project {
+        link,
         formatter,
         sign_in,
         lib_dir,

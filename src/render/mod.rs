@@ -271,8 +271,10 @@ fn env_files(project: &Project, answers: &Answers, artifacts: &mut Vec<Artifact>
     let example = project.example_env().to_string();
     let ignored_above = |path: &str| project.gitignore_above.ignoring(&project.root, path);
     artifacts.push(Artifact::GitIgnore {
+        // The link holds an admin key (`npx @insforge/cli link` does not ignore it).
         ignore: [".env.local"]
             .into_iter()
+            .chain(project.link.as_ref().map(|_| crate::paths::LINK_DIR))
             .filter(|p| ignored_above(p).is_none())
             .map(String::from)
             .collect(),

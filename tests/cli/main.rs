@@ -15,6 +15,7 @@ mod errors;
 mod hostile;
 mod interactive;
 mod kill;
+mod link;
 mod providers;
 mod repo;
 mod safety;

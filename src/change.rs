@@ -207,6 +207,9 @@ pub struct Plan {
     /// The tool's own state, until [`crate::plan::finish`] turns it into the answers file's
     /// and the base store's changes: taken then, so neither is computed twice.
     pub tool_state: Option<ToolState>,
+    /// Migrations applied to the linked InsForge project by this run (`--setup`), or found
+    /// applied there: no step is left for them.
+    pub applied: Vec<PathBuf>,
 }
 
 /// What the tool's own files are made from: this run's answers and what the app holds now.

@@ -171,6 +171,13 @@ pub struct InitArgs {
     #[arg(short, long)]
     pub yes: bool,
 
+    /// After writing the files, finish the setup with the app's linked InsForge project
+    /// (`.insforge/project.json`): the JWT secret and the anon key into .env.local, and the
+    /// migrations this run wrote applied. The dry run lists these steps without contacting
+    /// anything.
+    #[arg(long)]
+    pub setup: bool,
+
     /// Read answers as JSON from FILE (or `-` for standard input): an object whose keys are
     /// these flags' names — provider, table, existing, owner-column, insforge-url, anon-key,
     /// on-conflict — validated as the flags are. A flag given too wins. Never secrets.

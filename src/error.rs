@@ -75,6 +75,16 @@ pub enum Error {
     #[error("{0} changed after the plan was made, so nothing was written: run again to see the plan for the files as they are now")]
     Changed(String),
 
+    /// A step against a remote service (the InsForge backend) failed; the local files are as
+    /// written, and a re-run does what is left. Never holds a key or a secret.
+    #[error("{}", remote_failed(step, method, url, *status, message))]
+    Remote {
+        step: String,
+        method: String,
+        url: String,
+        status: Option<u16>,
+        message: String,
+    },
     /// A write failed; what had been written was put back.
     #[error("{}", write_failed(failed, cause, restored, lost))]
     WriteFailed {
@@ -92,6 +102,17 @@ fn collisions(count: usize, paths: &str, written: bool) -> String {
         "would be written with conflict markers"
     };
     format!("{count} file(s) where your edits and the new version change the same lines {what}: {paths}\n  resolve each marked block by hand (keep either side, or both), or run `insforge-integrate update --on-conflict skip` to keep your side of each block, or `--on-conflict overwrite` to take the new version's")
+}
+
+fn remote_failed(
+    step: &str,
+    method: &str,
+    url: &str,
+    status: Option<u16>,
+    message: &str,
+) -> String {
+    let status = status.map(|s| format!("HTTP {s}: ")).unwrap_or_default();
+    format!("{step} failed ({method} {url}): {status}{message}. The files written stay as they are; run the same command again to do what is left")
 }
 
 fn write_failed(failed: &str, cause: &str, restored: &[String], lost: &[String]) -> String {
@@ -131,7 +152,8 @@ impl Error {
             | Error::Aborted
             | Error::Busy(_)
             | Error::Changed(_)
-            | Error::WriteFailed { .. } => EXIT_INCOMPLETE,
+            | Error::WriteFailed { .. }
+            | Error::Remote { .. } => EXIT_INCOMPLETE,
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod pkgjson;
 pub mod plan;
 pub mod prompt;
 pub mod provider;
+pub mod remote;
 pub mod render;
 pub mod report;
 pub mod request;

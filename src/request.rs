@@ -81,6 +81,8 @@ pub struct Request {
     pub json: bool,
     pub given: Given,
     pub secrets: Secrets,
+    /// `--setup`: after the files are written, do the remote steps with the linked project.
+    pub setup: bool,
     /// What is still to be read from outside the command line.
     outside: Outside,
 }
@@ -96,6 +98,7 @@ impl Request {
     /// The request a parsed command makes (none for `skill`, which needs none). What comes
     /// from outside the command line is read next, by [`Request::read_outside`].
     pub fn new(command: cli::Command, around: Surroundings) -> Option<Self> {
+        let setup = matches!(&command, cli::Command::Init(a) if a.setup);
         let (root, command, writes, json, given, stdin_secret, input) = match command {
             cli::Command::Init(a) => {
                 let writes = match (a.dry_run, a.check) {
@@ -166,6 +169,7 @@ impl Request {
             json,
             given,
             secrets: Secrets::default(),
+            setup,
             outside: Outside {
                 stdin_secret,
                 input,

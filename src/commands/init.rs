@@ -5,6 +5,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
+use super::setup::Setup;
 use crate::apply;
 use crate::change::{Action, Kind, Plan, Reason};
 use crate::cli::ConflictPolicy;
@@ -45,6 +46,13 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
         masker,
         notes,
     } = prepare(request, prompter, now, paint, out)?;
+    if request.setup && project.link.is_none() {
+        return Err(Error::InvalidArgument(format!(
+            "--setup works with the app's linked InsForge project, and this app has no {}: run `npx @insforge/cli link` in the app, then run again (nothing was written)",
+            crate::detect::link::FILE
+        ))
+        .into());
+    }
     take_edits(mode, &mut plan, &project, &answers);
     // A run that writes settles its conflicts after the preview (by prompt or by policy),
     // and the tool's own files join the plan once it is final: now, unless conflicts wait
@@ -62,17 +70,26 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
 
     human::preview(out, &plan, &masker, paint)?;
 
-    let mut emit = |plan: &Plan, written: bool| -> Result<()> {
+    // The remote steps of `--setup`, planned from the plan as it stands (listed by a dry run).
+    let setup_of = |plan: &Plan| {
+        request
+            .setup
+            .then(|| Setup::plan(&project, &answers, plan))
+            .flatten()
+    };
+    let mut emit = |plan: &Plan, written: bool, setup: Option<&Setup>| -> Result<()> {
         match json.as_mut() {
             Some(json) => {
-                let doc = document(mode, (&project, &answers, &rendered, &notes), plan, written);
+                let mut doc =
+                    document(mode, (&project, &answers, &rendered, &notes), plan, written);
+                doc.remote = setup.map(|s| s.steps.clone()).unwrap_or_default();
                 Ok(crate::report::json::print(json, &doc)?)
             }
             None => Ok(()),
         }
     };
     if request.writes == Writes::Check {
-        emit(&plan, false)?;
+        emit(&plan, false, None)?;
         let pending = plan
             .changes
             .iter()
@@ -85,16 +102,25 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
         };
     }
     if request.writes == Writes::DryRun {
+        let setup = setup_of(&plan);
+        if let Some(setup) = &setup {
+            human::remote_steps(out, &setup.steps, paint)?;
+        }
         human::dry_run(out, paint)?;
-        emit(&plan, false)?;
+        emit(&plan, false, setup.as_ref())?;
         collisions(&plan, false)?;
         return unresolved(&plan, mode);
     }
     // Temp files a killed run left behind go, whatever this run writes.
     apply::sweep(root, &plan);
     if plan.is_noop() {
+        // What an earlier `--setup` left undone is done now.
+        let mut setup = setup_of(&plan);
+        if let Some(setup) = &mut setup {
+            setup.run(root, &mut plan, out, paint)?;
+        }
         human::nothing_to_do(out, &plan, &rendered, paint)?;
-        emit(&plan, false)?;
+        emit(&plan, false, setup.as_ref())?;
         return unresolved(&plan, mode);
     }
 
@@ -127,8 +153,13 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
         let written = apply::apply(root, &plan)?;
         human::wrote(out, written.len(), paint)?;
     }
+    // Then the remote steps, the local files written.
+    let mut setup = setup_of(&plan);
+    if let Some(setup) = &mut setup {
+        setup.run(root, &mut plan, out, paint)?;
+    }
     human::report(out, &plan, &answers, &rendered, &project, paint)?;
-    emit(&plan, writes)?;
+    emit(&plan, writes, setup.as_ref())?;
     collisions(&plan, writes)?;
     unresolved(&plan, mode)?;
 

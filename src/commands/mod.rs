@@ -7,3 +7,4 @@ pub mod check;
 pub mod detect;
 pub mod init;
 pub mod pipeline;
+pub mod setup;

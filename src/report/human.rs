@@ -122,6 +122,35 @@ pub fn saved_answers(out: &mut dyn Write, saved: &crate::store::answers::Saved) 
     )
 }
 
+/// The remote steps `--setup` would do after the files are written (a dry run lists them and
+/// contacts nothing).
+pub fn remote_steps(
+    out: &mut dyn Write,
+    steps: &[crate::remote::Step],
+    paint: Paint,
+) -> io::Result<()> {
+    if steps.is_empty() {
+        return Ok(());
+    }
+    let host = &steps[0].host;
+    writeln!(
+        out,
+        "\n{} {host} {}",
+        paint.bold("Setup steps with"),
+        paint.dim("(--setup, after the files are written; nothing is contacted by a dry run)")
+    )?;
+    for step in steps {
+        writeln!(
+            out,
+            "  {} {}  {}",
+            paint.cyan(&format!("{:<10}", "remote")),
+            step.what,
+            paint.dim(&step.calls.join(", "))
+        )?;
+    }
+    Ok(())
+}
+
 /// The run's notes, one line each.
 pub fn notes(out: &mut dyn Write, notes: &[String], paint: Paint) -> io::Result<()> {
     for note in notes {
@@ -426,6 +455,7 @@ pub fn next_steps(
         .iter()
         // Those this run writes: one already there was in an earlier run's steps.
         .filter(|c| c.kind == Kind::Migration && c.action.writes())
+        .filter(|c| !plan.applied.contains(&c.path))
         .collect();
     if !migrations.is_empty() {
         let mut text = if migrations.len() > 1 {

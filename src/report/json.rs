@@ -75,7 +75,7 @@ pub struct ErrorInfo {
     pub code: u8,
     /// What kind of error: `usage`, `missing_answer`, `invalid_argument`, `invalid_file`,
     /// `unsupported`, `conflicts_left`, `conflict_failed`, `check_failed`, `drift`,
-    /// `collisions`, `unresolved`, `aborted`, `busy`, `changed`, `write_failed`, `other`.
+    /// `collisions`, `unresolved`, `aborted`, `busy`, `changed`, `write_failed`, `remote_failed`, `other`.
     pub kind: String,
     /// The message, as stderr shows it.
     pub message: String,
@@ -123,6 +123,10 @@ pub struct Document {
     pub wiring: Wiring,
     /// Tables (`schema.table`) the app's own migrations already give policies, with the file.
     pub existing_policies: BTreeMap<String, String>,
+    /// The remote steps of `init --setup` (with the app's linked InsForge project): planned
+    /// by a dry run (`done: false`), done or found done by a run that writes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remote: Vec<crate::remote::Step>,
 }
 
 /// Detected facts, as values.
@@ -399,6 +403,7 @@ pub fn document(
             .iter()
             .map(|d| d.name.clone())
             .collect(),
+        remote: Vec::new(),
         notes: project
             .base_notes
             .iter()
@@ -473,6 +478,7 @@ pub fn error(command: Option<Command>, e: &anyhow::Error, code: u8) -> ErrorDocu
         Some(E::Busy(_)) => "busy",
         Some(E::Changed(_)) => "changed",
         Some(E::WriteFailed { .. }) => "write_failed",
+        Some(E::Remote { .. }) => "remote_failed",
         None => "other",
     };
     // A missing answer's own flag comes first: it is the one to pass.
@@ -586,7 +592,7 @@ mod tests {
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             committed == generated,
-            "{} is not the schema the types generate: run `UPDATE_SCHEMA=1 cargo test --lib output` and commit it",
+            "{} is not the schema the types generate: run `UPDATE_SCHEMA=1 cargo test --lib report::json` and commit it",
             super::SCHEMA_FILE
         );
     }

@@ -19,4 +19,6 @@ mod link;
 mod providers;
 mod repo;
 mod safety;
+mod setup;
+mod standin;
 mod update;

@@ -1,0 +1,289 @@
+//! `init --setup`: after the local files are written, the steps the linked InsForge project
+//! allows — the JWT secret (for the providers whose app signs tokens) and the anon key into
+//! `.env.local` where it has none, and the migrations of the plan applied as `db migrations up`
+//! would apply them (the backend's dry run first where it has one; a migration applied
+//! already is not sent again). Planned as data first ([`Setup::plan`]), so the dry run lists
+//! the steps without contacting anything; each is re-runnable, and a failure stops the run with
+//! the local files as written.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::change::{Action, Change, Detail, Kind, Plan};
+use crate::detect::link::Link;
+use crate::detect::Project;
+use crate::dotenv::{self, Entry};
+use crate::remote::insforge::Client;
+use crate::remote::Step;
+use crate::report::human::Paint;
+use crate::resolve::{Answers, ANON_KEY_VAR};
+
+const ENV_LOCAL: &str = ".env.local";
+
+/// The remote steps of a run, and what each needs.
+pub struct Setup {
+    link: Link,
+    pub steps: Vec<Step>,
+    work: Vec<Work>,
+}
+
+enum Work {
+    Value {
+        key: String,
+        what: Value,
+    },
+    Migration {
+        path: PathBuf,
+        version: String,
+        name: String,
+        sql: String,
+    },
+}
+
+#[derive(Clone, Copy)]
+enum Value {
+    JwtSecret,
+    AnonKey,
+}
+
+impl Setup {
+    /// The steps for this plan: none without a link.
+    pub fn plan(project: &Project, answers: &Answers, plan: &Plan) -> Option<Self> {
+        let link = project.link.clone()?;
+        let host = link.host.clone();
+        // .env.local as the plan leaves it.
+        let env = plan
+            .changes
+            .iter()
+            .find(|c| c.kind == Kind::Env && c.path == Path::new(ENV_LOCAL))
+            .map(|c| c.new.clone())
+            .unwrap_or_default();
+        let empty = |key: &str| {
+            dotenv::parse(&env)
+                .iter()
+                .rev()
+                .find(|a| a.key == key)
+                .is_none_or(|a| a.value.is_empty())
+        };
+        let mut steps = Vec::new();
+        let mut work = Vec::new();
+        let jwt = &answers.env_names.jwt_secret;
+        if answers.provider.signs_jwt && empty(jwt) {
+            steps.push(Step {
+                id: "insforge.jwt-secret".into(),
+                calls: vec!["GET /api/secrets/JWT_SECRET".into()],
+                host: host.clone(),
+                what: format!("{ENV_LOCAL}: {jwt} from the project's secrets"),
+                done: false,
+            });
+            work.push(Work::Value {
+                key: jwt.clone(),
+                what: Value::JwtSecret,
+            });
+        }
+        if empty(ANON_KEY_VAR) {
+            steps.push(Step {
+                id: "insforge.anon-key".into(),
+                calls: vec!["POST /api/auth/tokens/anon".into()],
+                host: host.clone(),
+                what: format!("{ENV_LOCAL}: {ANON_KEY_VAR}, the project's anon key"),
+                done: false,
+            });
+            work.push(Work::Value {
+                key: ANON_KEY_VAR.into(),
+                what: Value::AnonKey,
+            });
+        }
+        let mut migrations: Vec<&Change> = plan
+            .changes
+            .iter()
+            .filter(|c| c.kind == Kind::Migration && c.action != Action::Skip)
+            .collect();
+        migrations.sort_by(|a, b| a.path.cmp(&b.path));
+        for m in migrations {
+            let Detail::Migration { version } = &m.detail else {
+                continue;
+            };
+            let file = m.path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            let name = file.split_once('_').map_or(file, |(_, n)| n).to_string();
+            steps.push(Step {
+                id: format!("insforge.migration.{version}"),
+                calls: vec![
+                    "GET /api/database/migrations".into(),
+                    "POST /api/database/migrations/dry-run".into(),
+                    "POST /api/database/migrations".into(),
+                ],
+                host: host.clone(),
+                what: format!("apply {} unless applied", m.display_path()),
+                done: false,
+            });
+            work.push(Work::Migration {
+                path: m.path.clone(),
+                version: version.clone(),
+                name,
+                sql: m.new.clone(),
+            });
+        }
+        Some(Self { link, steps, work })
+    }
+
+    /// Do the steps, after the local files are written; `plan` learns what they did (the
+    /// values now in `.env.local`, the migrations applied), so the report and `--json` say
+    /// so. Secrets are written to `.env.local` only, never shown.
+    pub fn run(
+        &mut self,
+        root: &Path,
+        plan: &mut Plan,
+        out: &mut dyn Write,
+        paint: Paint,
+    ) -> Result<()> {
+        if self.steps.is_empty() {
+            return Ok(());
+        }
+        let client = Client::new(&self.link)?;
+        writeln!(
+            out,
+            "\n{} {}",
+            paint.bold("Setup with the linked InsForge project:"),
+            client.host()
+        )?;
+        let mut values: Vec<(String, String)> = Vec::new();
+        for (i, work) in self.work.iter().enumerate() {
+            let Work::Value { key, what } = work else {
+                continue;
+            };
+            let value = match what {
+                Value::JwtSecret => client.secret("fetching the JWT secret", "JWT_SECRET")?,
+                Value::AnonKey => client.anon_key("fetching the anon key")?,
+            };
+            values.push((key.clone(), value));
+            self.steps[i].done = true;
+        }
+        if !values.is_empty() {
+            let filled = write_values(root, plan, &values)?;
+            writeln!(
+                out,
+                "  {} {ENV_LOCAL}: {}",
+                paint.green("set      "),
+                filled.join(", ")
+            )?;
+        }
+        let migrations: Vec<usize> = (0..self.work.len())
+            .filter(|&i| matches!(self.work[i], Work::Migration { .. }))
+            .collect();
+        if migrations.is_empty() {
+            return Ok(());
+        }
+        let applied = client.migrations("listing the applied migrations")?;
+        for i in migrations {
+            let Work::Migration {
+                path,
+                version,
+                name,
+                sql,
+            } = &self.work[i]
+            else {
+                continue;
+            };
+            let shown = crate::paths::slash(path);
+            if applied.iter().any(|a| a.version == *version) {
+                writeln!(out, "  {} {shown}", paint.dim("applied   (already)"))?;
+                self.steps[i].done = true;
+                plan.applied.push(path.clone());
+                continue;
+            }
+            let step = format!("applying {shown}");
+            let risk = match client.dry_run(&step, sql)? {
+                Some(dry) if !dry.valid => {
+                    return Err(crate::error::Error::Remote {
+                        step,
+                        method: "POST".into(),
+                        url: format!("{}/api/database/migrations/dry-run", client.host()),
+                        status: None,
+                        message: format!(
+                            "the backend's dry run rejects it: {}; nothing was applied",
+                            dry.error.unwrap_or_else(|| "no reason given".into())
+                        ),
+                    }
+                    .into())
+                }
+                Some(dry) => dry.risk_level.map(|r| format!(" (dry run: {r})")),
+                None => None,
+            };
+            client.apply(&step, version, name, sql)?;
+            writeln!(
+                out,
+                "  {} {shown}{}",
+                paint.green("applied  "),
+                risk.unwrap_or_default()
+            )?;
+            self.steps[i].done = true;
+            plan.applied.push(path.clone());
+        }
+        Ok(())
+    }
+}
+
+/// Fill `values` into `.env.local` where its keys are empty (a value the user set is never
+/// changed), in one transaction; the plan's `.env.local` change becomes what is on disk now.
+/// Returns the keys filled.
+fn write_values(root: &Path, plan: &mut Plan, values: &[(String, String)]) -> Result<Vec<String>> {
+    let disk = crate::app::Disk::new(root)?;
+    let old = disk.read(Path::new(ENV_LOCAL))?;
+    let text = old.clone().unwrap_or_default();
+    let entries: Vec<Entry> = values
+        .iter()
+        .map(|(key, value)| Entry {
+            key: key.clone(),
+            value: value.clone(),
+            comment: None,
+            fill_empty: true,
+        })
+        .collect();
+    let new =
+        dotenv::merge(&text, &entries, None).map_err(|e| anyhow::anyhow!("{ENV_LOCAL}: {e}"))?;
+    let filled: Vec<String> = values
+        .iter()
+        .filter(|(key, _)| {
+            let now = |t: &str| dotenv::parse(t).into_iter().rev().find(|a| a.key == *key);
+            now(&text).is_none_or(|a| a.value.is_empty())
+                && now(&new).is_some_and(|a| !a.value.is_empty())
+        })
+        .map(|(key, _)| key.clone())
+        .collect();
+    if new != text {
+        let write = Plan {
+            changes: vec![Change::new(
+                ENV_LOCAL,
+                if old.is_some() {
+                    Action::Update
+                } else {
+                    Action::Create
+                },
+                Kind::Env,
+                old,
+                new.clone(),
+            )],
+            ..Plan::default()
+        };
+        crate::apply::apply(root, &write)?;
+    }
+    if let Some(change) = plan
+        .changes
+        .iter_mut()
+        .find(|c| c.kind == Kind::Env && c.path == Path::new(ENV_LOCAL))
+    {
+        change.new = new;
+        if let Detail::Env {
+            empty_now,
+            empty_after,
+        } = &mut change.detail
+        {
+            empty_now.retain(|k| !filled.contains(k));
+            empty_after.retain(|k| !filled.contains(k));
+        }
+    }
+    Ok(filled)
+}

@@ -1,0 +1,261 @@
+//! `init --setup` against the stand-in for InsForge's admin API (tests/cli/standin.rs): the
+//! JWT secret and the anon key fetched into `.env.local`, the migrations applied as
+//! `db migrations up` would, a second run that sends nothing, faults that leave the local files
+//! as written and a re-run that finishes, and no key or secret in any output.
+
+use crate::harness::Test;
+use crate::standin::{Fault, StandIn, ANON_KEY, JWT_SECRET, KEY};
+
+fn linked(fixture: &str, standin: &StandIn) -> Test {
+    Test::fixture(fixture).file(".insforge/project.json", &standin.link())
+}
+
+fn setup() -> Vec<String> {
+    ["--yes", "--table", "todos", "--setup"]
+        .map(String::from)
+        .to_vec()
+}
+
+fn value(env: &str, key: &str) -> Option<String> {
+    env.lines()
+        .rev()
+        .find_map(|l| l.strip_prefix(&format!("{key}=")))
+        .map(str::to_string)
+}
+
+#[track_caller]
+fn nothing_secret_in(text: &str) {
+    for secret in [KEY, JWT_SECRET, ANON_KEY] {
+        assert!(!text.contains(secret), "a secret is shown:\n{text}");
+    }
+}
+
+#[test]
+fn setup_fills_the_env_and_applies_the_migrations_for_every_provider() {
+    for provider in insforge_integrate::provider::all() {
+        let standin = StandIn::start();
+        let t = linked(&provider.id, &standin);
+        let had = t
+            .files()
+            .get(std::path::Path::new(".env.local"))
+            .map(|b| String::from_utf8_lossy(b).to_string());
+        let run = t.run_with(&setup()).success();
+        nothing_secret_in(&run.all());
+        let env = t.read(".env.local");
+        // The URL: the app's own where it set one, else the linked project's.
+        let own = had.as_deref().and_then(|h| {
+            ["NEXT_PUBLIC_INSFORGE_URL", "NEXT_PUBLIC_INSFORGE_BASE_URL"]
+                .iter()
+                .find_map(|k| value(h, k).filter(|v| !v.is_empty()).map(|v| (*k, v)))
+        });
+        let (key, url) = own.unwrap_or(("NEXT_PUBLIC_INSFORGE_URL", standin.url.clone()));
+        assert_eq!(value(&env, key), Some(url), "{}: {env}", provider.id);
+        assert_eq!(
+            value(&env, "NEXT_PUBLIC_INSFORGE_ANON_KEY").as_deref(),
+            Some(ANON_KEY),
+            "{}",
+            provider.id
+        );
+        let jwt = value(&env, "INSFORGE_JWT_SECRET");
+        if provider.signs_jwt {
+            assert_eq!(jwt.as_deref(), Some(JWT_SECRET), "{}", provider.id);
+        } else {
+            // The app never holds the secret: it is signed in the provider's dashboard.
+            assert!(jwt.is_none_or(|v| v.is_empty()), "{}: {env}", provider.id);
+            assert!(!standin.calls().iter().any(|c| c.contains("/api/secrets")));
+        }
+        // Every migration the run wrote, applied in order, each after a dry run.
+        let written: Vec<String> = t
+            .files()
+            .keys()
+            .filter_map(|p| {
+                let p = p.to_string_lossy().to_string();
+                (p.starts_with("migrations/") && p.ends_with(".sql")).then_some(p)
+            })
+            .collect();
+        let applied = standin.state.lock().unwrap().applied.clone();
+        assert_eq!(applied.len(), written.len(), "{}: {written:?}", provider.id);
+        for ((version, name, sql), file) in applied.iter().zip(&written) {
+            assert_eq!(file, &format!("migrations/{version}_{name}.sql"));
+            assert_eq!(sql, &t.read(file));
+        }
+        assert!(run.stdout.contains("applied"), "{}", run.stdout);
+        // The steps no longer ask for what was done.
+        let steps = run
+            .stdout
+            .split("\nNext steps\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n\n").next())
+            .unwrap_or_default();
+        assert!(
+            !steps.contains("db migrations up"),
+            "{}: {steps}",
+            provider.id
+        );
+        assert!(
+            !steps.contains("NEXT_PUBLIC_INSFORGE_ANON_KEY"),
+            "{}: {steps}",
+            provider.id
+        );
+        assert!(
+            !steps.contains("INSFORGE_JWT_SECRET"),
+            "{}: {steps}",
+            provider.id
+        );
+
+        // A second run sends nothing and changes nothing.
+        let before = t.tree();
+        let posts = standin.posts();
+        t.run_with(&setup()).success();
+        assert_eq!(
+            standin.posts(),
+            posts,
+            "{}: {:?}",
+            provider.id,
+            standin.calls()
+        );
+        assert_eq!(t.tree(), before, "{}", provider.id);
+    }
+}
+
+#[test]
+fn a_dry_run_lists_the_steps_and_contacts_nothing() {
+    let standin = StandIn::start();
+    let t = linked("workos", &standin);
+    let mut args = setup();
+    args.push("--dry-run".into());
+    let run = t.run_with(&args).success();
+    assert!(standin.calls().is_empty(), "{:?}", standin.calls());
+    run.stdout_has("Setup steps with")
+        .stdout_has("INSFORGE_JWT_SECRET from the project's secrets")
+        .stdout_has("GET /api/secrets/JWT_SECRET");
+    args.push("--json".into());
+    let json = t.run_with(&args).success();
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let ids: Vec<&str> = doc["remote"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids[..2], ["insforge.jwt-secret", "insforge.anon-key"]);
+    assert!(ids[2].starts_with("insforge.migration."), "{ids:?}");
+    assert!(doc["remote"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["done"] == false));
+    assert!(standin.calls().is_empty());
+    nothing_secret_in(&json.all());
+}
+
+#[test]
+fn each_fault_leaves_the_files_as_written_and_a_rerun_finishes() {
+    let steps = [
+        "GET /api/secrets/JWT_SECRET",
+        "POST /api/auth/tokens/anon",
+        "GET /api/database/migrations",
+        "POST /api/database/migrations/dry-run",
+        "POST /api/database/migrations",
+    ];
+    for call in steps {
+        for fault in [
+            Fault::Status(401),
+            Fault::Status(429),
+            Fault::Status(500),
+            Fault::Close,
+        ] {
+            let standin = StandIn::start();
+            let t = linked("kinde", &standin);
+            // A read whose connection breaks is tried twice: the fault holds for both tries.
+            let times = if call.starts_with("GET") && matches!(fault, Fault::Close) {
+                2
+            } else {
+                1
+            };
+            standin.state.lock().unwrap().fault = Some((call.into(), fault.clone(), times));
+            let run = t.run_with(&setup());
+            assert_eq!(run.code, 1, "{call} {fault:?}\n{}", run.all());
+            nothing_secret_in(&run.all());
+            let shown = call.split_once(' ').unwrap();
+            assert!(
+                run.stderr
+                    .contains(&format!("{} {}{}", shown.0, standin.url, shown.1))
+                    && run.stderr.contains("run the same command again"),
+                "{call} {fault:?}: {}",
+                run.stderr
+            );
+            if let Fault::Status(code) = fault {
+                assert!(
+                    run.stderr.contains(&format!("HTTP {code}")),
+                    "{}",
+                    run.stderr
+                );
+            }
+            // The local files are written; the re-run does what is left.
+            assert!(t.read("lib/insforge.ts").contains("getInsforgeClient"));
+            t.run_with(&setup()).success();
+            let env = t.read(".env.local");
+            assert_eq!(
+                value(&env, "INSFORGE_JWT_SECRET").as_deref(),
+                Some(JWT_SECRET)
+            );
+            assert_eq!(
+                value(&env, "NEXT_PUBLIC_INSFORGE_ANON_KEY").as_deref(),
+                Some(ANON_KEY)
+            );
+            let applied = standin.state.lock().unwrap().applied.len();
+            assert_eq!(applied, 1, "{call} {fault:?}: {:?}", standin.calls());
+        }
+    }
+}
+
+#[test]
+fn a_migration_the_dry_run_rejects_is_not_applied() {
+    let standin = StandIn::start();
+    standin.state.lock().unwrap().rejects = Some("relation \"todos\" already exists".into());
+    let t = linked("stytch", &standin);
+    let run = t.run_with(&setup()).code(1);
+    assert!(
+        run.stderr
+            .contains("the backend's dry run rejects it: relation \"todos\" already exists"),
+        "{}",
+        run.stderr
+    );
+    assert!(standin.state.lock().unwrap().applied.is_empty());
+    // A backend without a dry run (older than 2.3.0) gets the migration directly.
+    let standin = StandIn::start();
+    standin.state.lock().unwrap().no_dry_run = true;
+    let t = linked("stytch", &standin);
+    t.run_with(&setup()).success();
+    assert_eq!(standin.state.lock().unwrap().applied.len(), 1);
+}
+
+#[test]
+fn a_value_the_user_set_is_never_replaced() {
+    let standin = StandIn::start();
+    let t = linked("workos", &standin).file(
+        ".env.local",
+        "INSFORGE_JWT_SECRET=mine-own-secret-value-000000000000\n",
+    );
+    t.run_with(&setup()).success();
+    let env = t.read(".env.local");
+    assert_eq!(
+        value(&env, "INSFORGE_JWT_SECRET").as_deref(),
+        Some("mine-own-secret-value-000000000000")
+    );
+    assert!(!standin.calls().iter().any(|c| c.contains("/api/secrets")));
+}
+
+#[test]
+fn setup_without_a_link_says_how_to_link_and_writes_nothing() {
+    let t = Test::fixture("clerk");
+    let before = t.tree();
+    let run = t.run_with(&setup()).code(2);
+    assert!(
+        run.stderr.contains("npx @insforge/cli link") && run.stderr.contains("nothing was written"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(t.tree(), before);
+}

@@ -46,7 +46,17 @@ enum Work {
 enum Value {
     JwtSecret,
     AnonKey,
+    /// 32 random bytes from the operating system, hex (64 characters).
+    Generated,
 }
+
+/// The providers' own secrets that the app's `.env.local` needs and that any random value of
+/// the right length fills: generated when empty.
+const GENERATED: [&str; 3] = [
+    "AUTH0_SECRET",
+    "BETTER_AUTH_SECRET",
+    "WORKOS_COOKIE_PASSWORD",
+];
 
 impl Setup {
     /// The steps for this plan: none without a link.
@@ -74,7 +84,7 @@ impl Setup {
             steps.push(Step {
                 id: "insforge.jwt-secret".into(),
                 calls: vec!["GET /api/secrets/JWT_SECRET".into()],
-                host: host.clone(),
+                host: Some(host.clone()),
                 what: format!("{ENV_LOCAL}: {jwt} from the project's secrets"),
                 done: false,
             });
@@ -87,7 +97,7 @@ impl Setup {
             steps.push(Step {
                 id: "insforge.anon-key".into(),
                 calls: vec!["POST /api/auth/tokens/anon".into()],
-                host: host.clone(),
+                host: Some(host.clone()),
                 what: format!("{ENV_LOCAL}: {ANON_KEY_VAR}, the project's anon key"),
                 done: false,
             });
@@ -95,6 +105,22 @@ impl Setup {
                 key: ANON_KEY_VAR.into(),
                 what: Value::AnonKey,
             });
+        }
+        let keys: Vec<String> = dotenv::parse(&env).into_iter().map(|a| a.key).collect();
+        for key in GENERATED {
+            if keys.iter().any(|k| k == key) && empty(key) {
+                steps.push(Step {
+                    id: format!("env.generate.{key}"),
+                    calls: Vec::new(),
+                    host: None,
+                    what: format!("{ENV_LOCAL}: {key}, 32 random bytes generated here"),
+                    done: false,
+                });
+                work.push(Work::Value {
+                    key: key.into(),
+                    what: Value::Generated,
+                });
+            }
         }
         let mut migrations: Vec<&Change> = plan
             .changes
@@ -115,7 +141,7 @@ impl Setup {
                     "POST /api/database/migrations/dry-run".into(),
                     "POST /api/database/migrations".into(),
                 ],
-                host: host.clone(),
+                host: Some(host.clone()),
                 what: format!("apply {} unless applied", m.display_path()),
                 done: false,
             });
@@ -157,6 +183,7 @@ impl Setup {
             let value = match what {
                 Value::JwtSecret => client.secret("fetching the JWT secret", "JWT_SECRET")?,
                 Value::AnonKey => client.anon_key("fetching the anon key")?,
+                Value::Generated => random_hex()?,
             };
             values.push((key.clone(), value));
             self.steps[i].done = true;
@@ -224,6 +251,14 @@ impl Setup {
         }
         Ok(())
     }
+}
+
+/// 32 bytes from the operating system's random source, as hex.
+fn random_hex() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("the system's random source failed: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Fill `values` into `.env.local` where its keys are empty (a value the user set is never

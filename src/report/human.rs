@@ -132,7 +132,10 @@ pub fn remote_steps(
     if steps.is_empty() {
         return Ok(());
     }
-    let host = &steps[0].host;
+    let host = steps
+        .iter()
+        .find_map(|s| s.host.as_deref())
+        .unwrap_or("the linked project");
     writeln!(
         out,
         "\n{} {host} {}",
@@ -140,10 +143,15 @@ pub fn remote_steps(
         paint.dim("(--setup, after the files are written; nothing is contacted by a dry run)")
     )?;
     for step in steps {
+        let label = if step.host.is_some() {
+            "remote"
+        } else {
+            "local"
+        };
         writeln!(
             out,
             "  {} {}  {}",
-            paint.cyan(&format!("{:<10}", "remote")),
+            paint.cyan(&format!("{label:<10}")),
             step.what,
             paint.dim(&step.calls.join(", "))
         )?;

@@ -32,6 +32,7 @@ fn nothing_secret_in(text: &str) {
 
 #[test]
 fn setup_fills_the_env_and_applies_the_migrations_for_every_provider() {
+    let mut generated = 0;
     for provider in insforge_integrate::provider::all() {
         let standin = StandIn::start();
         let t = linked(&provider.id, &standin);
@@ -63,6 +64,32 @@ fn setup_fills_the_env_and_applies_the_migrations_for_every_provider() {
             // The app never holds the secret: it is signed in the provider's dashboard.
             assert!(jwt.is_none_or(|v| v.is_empty()), "{}: {env}", provider.id);
             assert!(!standin.calls().iter().any(|c| c.contains("/api/secrets")));
+        }
+        // The providers' own random secrets, generated where empty (never over a value).
+        for key in [
+            "AUTH0_SECRET",
+            "BETTER_AUTH_SECRET",
+            "WORKOS_COOKIE_PASSWORD",
+        ] {
+            let before = had
+                .as_deref()
+                .and_then(|h| value(h, key))
+                .filter(|v| !v.is_empty());
+            match (value(&env, key), before) {
+                (None, _) => {}
+                (Some(now), Some(before)) => assert_eq!(now, before, "{}", provider.id),
+                (Some(now), None) => {
+                    assert!(
+                        now.len() == 64 && now.chars().all(|c| c.is_ascii_hexdigit()),
+                        "{}: {key}={now}",
+                        provider.id
+                    );
+                    generated += 1;
+                }
+            }
+            assert!(!run
+                .all()
+                .contains(&value(&env, key).unwrap_or("-".repeat(64))));
         }
         // Every migration the run wrote, applied in order, each after a dry run.
         let written: Vec<String> = t
@@ -116,6 +143,8 @@ fn setup_fills_the_env_and_applies_the_migrations_for_every_provider() {
         );
         assert_eq!(t.tree(), before, "{}", provider.id);
     }
+    // Auth0's, Better Auth's and WorkOS's greenfield apps need one each.
+    assert_eq!(generated, 3);
 }
 
 #[test]
@@ -138,8 +167,15 @@ fn a_dry_run_lists_the_steps_and_contacts_nothing() {
         .iter()
         .map(|s| s["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids[..2], ["insforge.jwt-secret", "insforge.anon-key"]);
-    assert!(ids[2].starts_with("insforge.migration."), "{ids:?}");
+    assert_eq!(
+        ids[..3],
+        [
+            "insforge.jwt-secret",
+            "insforge.anon-key",
+            "env.generate.WORKOS_COOKIE_PASSWORD"
+        ]
+    );
+    assert!(ids[3].starts_with("insforge.migration."), "{ids:?}");
     assert!(doc["remote"]
         .as_array()
         .unwrap()

@@ -12,11 +12,22 @@ use serde_json::{json, Value};
 use crate::detect::link::{Link, Secret};
 use crate::error::Error;
 
-/// Every call's limit, connection included.
+/// Every call's limit, connection included (`INSFORGE_INTEGRATE_HTTP_TIMEOUT` seconds, for a
+/// slow network).
 const TIMEOUT: Duration = Duration::from_secs(30);
+const TIMEOUT_VAR: &str = "INSFORGE_INTEGRATE_HTTP_TIMEOUT";
+
+fn timeout() -> Duration {
+    std::env::var(TIMEOUT_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| *s > 0.0 && *s < 3600.0)
+        .map_or(TIMEOUT, Duration::from_secs_f64)
+}
 
 pub struct Client {
     agent: ureq::Agent,
+    timeout: Duration,
     host: String,
     key: Secret,
 }
@@ -58,14 +69,16 @@ impl Client {
             }
             .into());
         }
+        let timeout = timeout();
         let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(TIMEOUT))
+            .timeout_global(Some(timeout))
             .http_status_as_error(false)
             .max_redirects(0)
             .build()
             .into();
         Ok(Self {
             agent,
+            timeout,
             host,
             key: link.api_key.clone(),
         })
@@ -255,7 +268,10 @@ impl Client {
     /// A transport error as text, the key taken out wherever it might appear.
     fn clean(&self, e: &ureq::Error) -> String {
         let text = match e {
-            ureq::Error::Timeout(_) => format!("no answer within {} s", TIMEOUT.as_secs()),
+            ureq::Error::Timeout(_) => format!(
+                "no answer within {} s (a slow network: set {TIMEOUT_VAR} to more seconds)",
+                self.timeout.as_secs_f64()
+            ),
             other => other.to_string(),
         };
         self.redact(&text)

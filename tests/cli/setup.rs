@@ -200,11 +200,13 @@ fn each_fault_leaves_the_files_as_written_and_a_rerun_finishes() {
             Fault::Status(429),
             Fault::Status(500),
             Fault::Close,
+            Fault::Hang(3000),
         ] {
             let standin = StandIn::start();
-            let t = linked("kinde", &standin);
+            let t = linked("kinde", &standin).env("INSFORGE_INTEGRATE_HTTP_TIMEOUT", "0.5");
             // A read whose connection breaks is tried twice: the fault holds for both tries.
-            let times = if call.starts_with("GET") && matches!(fault, Fault::Close) {
+            let retried = matches!(fault, Fault::Close | Fault::Hang(_));
+            let times = if call.starts_with("GET") && retried {
                 2
             } else {
                 1
@@ -221,6 +223,13 @@ fn each_fault_leaves_the_files_as_written_and_a_rerun_finishes() {
                 "{call} {fault:?}: {}",
                 run.stderr
             );
+            if let Fault::Hang(_) = fault {
+                assert!(
+                    run.stderr.contains("no answer within 0.5 s"),
+                    "{}",
+                    run.stderr
+                );
+            }
             if let Fault::Status(code) = fault {
                 assert!(
                     run.stderr.contains(&format!("HTTP {code}")),

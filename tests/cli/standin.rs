@@ -20,6 +20,8 @@ pub enum Fault {
     Status(u16),
     /// Headers promising a body, then the connection closed.
     Close,
+    /// No answer for this many milliseconds.
+    Hang(u64),
 }
 
 #[derive(Default)]
@@ -116,6 +118,7 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
                     code,
                     &json!({"error": "FAULT", "message": format!("injected {code}")}),
                 ),
+                Fault::Hang(ms) => std::thread::sleep(std::time::Duration::from_millis(ms)),
                 Fault::Close => {
                     let _ = stream.write_all(
                         b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"val",

@@ -210,6 +210,8 @@ pub struct Plan {
     /// Migrations applied to the linked InsForge project by this run (`--setup`), or found
     /// applied there: no step is left for them.
     pub applied: Vec<PathBuf>,
+    /// The added dependencies were installed by this run (`--setup`).
+    pub installed: bool,
 }
 
 /// What the tool's own files are made from: this run's answers and what the app holds now.

@@ -178,6 +178,10 @@ pub struct InitArgs {
     #[arg(long)]
     pub setup: bool,
 
+    /// With --setup: leave installing the added dependencies to you.
+    #[arg(long, requires = "setup")]
+    pub no_install: bool,
+
     /// Read answers as JSON from FILE (or `-` for standard input): an object whose keys are
     /// these flags' names — provider, table, existing, owner-column, insforge-url, anon-key,
     /// on-conflict — validated as the flags are. A flag given too wins. Never secrets.

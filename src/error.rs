@@ -85,6 +85,14 @@ pub enum Error {
         status: Option<u16>,
         message: String,
     },
+    /// A command the tool ran for the user (the package manager's install) failed; the files
+    /// written stay as they are.
+    #[error("{step} failed (`{command}`): {message}. The files written stay as they are; run `{command}` yourself, or the same insforge-integrate command again")]
+    CommandFailed {
+        step: String,
+        command: String,
+        message: String,
+    },
     /// A write failed; what had been written was put back.
     #[error("{}", write_failed(failed, cause, restored, lost))]
     WriteFailed {
@@ -153,7 +161,8 @@ impl Error {
             | Error::Busy(_)
             | Error::Changed(_)
             | Error::WriteFailed { .. }
-            | Error::Remote { .. } => EXIT_INCOMPLETE,
+            | Error::Remote { .. }
+            | Error::CommandFailed { .. } => EXIT_INCOMPLETE,
         }
     }
 }

@@ -83,6 +83,8 @@ pub struct Request {
     pub secrets: Secrets,
     /// `--setup`: after the files are written, do the remote steps with the linked project.
     pub setup: bool,
+    /// With `--setup`: install the added dependencies (not `--no-install`).
+    pub install: bool,
     /// What is still to be read from outside the command line.
     outside: Outside,
 }
@@ -99,6 +101,7 @@ impl Request {
     /// from outside the command line is read next, by [`Request::read_outside`].
     pub fn new(command: cli::Command, around: Surroundings) -> Option<Self> {
         let setup = matches!(&command, cli::Command::Init(a) if a.setup);
+        let install = matches!(&command, cli::Command::Init(a) if a.setup && !a.no_install);
         let (root, command, writes, json, given, stdin_secret, input) = match command {
             cli::Command::Init(a) => {
                 let writes = match (a.dry_run, a.check) {
@@ -170,6 +173,7 @@ impl Request {
             given,
             secrets: Secrets::default(),
             setup,
+            install,
             outside: Outside {
                 stdin_secret,
                 input,

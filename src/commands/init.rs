@@ -74,7 +74,15 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
     let setup_of = |plan: &Plan| {
         request
             .setup
-            .then(|| Setup::plan(&project, &answers, plan))
+            .then(|| {
+                Setup::plan(
+                    &project,
+                    &answers,
+                    plan,
+                    &rendered.dependencies(),
+                    request.install,
+                )
+            })
             .flatten()
     };
     let mut emit = |plan: &Plan, written: bool, setup: Option<&Setup>| -> Result<()> {

@@ -27,6 +27,8 @@ pub struct Setup {
     link: Link,
     pub steps: Vec<Step>,
     work: Vec<Work>,
+    /// The package manager's install, as argv, when dependencies were added.
+    install: Option<Vec<String>>,
 }
 
 enum Work {
@@ -60,7 +62,15 @@ const GENERATED: [&str; 3] = [
 
 impl Setup {
     /// The steps for this plan: none without a link.
-    pub fn plan(project: &Project, answers: &Answers, plan: &Plan) -> Option<Self> {
+    /// `wanted`: the dependencies the integration needs; the install runs when one of them is
+    /// not in `node_modules` (the app's, or a workspace's above it).
+    pub fn plan(
+        project: &Project,
+        answers: &Answers,
+        plan: &Plan,
+        wanted: &[crate::change::Dependency],
+        install: bool,
+    ) -> Option<Self> {
         let link = project.link.clone()?;
         let host = link.host.clone();
         // .env.local as the plan leaves it.
@@ -152,7 +162,34 @@ impl Setup {
                 sql: m.new.clone(),
             });
         }
-        Some(Self { link, steps, work })
+        let missing: Vec<&str> = wanted
+            .iter()
+            .map(|d| d.name.as_str())
+            .filter(|name| !installed(&project.root, name))
+            .collect();
+        let install = (install && !missing.is_empty()).then(|| {
+            let argv: Vec<String> = project
+                .package_manager
+                .value
+                .install()
+                .split_whitespace()
+                .map(String::from)
+                .collect();
+            steps.push(Step {
+                id: "install".into(),
+                calls: vec![argv.join(" ")],
+                host: None,
+                what: format!("install the dependencies ({})", missing.join(", ")),
+                done: false,
+            });
+            argv
+        });
+        Some(Self {
+            link,
+            steps,
+            work,
+            install,
+        })
     }
 
     /// Do the steps, after the local files are written; `plan` learns what they did (the
@@ -166,6 +203,15 @@ impl Setup {
         paint: Paint,
     ) -> Result<()> {
         if self.steps.is_empty() {
+            return Ok(());
+        }
+        if self.work.is_empty() {
+            // Only the install: nothing to ask the backend.
+            if let Some(argv) = &self.install {
+                install(root, argv, out, paint)?;
+                plan.installed = true;
+                self.steps.iter_mut().for_each(|s| s.done = true);
+            }
             return Ok(());
         }
         let client = Client::new(&self.link)?;
@@ -197,6 +243,26 @@ impl Setup {
                 filled.join(", ")
             )?;
         }
+        self.migrate(&client, plan, out, paint)?;
+        if let Some(argv) = &self.install {
+            install(root, argv, out, paint)?;
+            plan.installed = true;
+            if let Some(step) = self.steps.iter_mut().find(|s| s.id == "install") {
+                step.done = true;
+            }
+        }
+        Ok(())
+    }
+
+    /// The migrations, in order: each one not applied yet goes through the backend's dry run,
+    /// then is applied.
+    fn migrate(
+        &mut self,
+        client: &Client,
+        plan: &mut Plan,
+        out: &mut dyn Write,
+        paint: Paint,
+    ) -> Result<()> {
         let migrations: Vec<usize> = (0..self.work.len())
             .filter(|&i| matches!(self.work[i], Work::Migration { .. }))
             .collect();
@@ -251,6 +317,49 @@ impl Setup {
         }
         Ok(())
     }
+}
+
+/// Whether `name` is installed where Node resolves it from the app: its `node_modules`, or
+/// one above it (a workspace's).
+fn installed(root: &Path, name: &str) -> bool {
+    let Ok(root) = std::path::absolute(root) else {
+        return false;
+    };
+    root.ancestors().any(|dir| {
+        dir.join("node_modules")
+            .join(name)
+            .join("package.json")
+            .is_file()
+    })
+}
+
+/// The package manager's install in the app's folder, its output streamed to standard error
+/// (standard output may be a `--json` document).
+fn install(root: &Path, argv: &[String], out: &mut dyn Write, paint: Paint) -> Result<()> {
+    let command = argv.join(" ");
+    writeln!(
+        out,
+        "  {} the added dependencies: {command}",
+        paint.cyan("installing")
+    )?;
+    out.flush()?;
+    let failed = |message: String| crate::error::Error::CommandFailed {
+        step: "installing the added dependencies".into(),
+        command: command.clone(),
+        message,
+    };
+    let status = std::process::Command::new(&argv[0])
+        .args(&argv[1..])
+        .current_dir(root)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::io::stderr())
+        .status()
+        .map_err(|e| failed(format!("it could not be started ({e})")))?;
+    if !status.success() {
+        return Err(failed(format!("it exited with {status}")).into());
+    }
+    writeln!(out, "  {} {command}", paint.green("installed"))?;
+    Ok(())
 }
 
 /// 32 bytes from the operating system's random source, as hex.

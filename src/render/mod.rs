@@ -47,6 +47,19 @@ pub struct Rendered {
     pub tables: Vec<crate::table::Table>,
 }
 
+impl Rendered {
+    /// The dependencies the integration needs (those package.json has already included).
+    pub fn dependencies(&self) -> Vec<Dependency> {
+        self.artifacts
+            .iter()
+            .find_map(|a| match a {
+                Artifact::Dependencies(d) => Some(d.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+}
+
 pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
     let provider = answers.provider;
     let mut manual_steps = Vec::new();

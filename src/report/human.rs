@@ -404,6 +404,9 @@ pub fn report(
         writeln!(out, "  {}. {step}", n + 1)?;
     }
     let title = format!("{} setup", answers.provider.name);
+    if steps.is_empty() {
+        writeln!(out, "  none here: what is left is the {title} below")?;
+    }
     writeln!(out, "\n{}", paint.bold(&title))?;
     out.write_all(rendered.next_steps.as_bytes())?;
     Ok(())
@@ -419,7 +422,7 @@ pub fn next_steps(
 ) -> Vec<String> {
     let pm = project.package_manager.value;
     let mut steps: Vec<String> = Vec::new();
-    if !plan.added_dependencies.is_empty() {
+    if !plan.added_dependencies.is_empty() && !plan.installed {
         let names: Vec<&str> = plan
             .added_dependencies
             .iter()

@@ -75,7 +75,7 @@ pub struct ErrorInfo {
     pub code: u8,
     /// What kind of error: `usage`, `missing_answer`, `invalid_argument`, `invalid_file`,
     /// `unsupported`, `conflicts_left`, `conflict_failed`, `check_failed`, `drift`,
-    /// `collisions`, `unresolved`, `aborted`, `busy`, `changed`, `write_failed`, `remote_failed`, `other`.
+    /// `collisions`, `unresolved`, `aborted`, `busy`, `changed`, `write_failed`, `remote_failed`, `command_failed`, `other`.
     pub kind: String,
     /// The message, as stderr shows it.
     pub message: String,
@@ -479,6 +479,7 @@ pub fn error(command: Option<Command>, e: &anyhow::Error, code: u8) -> ErrorDocu
         Some(E::Changed(_)) => "changed",
         Some(E::WriteFailed { .. }) => "write_failed",
         Some(E::Remote { .. }) => "remote_failed",
+        Some(E::CommandFailed { .. }) => "command_failed",
         None => "other",
     };
     // A missing answer's own flag comes first: it is the one to pass.

@@ -6,8 +6,58 @@
 use crate::harness::Test;
 use crate::standin::{Fault, StandIn, ANON_KEY, JWT_SECRET, KEY};
 
+/// Package managers on PATH that record their arguments and folder, one line per run, in
+/// the file `STUB_LOG` names, and exit with `STUB_EXIT` (0 unless set).
+pub struct Stubs {
+    dir: tempfile::TempDir,
+}
+
+impl Stubs {
+    pub fn new() -> Self {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        for pm in ["npm", "pnpm", "yarn", "bun"] {
+            let path = dir.path().join(pm);
+            std::fs::write(
+                &path,
+                format!(
+                    "#!/bin/sh\necho \"{pm} $* @ $(pwd)\" >> \"$STUB_LOG\"\nexit \"${{STUB_EXIT:-0}}\"\n"
+                ),
+            )
+            .unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        Self { dir }
+    }
+
+    fn log(&self) -> std::path::PathBuf {
+        self.dir.path().join("log")
+    }
+
+    /// What ran, one line each.
+    pub fn ran(&self) -> Vec<String> {
+        std::fs::read_to_string(self.log())
+            .unwrap_or_default()
+            .lines()
+            .map(String::from)
+            .collect()
+    }
+
+    pub fn on(&self, t: Test) -> Test {
+        let path = format!(
+            "{}:{}",
+            self.dir.path().display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        t.env("PATH", &path)
+            .env("STUB_LOG", &self.log().display().to_string())
+    }
+}
+
 fn linked(fixture: &str, standin: &StandIn) -> Test {
-    Test::fixture(fixture).file(".insforge/project.json", &standin.link())
+    // The install runs a stub: the package managers' own runs are not this suite's.
+    let stubs = Box::leak(Box::new(Stubs::new()));
+    stubs.on(Test::fixture(fixture).file(".insforge/project.json", &standin.link()))
 }
 
 fn setup() -> Vec<String> {
@@ -303,4 +353,46 @@ fn setup_without_a_link_says_how_to_link_and_writes_nothing() {
         run.stderr
     );
     assert_eq!(t.tree(), before);
+}
+
+#[test]
+fn setup_installs_with_the_apps_package_manager_and_no_install_leaves_it() {
+    let standin = StandIn::start();
+    let stubs = Stubs::new();
+    let t = stubs.on(Test::fixture("auth0").file(".insforge/project.json", &standin.link()));
+    let run = t.run_with(&setup()).success();
+    let ran = stubs.ran();
+    assert_eq!(ran.len(), 1, "{ran:?}");
+    assert!(ran[0].starts_with("pnpm install @ "), "{ran:?}");
+    let folder = std::fs::canonicalize(t.path()).unwrap();
+    assert!(ran[0].ends_with(&folder.display().to_string()), "{ran:?}");
+    assert!(run.stdout.contains("installed pnpm install"), "{}", run.stdout);
+    let steps = run
+        .stdout
+        .split("\nNext steps\n")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(!steps.contains("Install the added dependencies"), "{steps}");
+
+    // A failed install exits 1 naming the command; the files stay written.
+    let t = stubs
+        .on(Test::fixture("auth0").file(".insforge/project.json", &standin.link()))
+        .env("STUB_EXIT", "3");
+    let run = t.run_with(&setup()).code(1);
+    assert!(
+        run.stderr
+            .contains("installing the added dependencies failed (`pnpm install`)"),
+        "{}",
+        run.stderr
+    );
+    assert!(t.read("package.json").contains("@insforge/sdk"));
+
+    // --no-install: nothing runs, and the step stays in the list.
+    let stubs = Stubs::new();
+    let t = stubs.on(Test::fixture("auth0").file(".insforge/project.json", &standin.link()));
+    let mut args = setup();
+    args.push("--no-install".into());
+    let run = t.run_with(&args).success();
+    assert!(stubs.ran().is_empty(), "{:?}", stubs.ran());
+    run.stdout_has("Install the added dependencies");
 }

@@ -119,7 +119,9 @@ pub fn resolve_asking(
     };
     let anon_key = match &given.anon_key {
         Some(key) => Some(check_anon_key(key).map_err(|m| flag_error("--anon-key", &m))?),
-        None if ask_values && !has_value(&env_names.anon_key) => {
+        // A linked app's anon key and secret come from the project (`--setup`, or the offer
+        // after the write): nothing to ask.
+        None if ask_values && !has_value(&env_names.anon_key) && project.link.is_none() => {
             let q = Question {
                 prompt: "InsForge anon key (empty to fill in later)",
                 what: "the InsForge anon key",
@@ -135,7 +137,9 @@ pub fn resolve_asking(
         match (secrets.jwt_secret_stdin, secrets.jwt_secret_env) {
             (Some(s), _) => non_empty(check_secret(&s, "--jwt-secret-stdin")?),
             (None, Some(s)) => non_empty(check_secret(&s, JWT_SECRET_VAR)?),
-            (None, None) if ask_values && !has_value(&env_names.jwt_secret) => {
+            (None, None)
+                if ask_values && !has_value(&env_names.jwt_secret) && project.link.is_none() =>
+            {
                 let q = Question {
                     prompt: "InsForge JWT secret (hidden; from `npx -y @insforge/cli secrets get JWT_SECRET`; empty to fill in later)",
                     what: "the InsForge JWT secret",

@@ -161,8 +161,27 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
         let written = apply::apply(root, &plan)?;
         human::wrote(out, written.len(), paint)?;
     }
-    // Then the remote steps, the local files written.
+    // Then the remote steps, the local files written; at a terminal, a linked app is offered
+    // them without `--setup`.
     let mut setup = setup_of(&plan);
+    if setup.is_none() && interactive && writes {
+        setup = Setup::plan(&project, &answers, &plan, &rendered.dependencies(), true)
+            .filter(|s| !s.steps.is_empty());
+        if let Some(offer) = &setup {
+            let prompt = format!(
+                "Finish the setup with the linked InsForge project ({})?",
+                offer.summary()
+            );
+            let q = Question {
+                prompt: &prompt,
+                what: "whether to finish the setup",
+                flag: "--setup",
+            };
+            if !prompter.confirm(q, true)? {
+                setup = None;
+            }
+        }
+    }
     if let Some(setup) = &mut setup {
         setup.run(root, &mut plan, out, paint)?;
     }

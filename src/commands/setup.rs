@@ -192,6 +192,34 @@ impl Setup {
         })
     }
 
+    /// The steps in a few words: `the anon key, 1 migration, the install`.
+    pub fn summary(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        let values: Vec<&str> = self
+            .work
+            .iter()
+            .filter_map(|w| match w {
+                Work::Value { key, .. } => Some(key.as_str()),
+                Work::Migration { .. } => None,
+            })
+            .collect();
+        if !values.is_empty() {
+            parts.push(format!("{ENV_LOCAL}: {}", values.join(", ")));
+        }
+        let migrations = self
+            .work
+            .iter()
+            .filter(|w| matches!(w, Work::Migration { .. }))
+            .count();
+        if migrations > 0 {
+            parts.push(format!("{migrations} migration(s) applied"));
+        }
+        if let Some(argv) = &self.install {
+            parts.push(argv.join(" "));
+        }
+        parts.join("; ")
+    }
+
     /// Do the steps, after the local files are written; `plan` learns what they did (the
     /// values now in `.env.local`, the migrations applied), so the report and `--json` say
     /// so. Secrets are written to `.env.local` only, never shown.

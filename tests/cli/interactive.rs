@@ -298,3 +298,42 @@ fn update_asks_about_a_collision_and_keeps_the_users_file() {
         .code(1)
         .stdout_has("outdated   lib/insforge.ts");
 }
+
+/// A linked app: no question about the values the project holds, and after the write the
+/// setup is offered (default yes) and done.
+#[test]
+fn a_linked_app_is_offered_the_setup_after_the_write() {
+    let standin = crate::standin::StandIn::start();
+    let stubs = crate::setup::Stubs::new();
+    let t = Test::fixture("kinde").file(".insforge/project.json", &standin.link());
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"));
+    cmd.env_clear()
+        .env("HOME", t.path())
+        .env("TERM", "xterm-256color")
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .envs(stubs.vars())
+        .arg("init")
+        .arg(t.path());
+    let mut p = spawn_command(cmd, Some(20_000)).expect("spawn in a pty");
+    p.exp_string("Tables to create").unwrap();
+    p.send_line("").unwrap();
+    let before = p.exp_string("Write these changes?").unwrap();
+    assert!(!before.contains("InsForge anon key"), "{before}");
+    assert!(!before.contains("InsForge JWT secret"), "{before}");
+    p.send_line("y").unwrap();
+    p.exp_string("Finish the setup with the linked InsForge project")
+        .unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("applied").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    let env = t.read(".env.local");
+    assert!(
+        env.contains(&format!(
+            "INSFORGE_JWT_SECRET={}\n",
+            crate::standin::JWT_SECRET
+        )),
+        "{env}"
+    );
+    assert_eq!(standin.state.lock().unwrap().applied.len(), 1);
+    assert_eq!(stubs.ran().len(), 1, "{:?}", stubs.ran());
+}

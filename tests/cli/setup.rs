@@ -30,6 +30,21 @@ impl Stubs {
         Self { dir }
     }
 
+    /// PATH with the stubs first, and STUB_LOG.
+    pub fn vars(&self) -> [(String, String); 2] {
+        [
+            (
+                "PATH".into(),
+                format!(
+                    "{}:{}",
+                    self.dir.path().display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            ),
+            ("STUB_LOG".into(), self.log().display().to_string()),
+        ]
+    }
+
     fn log(&self) -> std::path::PathBuf {
         self.dir.path().join("log")
     }
@@ -44,13 +59,8 @@ impl Stubs {
     }
 
     pub fn on(&self, t: Test) -> Test {
-        let path = format!(
-            "{}:{}",
-            self.dir.path().display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
-        t.env("PATH", &path)
-            .env("STUB_LOG", &self.log().display().to_string())
+        let [(path_key, path), (log_key, log)] = self.vars();
+        t.env(&path_key, &path).env(&log_key, &log)
     }
 }
 
@@ -366,7 +376,11 @@ fn setup_installs_with_the_apps_package_manager_and_no_install_leaves_it() {
     assert!(ran[0].starts_with("pnpm install @ "), "{ran:?}");
     let folder = std::fs::canonicalize(t.path()).unwrap();
     assert!(ran[0].ends_with(&folder.display().to_string()), "{ran:?}");
-    assert!(run.stdout.contains("installed pnpm install"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("installed pnpm install"),
+        "{}",
+        run.stdout
+    );
     let steps = run
         .stdout
         .split("\nNext steps\n")

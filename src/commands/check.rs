@@ -7,9 +7,10 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::change::{Action, Change, Kind, Reason};
+use crate::change::{Action, Change, Detail, Kind, Plan, Reason};
 use crate::cli::Format;
 use crate::commands::pipeline::{self, Environment, Prepared};
+use crate::detect::link::Link;
 use crate::error::Error;
 use crate::prompt::Silent;
 use crate::report::human;
@@ -93,6 +94,13 @@ pub fn check(request: &Request, env: Environment, out: &mut dyn Write) -> Result
         .iter()
         .map(|c| status(c, &project.base.0))
         .collect();
+    // With a link, the backend says which migrations are applied.
+    let mut notes = notes;
+    if let Some(link) = &project.link {
+        let before = notes.len();
+        backend(link, &plan, &mut statuses, &mut notes);
+        human::notes(out, &notes[before..], paint)?;
+    }
     // The base store changes with the files it records: it drifts on its own only when they
     // do not (it is missing, or records an older text of a file that is up to date).
     let others = plan
@@ -144,6 +152,34 @@ pub fn check(request: &Request, env: Environment, out: &mut dyn Write) -> Result
         return Err(Error::Drift(drift).into());
     }
     Ok(())
+}
+
+/// Migrations against the linked project: one as written but not applied there is
+/// `pending`; one applied there but edited here since is `outdated` (the edit never reaches
+/// the backend: it belongs in a new migration). A backend that cannot be asked is a note.
+fn backend(link: &Link, plan: &Plan, statuses: &mut [Status], notes: &mut Vec<String>) {
+    let applied = crate::remote::insforge::Client::new(link)
+        .and_then(|c| c.migrations("listing the applied migrations"));
+    let applied = match applied {
+        Ok(applied) => applied,
+        Err(e) => {
+            notes.push(format!(
+                "the linked InsForge project could not be asked which migrations it has applied ({e:#}): they were checked here only"
+            ));
+            return;
+        }
+    };
+    for (change, status) in plan.changes.iter().zip(statuses.iter_mut()) {
+        let Detail::Migration { version } = &change.detail else {
+            continue;
+        };
+        let remote = applied.iter().any(|a| a.version == *version);
+        *status = match (*status, remote) {
+            (Status::Ok, false) => Status::Pending,
+            (Status::Edited, true) => Status::Outdated,
+            (s, _) => s,
+        };
+    }
 }
 
 #[cfg(test)]

@@ -650,6 +650,9 @@ fn explain(change: &Change, status: Status) -> &'static str {
         Status::Unresolved => {
             "holds conflict markers from `insforge-integrate update`: resolve each marked block"
         }
+        Status::Pending => {
+            "not applied to the linked InsForge project yet: `insforge-integrate init --setup` applies it (or `npx -y @insforge/cli db migrations up`)"
+        }
     }
 }
 

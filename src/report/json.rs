@@ -191,6 +191,8 @@ pub enum Status {
     Conflict,
     /// It still holds the conflict markers an `update` wrote.
     Unresolved,
+    /// A migration as written, not applied to the linked InsForge project yet.
+    Pending,
 }
 
 impl Status {
@@ -203,7 +205,8 @@ impl Status {
             | Status::Missing
             | Status::Incomplete
             | Status::Conflict
-            | Status::Unresolved => true,
+            | Status::Unresolved
+            | Status::Pending => true,
         }
     }
 }

@@ -410,3 +410,52 @@ fn setup_installs_with_the_apps_package_manager_and_no_install_leaves_it() {
     assert!(stubs.ran().is_empty(), "{:?}", stubs.ran());
     run.stdout_has("Install the added dependencies");
 }
+
+#[test]
+fn check_of_a_linked_app_knows_which_migrations_the_backend_has() {
+    let standin = StandIn::start();
+    let t = linked("kinde", &standin);
+    // Written, not applied: pending, and check fails.
+    t.run_with(&["--yes".into(), "--table".into(), "todos".into()])
+        .success();
+    let migration = t
+        .files()
+        .keys()
+        .map(|p| p.to_string_lossy().to_string())
+        .find(|p| p.starts_with("migrations/"))
+        .unwrap();
+    let run = t.command("check", &[] as &[&str]).code(1);
+    assert!(
+        run.stdout.contains(&format!("pending    {migration}")),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(standin.posts(), 0, "check only reads");
+    // Applied by --setup: check passes.
+    t.run_with(&setup()).success();
+    t.command("check", &[] as &[&str]).success();
+    // Edited here after it was applied: outdated (the edit never reaches the backend).
+    let edited = format!("{}\n-- a later thought\n", t.read(&migration));
+    std::fs::write(t.path().join(&migration), edited).unwrap();
+    let run = t.command("check", &[] as &[&str]).code(1);
+    assert!(
+        run.stdout.contains(&format!("outdated   {migration}")),
+        "{}",
+        run.stdout
+    );
+    // A backend that cannot be asked is said, and the local check goes on.
+    let t = Test::fixture("kinde").file(
+        ".insforge/project.json",
+        &standin.link().replace(&standin.url, "http://127.0.0.1:9"),
+    );
+    t.run_with(&["--yes".into(), "--table".into(), "todos".into()])
+        .success();
+    let run = t.command("check", &["--json"]).success();
+    assert!(
+        run.stdout
+            .contains("could not be asked which migrations it has applied"),
+        "{}",
+        run.stdout
+    );
+    nothing_secret_in(&run.all());
+}

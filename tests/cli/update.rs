@@ -4,7 +4,6 @@
 //! store and the file hold what an older release wrote ([`Test::older_release_wrote`]).
 
 use insforge_integrate::base::{Base, FILE as BASE};
-use insforge_integrate::provider::Provider;
 
 use crate::every_provider;
 use crate::harness::{Test, VERSION};
@@ -20,7 +19,7 @@ fn installed(fixture: &str) -> Test {
 
 /// `provider`'s greenfield app after `init` (as that provider, whatever else claims its
 /// packages).
-fn installed_as(provider: &Provider) -> Test {
+fn installed_as(provider: &insforge_integrate::provider::Provider) -> Test {
     let t = Test::greenfield(provider)
         .args(["--yes", "--table", "todos", "--provider", &provider.id])
         .env("INSFORGE_JWT_SECRET", SECRET);

@@ -10,7 +10,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use insforge_integrate::base::{Base, FILE as BASE};
-use insforge_integrate::provider::{self, Provider};
 
 use crate::app::{copy_tree, repo};
 use crate::npm::NpmProject;
@@ -19,8 +18,11 @@ const EPOCH: &str = "1795868306";
 
 /// Every app that gets written to, by name: each provider's greenfield app (run as that
 /// provider), then the brownfield fixtures.
-fn apps() -> Vec<(String, Option<&'static Provider>)> {
-    let mut all: Vec<(String, Option<&'static Provider>)> = provider::all()
+fn apps() -> Vec<(
+    String,
+    Option<&'static insforge_integrate::provider::Provider>,
+)> {
+    let mut all: Vec<_> = insforge_integrate::provider::all()
         .iter()
         .map(|p| (p.id.clone(), Some(p)))
         .collect();

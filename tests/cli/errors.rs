@@ -160,8 +160,9 @@ fn a_broken_answers_file_names_itself() {
 /// conflict under `--on-conflict fail`. Nothing is written by any of them.
 #[test]
 fn error_runs_in_whole_for_every_provider() {
-    for provider in crate::update::PROVIDERS {
-        let t = Test::fixture(provider);
+    crate::every_provider::each(|p| {
+        let provider = &p.id;
+        let t = Test::greenfield(p);
         let lib = if t.exists("src/app") {
             "src/lib/insforge.ts"
         } else {
@@ -180,7 +181,13 @@ fn error_runs_in_whole_for_every_provider() {
         ];
         let mut text = String::new();
         for (command, args) in cases {
-            let run = t.command(command, args);
+            // `init` as this provider, whatever else claims its packages (the flag changes no
+            // output, so the case is shown without it).
+            let as_provider = ["--provider", provider];
+            let run = match command {
+                "init" => t.command(command, &[&as_provider[..], args].concat()),
+                _ => t.command(command, args),
+            };
             text.push_str(&format!(
                 "=== {command} {}\n{}--- stderr (exit {})\n{}\n",
                 args.join(" "),
@@ -191,7 +198,7 @@ fn error_runs_in_whole_for_every_provider() {
         }
         assert!(t.tree() == before, "{provider}: an error run wrote");
         insta::assert_snapshot!(format!("{provider}_errors"), t.normalize(&text));
-    }
+    });
 }
 
 /// An Nx integrated workspace's app has `project.json` and no package.json of its own: the

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
+use insforge_integrate::provider::Provider;
 
 /// Fixed time for every run: migrations are named `20261128121826_…`.
 pub const EPOCH: &str = "1795868306";
@@ -93,6 +94,14 @@ impl Test {
             .join("tests/fixtures")
             .join(name);
         copy_dir(&source, test.dir.path());
+        test
+    }
+
+    /// A copy of the greenfield app `provider`'s tests start from: its fixture, or one made
+    /// from its definition ([`every_provider::greenfield`](crate::every_provider::greenfield)).
+    pub fn greenfield(provider: &Provider) -> Self {
+        let test = Self::empty();
+        crate::every_provider::greenfield(provider, test.dir.path());
         test
     }
 

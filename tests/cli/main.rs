@@ -1,6 +1,8 @@
 //! Integration tests: the built binary, run on copies of the fixture apps in
 //! `tests/fixtures/` (see its README). One binary, themed modules.
 
+#[path = "../common/every_provider.rs"]
+mod every_provider;
 mod harness;
 
 mod agent;

@@ -1,33 +1,46 @@
-//! Every provider end to end: dry run writes nothing and previews exactly what the real run
-//! shows, `--yes` writes the expected files (snapshots), a second run has nothing to do.
+//! Every provider end to end (each in `provider::all()`, on its greenfield app): dry run
+//! writes nothing and previews exactly what the real run shows, `--yes` writes the expected
+//! files (snapshots), a second run has nothing to do, `check` and `update` after an upgrade.
+//! Then what is particular to each provider's fixture.
 
+use insforge_integrate::provider::Provider;
+
+use crate::every_provider;
 use crate::harness::{changed_files, Test, VERSION};
 
 pub const SECRET: &str = "test-jwt-secret-0123456789abcdef-do-not-print";
 
-/// Runs the full cycle on a fixture and returns the test folder for further checks.
-fn full_cycle(fixture: &str) -> Test {
-    let test = Test::fixture(fixture)
-        .args([
-            "--yes",
-            "--table",
-            "todos",
-            "--insforge-url",
-            "https://demo.us-east.insforge.app",
-        ])
+/// What every run here is given.
+const ARGS: [&str; 5] = [
+    "--yes",
+    "--table",
+    "todos",
+    "--insforge-url",
+    "https://demo.us-east.insforge.app",
+];
+
+#[test]
+fn every_provider_end_to_end() {
+    every_provider::each(full_cycle);
+}
+
+/// Runs the full cycle on `provider`'s greenfield app, as that provider (whatever else claims
+/// its packages; the flag changes no output).
+fn full_cycle(provider: &Provider) {
+    let fixture = &provider.id;
+    let args: Vec<String> = ARGS
+        .iter()
+        .copied()
+        .chain(["--provider", fixture])
+        .map(String::from)
+        .collect();
+    let test = Test::greenfield(provider)
+        .args(args.clone())
         .env("INSFORGE_JWT_SECRET", SECRET);
     let before = test.tree();
 
-    let mut dry_args: Vec<String> = [
-        "--yes",
-        "--table",
-        "todos",
-        "--insforge-url",
-        "https://demo.us-east.insforge.app",
-        "--dry-run",
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut dry_args = args;
+    dry_args.push("--dry-run".into());
     let dry = test
         .run_with(&dry_args)
         .success()
@@ -74,7 +87,15 @@ fn full_cycle(fixture: &str) -> Test {
     assert_eq!(test.read(lib), text);
     test.command::<&str>("check", &[]).success();
     assert_eq!(test.tree(), after, "update did not restore what init wrote");
-    test
+}
+
+/// `fixture` after one `init` with [`ARGS`].
+fn written(fixture: &str) -> Test {
+    let t = Test::fixture(fixture)
+        .args(ARGS)
+        .env("INSFORGE_JWT_SECRET", SECRET);
+    t.run().success();
+    t
 }
 
 /// A run's stdout and stderr, the app's folder shown as `<app>`.
@@ -87,7 +108,7 @@ fn whole(t: &Test, run: &crate::harness::Run) -> String {
 
 #[test]
 fn clerk() {
-    let t = full_cycle("clerk");
+    let t = written("clerk");
     assert!(
         t.exists("proxy.ts") && !t.exists("middleware.ts"),
         "Next 16 gets proxy.ts"
@@ -105,7 +126,7 @@ fn clerk() {
 
 #[test]
 fn auth0_next15_src_layout() {
-    let t = full_cycle("auth0");
+    let t = written("auth0");
     assert!(
         t.exists("src/middleware.ts") && !t.exists("src/proxy.ts"),
         "Next 15 gets middleware.ts"
@@ -134,12 +155,11 @@ fn workos_keeps_existing_middleware() {
     assert_eq!(t.read("middleware.ts"), middleware);
     assert!(!t.exists("proxy.ts"));
     assert!(run.stdout.contains("manual"));
-    full_cycle("workos");
 }
 
 #[test]
 fn kinde_old_sdk_relative_imports() {
-    let t = full_cycle("kinde");
+    let t = written("kinde");
     let utility = t.read("lib/insforge.ts");
     assert!(
         utility.contains("edgeFunctionToken"),
@@ -155,7 +175,7 @@ fn kinde_old_sdk_relative_imports() {
 
 #[test]
 fn stytch_sdk_1_4_3() {
-    let t = full_cycle("stytch");
+    let t = written("stytch");
     let utility = t.read("lib/insforge.ts");
     assert!(
         utility.contains("accessToken: token") && !utility.contains("edgeFunctionToken"),
@@ -167,7 +187,7 @@ fn stytch_sdk_1_4_3() {
 
 #[test]
 fn better_auth_src_layout_base_url_name() {
-    let t = full_cycle("better-auth");
+    let t = written("better-auth");
     for file in ["src/lib/insforge.ts", "src/lib/insforge.server.ts"] {
         let text = t.read(file);
         assert!(
@@ -199,44 +219,58 @@ fn better_auth_src_layout_base_url_name() {
         .contains("references better_auth.\"user\"(id) on delete cascade"));
 }
 
-/// What InsForge checks is said where tokens are made: every module that signs one states
-/// the rules (sub required, role absent or authenticated, aud unchecked), and where the
-/// secret leaves the app (Clerk's JWT template, Auth0's Action) the steps say it is an
-/// admin key.
+/// What InsForge checks is said where tokens are made: every file a provider's `init` writes
+/// that signs one (`jwt.sign(`) states the rules (sub required, role absent or authenticated,
+/// aud unchecked), a provider whose app signs them writes one, and every run says the JWT
+/// secret can sign admin tokens. Where the secret leaves the app (Clerk's JWT template, Auth0's
+/// Action) the steps say to treat it like a database password.
 #[test]
 fn token_rules_and_the_secret_are_stated_where_they_matter() {
-    for (fixture, signer) in [
-        ("workos", "lib/insforge.ts"),
-        ("kinde", "lib/insforge.ts"),
-        ("stytch", "lib/insforge.ts"),
-        ("better-auth", "src/lib/insforge.server.ts"),
-        ("auth0", "auth0/insforge-post-login-action.js"),
-    ] {
-        let t = Test::fixture(fixture).args(["--yes", "--table", "todos"]);
+    every_provider::each(|p| {
+        let fixture = &p.id;
+        let t = Test::greenfield(p).args(["--yes", "--table", "todos", "--provider", fixture]);
+        let before = t.tree();
         let run = t.run().success();
-        let code = t.read(signer);
+        let signers: Vec<(String, String)> = t
+            .tree()
+            .into_iter()
+            .filter(|(path, bytes)| before.get(path) != Some(bytes))
+            .filter_map(|(path, bytes)| {
+                let code = String::from_utf8(bytes).ok()?;
+                code.contains("jwt.sign(")
+                    .then(|| (path.display().to_string(), code))
+            })
+            .collect();
         assert!(
-            code.contains("requires `sub`") && code.contains("`aud` is not"),
-            "{fixture}: {signer}\n{code}"
+            !p.signs_jwt || !signers.is_empty(),
+            "{fixture}: the app signs the tokens, but no file written signs one"
         );
-        assert!(
-            code.contains("must be absent or 'authenticated'"),
-            "{fixture}"
-        );
-        if fixture == "auth0" {
+        for (signer, code) in &signers {
             assert!(
-                run.stdout.contains("treat it like a database password"),
-                "{}",
-                run.stdout
+                code.contains("requires `sub`") && code.contains("`aud` is not"),
+                "{fixture}: {signer}\n{code}"
             );
-        } else {
             assert!(
-                run.stdout.contains("can sign admin tokens"),
-                "{fixture}: {}",
-                run.stdout
+                code.contains("must be absent or 'authenticated'"),
+                "{fixture}: {signer}"
             );
         }
-    }
+        assert!(
+            run.stdout.contains("admin tokens"),
+            "{fixture}: {}",
+            run.stdout
+        );
+    });
+    let t = Test::fixture("auth0").args(["--yes", "--table", "todos"]);
+    let run = t.run().success();
+    assert!(t
+        .read("auth0/insforge-post-login-action.js")
+        .contains("jwt.sign("));
+    assert!(
+        run.stdout.contains("treat it like a database password"),
+        "{}",
+        run.stdout
+    );
     let t = Test::fixture("clerk").args(["--yes", "--table", "todos"]);
     let run = t.run().success();
     assert!(run.stdout.contains("does not check aud"), "{}", run.stdout);

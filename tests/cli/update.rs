@@ -5,14 +5,23 @@
 
 use insforge_integrate::store::base::{Base, FILE as BASE};
 
+use crate::every_provider;
 use crate::harness::{Test, VERSION};
 use crate::providers::SECRET;
-
-pub const PROVIDERS: [&str; 6] = ["clerk", "auth0", "workos", "kinde", "stytch", "better-auth"];
 
 fn installed(fixture: &str) -> Test {
     let t = Test::fixture(fixture)
         .args(["--yes", "--table", "todos"])
+        .env("INSFORGE_JWT_SECRET", SECRET);
+    t.run().success();
+    t
+}
+
+/// `provider`'s greenfield app after `init` (as that provider, whatever else claims its
+/// packages).
+fn installed_as(provider: &insforge_integrate::provider::Provider) -> Test {
+    let t = Test::greenfield(provider)
+        .args(["--yes", "--table", "todos", "--provider", &provider.id])
         .env("INSFORGE_JWT_SECRET", SECRET);
     t.run().success();
     t
@@ -53,37 +62,46 @@ fn lib_file(t: &Test) -> String {
 
 #[test]
 fn after_init_check_passes_and_an_edit_fails_only_strict() {
-    let all = PROVIDERS.iter().map(|p| p.to_string()).chain(brownfield());
-    for fixture in all {
-        let t = installed(&fixture);
-        t.command::<&str>("check", &[])
-            .success()
-            .stdout_has("Check passed");
-        // Every owned file is recorded with what was written.
-        let base = recorded(&t);
-        assert!(!base.files.is_empty(), "{fixture}: nothing recorded");
-        for (path, content) in &base.files {
-            assert_eq!(&t.read(path), content, "{fixture}: {path}");
-        }
-        let path = owned_source(&t)
-            .or_else(|| base.files.keys().next().cloned())
-            .unwrap();
-        let edited = format!("{}\n// my note\n", t.read(&path).trim_end());
-        let t = t.file(&path, &edited);
-        t.command::<&str>("check", &[])
-            .success()
-            .stdout_has(&format!("edited     {path}"));
-        t.command("check", &["--strict"])
-            .code(1)
-            .stdout_has(&format!("edited     {path}"))
-            .stdout_has("+// my note")
-            .stderr_has("differ from what insforge-integrate writes");
-        // A later init leaves the edit alone: the tool has nothing new for that file.
-        t.run()
-            .success()
-            .stdout_has("(edited by you; left as it is)");
-        assert_eq!(t.read(&path), edited, "{fixture}");
+    every_provider::each(|p| check_passes_and_an_edit_fails_only_strict(installed_as(p), &p.id));
+}
+
+#[test]
+fn after_init_on_a_brownfield_app_check_passes_and_an_edit_fails_only_strict() {
+    for fixture in brownfield() {
+        check_passes_and_an_edit_fails_only_strict(installed(&fixture), &fixture);
     }
+}
+
+/// `check` passes on what `init` just wrote, and every owned file is recorded as written; an
+/// edit of one is reported, fails only `--strict`, and a later `init` leaves it alone.
+fn check_passes_and_an_edit_fails_only_strict(t: Test, fixture: &str) {
+    t.command::<&str>("check", &[])
+        .success()
+        .stdout_has("Check passed");
+    // Every owned file is recorded with what was written.
+    let base = recorded(&t);
+    assert!(!base.files.is_empty(), "{fixture}: nothing recorded");
+    for (path, content) in &base.files {
+        assert_eq!(&t.read(path), content, "{fixture}: {path}");
+    }
+    let path = owned_source(&t)
+        .or_else(|| base.files.keys().next().cloned())
+        .unwrap();
+    let edited = format!("{}\n// my note\n", t.read(&path).trim_end());
+    let t = t.file(&path, &edited);
+    t.command::<&str>("check", &[])
+        .success()
+        .stdout_has(&format!("edited     {path}"));
+    t.command("check", &["--strict"])
+        .code(1)
+        .stdout_has(&format!("edited     {path}"))
+        .stdout_has("+// my note")
+        .stderr_has("differ from what insforge-integrate writes");
+    // A later init leaves the edit alone: the tool has nothing new for that file.
+    t.run()
+        .success()
+        .stdout_has("(edited by you; left as it is)");
+    assert_eq!(t.read(&path), edited, "{fixture}");
 }
 
 #[test]
@@ -109,8 +127,9 @@ fn update_brings_an_untouched_file_up_to_date() {
 
 #[test]
 fn update_merges_a_user_edit_and_a_template_change_in_one_file_and_loses_neither() {
-    for fixture in PROVIDERS {
-        let t = installed(fixture);
+    every_provider::each(|p| {
+        let fixture = &p.id;
+        let t = installed_as(p);
         let lib = lib_file(&t);
         let render = t.read(&lib);
         // An older release wrote an extra line at the top; the user then added one at the end.
@@ -143,7 +162,7 @@ fn update_merges_a_user_edit_and_a_template_change_in_one_file_and_loses_neither
         t.command::<&str>("check", &[])
             .success()
             .stdout_has(&format!("edited     {lib}"));
-    }
+    });
 }
 
 #[test]

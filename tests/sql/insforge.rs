@@ -228,12 +228,18 @@ pub struct App {
 }
 
 impl App {
+    /// `tests/fixtures/<fixture>` after `init --yes <args>`.
     pub fn init(fixture: &str, args: &[&str]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let source = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
             .join(fixture);
         copy_dir(&source, dir.path());
+        Self::init_in(dir, fixture, args)
+    }
+
+    /// The app in `dir` (`fixture` in messages) after `init --yes <args>`.
+    pub fn init_in(dir: tempfile::TempDir, fixture: &str, args: &[&str]) -> Self {
         let out = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"))
             .env_clear()
             .env("HOME", dir.path())

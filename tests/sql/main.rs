@@ -6,6 +6,8 @@
 mod better_auth;
 mod chain;
 mod cluster;
+#[path = "../common/every_provider.rs"]
+mod every_provider;
 mod existing;
 mod guard;
 mod insforge;

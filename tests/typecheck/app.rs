@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use insforge_integrate::provider::{self, Provider};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -182,30 +183,28 @@ impl std::fmt::Display for Case {
     }
 }
 
-/// The packages an app has before it adds InsForge, by provider.
-pub fn provider_packages(provider: &str) -> &'static [&'static str] {
-    match provider {
-        "clerk" => &["@clerk/nextjs"],
-        "auth0" => &["@auth0/nextjs-auth0"],
-        "workos" => &["@workos-inc/authkit-nextjs"],
-        "kinde" => &["@kinde-oss/kinde-auth-nextjs"],
-        "stytch" => &["@stytch/nextjs", "stytch"],
-        "better-auth" => &["better-auth"],
-        other => panic!("unknown provider {other}"),
-    }
+#[track_caller]
+fn provider(id: &str) -> &'static Provider {
+    provider::by_id(id).unwrap_or_else(|| panic!("unknown provider {id}"))
+}
+
+/// The packages an app has before it adds InsForge: the ones the provider is detected by.
+pub fn provider_packages(id: &str) -> &'static [String] {
+    &provider(id).detect.packages
 }
 
 /// Whether the provider renders a `middleware.ts` / `proxy.ts`.
-pub fn has_interceptor(provider: &str) -> bool {
-    let toml = fs::read_to_string(
-        repo()
-            .join("templates")
-            .join(provider)
-            .join("provider.toml"),
-    )
-    .expect("read provider.toml");
-    toml.lines()
-        .any(|l| l.replace(' ', "") == "interceptor=true")
+pub fn has_interceptor(id: &str) -> bool {
+    provider(id).files.iter().any(|f| f.interceptor)
+}
+
+/// Whether one of the provider's templates contains `text` (partials it includes are not
+/// followed).
+fn templates_contain(id: &str, text: &str) -> bool {
+    let p = provider(id);
+    p.files
+        .iter()
+        .any(|f| p.template_source(&f.template).unwrap().contains(text))
 }
 
 pub fn repo() -> &'static Path {
@@ -309,6 +308,11 @@ impl App {
             }
             _ => usage.join(self.case.provider),
         };
+        // A provider without snippets of its own yet has none to lay over.
+        if !usage.is_dir() {
+            eprintln!("{}: no {} to lay over", self.case, usage.display());
+            return;
+        }
         for file in files_under(&usage) {
             let relative = file.strip_prefix(&usage).unwrap();
             let mut code = fs::read_to_string(&file).unwrap();
@@ -346,7 +350,10 @@ impl App {
         let path = self.path.join("package.json");
         let mut manifest = read_json(&path).unwrap();
         let deps = manifest["dependencies"].as_object_mut().unwrap();
-        let mut packages = provider_packages(self.case.provider).to_vec();
+        let mut packages: Vec<&str> = provider_packages(self.case.provider)
+            .iter()
+            .map(String::as_str)
+            .collect();
         if self.case.stytch_nextjs_21 {
             packages.push("@stytch/vanilla-js");
         }
@@ -411,7 +418,11 @@ impl App {
             }
         }
         let provider = self.case.provider;
-        let hook = matches!(provider, "clerk" | "better-auth");
+        // A React hook (the shared `client-token` code) refreshes the token in the browser; a
+        // module that hands InsForge a token when it creates the client uses
+        // `edgeFunctionToken` on the 1.2 releases.
+        let hook = templates_contain(provider, "{{> client-token}}");
+        let hands_token_at_creation = templates_contain(provider, "edgeFunctionToken");
         let mut must: Vec<&str> = Vec::new();
         let mut must_not: Vec<&str> = Vec::new();
         match self.case.sdk {
@@ -424,7 +435,7 @@ impl App {
             Sdk::V1_4_3 => must_not.extend(["edgeFunctionToken", "AuthChangeEvent"]),
             Sdk::V1_2_10 | Sdk::V1_2_5 => {
                 must_not.push("AuthChangeEvent");
-                if provider != "clerk" {
+                if hands_token_at_creation {
                     must.push("edgeFunctionToken");
                 }
                 if hook && self.case.sdk == Sdk::V1_2_5 {

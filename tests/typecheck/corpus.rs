@@ -249,7 +249,7 @@ fn prepare(group: &Group, case: &Case) {
     let project = case.project();
     for package in provider_packages(&case.spec.provider)
         .iter()
-        .copied()
+        .map(String::as_str)
         .chain(case.spec.packages.iter().map(String::as_str))
     {
         deps.insert(package.into(), Value::from(project.pin(package)));

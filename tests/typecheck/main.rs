@@ -13,6 +13,8 @@
 mod app;
 mod corpus;
 mod dotenv_next;
+#[path = "../common/every_provider.rs"]
+mod every_provider;
 mod npm;
 mod schema;
 mod tokens;
@@ -223,261 +225,305 @@ fn dir_size(path: &Path) -> u64 {
         .sum()
 }
 
-/// One module per provider: its tsc branches and its builds, e.g. `auth0::tsc_sdk_1_2_10`,
-/// plus the provider's own branches in braces.
-macro_rules! provider_suite {
-    ($($module:ident => $provider:literal $({ $($extra:item)* })?),* $(,)?) => {$(
-        mod $module {
-            use super::*;
+/// The branches every provider is compiled and built on: each test runs for every provider
+/// in `provider::all()` (`every_provider::each`), so a provider added under `templates/` is
+/// compiled without a new test. The modules below add each provider's own cases.
+mod providers {
+    use super::*;
+    use crate::every_provider::each;
 
-            $($($extra)*)?
+    #[test]
+    fn tsc_latest() {
+        each(|p| tsc(Case::latest(&p.id)));
+    }
 
-            #[test]
-            fn tsc_latest() {
-                tsc(Case::latest($provider));
-            }
+    #[test]
+    fn tsc_sdk_1_4_3() {
+        each(|p| tsc(Case::latest(&p.id).sdk(Sdk::V1_4_3)));
+    }
 
-            #[test]
-            fn tsc_sdk_1_4_3() {
-                tsc(Case::latest($provider).sdk(Sdk::V1_4_3));
-            }
+    #[test]
+    fn tsc_sdk_1_2_10() {
+        each(|p| tsc(Case::latest(&p.id).sdk(Sdk::V1_2_10)));
+    }
 
-            #[test]
-            fn tsc_sdk_1_2_10() {
-                tsc(Case::latest($provider).sdk(Sdk::V1_2_10));
-            }
+    #[test]
+    fn tsc_sdk_1_2_5() {
+        each(|p| tsc(Case::latest(&p.id).sdk(Sdk::V1_2_5)));
+    }
 
-            #[test]
-            fn tsc_sdk_1_2_5() {
-                tsc(Case::latest($provider).sdk(Sdk::V1_2_5));
-            }
+    #[test]
+    fn tsc_next15() {
+        each(|p| tsc(Case::latest(&p.id).next(Next::V15)));
+    }
 
-            #[test]
-            fn tsc_next15() {
-                tsc(Case::latest($provider).next(Next::V15));
-            }
+    #[test]
+    fn tsc_src_layout() {
+        each(|p| tsc(Case::latest(&p.id).layout(Layout::Src)));
+    }
 
-            #[test]
-            fn tsc_src_layout() {
-                tsc(Case::latest($provider).layout(Layout::Src));
-            }
+    #[test]
+    fn tsc_no_alias() {
+        each(|p| tsc(Case::latest(&p.id).layout(Layout::NoAlias)));
+    }
 
-            #[test]
-            fn tsc_no_alias() {
-                tsc(Case::latest($provider).layout(Layout::NoAlias));
-            }
+    #[test]
+    fn next_build() {
+        each(|p| super::next_build(Case::latest(&p.id)));
+    }
 
-            #[test]
-            fn next_build() {
-                super::next_build(Case::latest($provider));
-            }
-
-            #[test]
-            fn next15_build() {
-                super::next_build(Case::latest($provider).next(Next::V15));
-            }
-        }
-    )*};
+    #[test]
+    fn next15_build() {
+        each(|p| super::next_build(Case::latest(&p.id).next(Next::V15)));
+    }
 }
 
-provider_suite! {
-    clerk => "clerk" {
-        #[test]
-        fn token_contract_browser_hook() {
-            super::tokens::browser_hook("clerk");
-        }
+/// Clerk's own cases: its token hook, @clerk/nextjs 6 and 5, brownfield apps.
+mod clerk {
+    use super::*;
 
-        #[test]
-        fn tsc_clerk_nextjs_6() {
-            tsc(Case::latest("clerk")
-                .next(Next::V15)
-                .release("@clerk/nextjs", "clerk-nextjs-6"));
-        }
+    #[test]
+    fn token_contract_browser_hook() {
+        super::tokens::browser_hook("clerk");
+    }
 
-        #[test]
-        fn tsc_brownfield_wired() {
-            tsc(Case::latest("clerk").brownfield("clerk-wired", Layout::Src));
-        }
+    #[test]
+    fn tsc_clerk_nextjs_6() {
+        tsc(Case::latest("clerk")
+            .next(Next::V15)
+            .release("@clerk/nextjs", "clerk-nextjs-6"));
+    }
 
-        #[test]
-        fn tsc_brownfield_composed_with_next_intl() {
-            tsc(Case::latest("clerk").brownfield("clerk-intl", Layout::Src));
-        }
+    #[test]
+    fn tsc_brownfield_wired() {
+        tsc(Case::latest("clerk").brownfield("clerk-wired", Layout::Src));
+    }
 
-        #[test]
-        fn tsc_brownfield_clerk_nextjs_5() {
-            tsc(Case::latest("clerk")
-                .next(Next::V15)
-                .release("@clerk/nextjs", "clerk-nextjs-5")
-                .brownfield("clerk-v5", Layout::Root));
-        }
+    #[test]
+    fn tsc_brownfield_composed_with_next_intl() {
+        tsc(Case::latest("clerk").brownfield("clerk-intl", Layout::Src));
+    }
 
-        #[test]
-        fn tsc_brownfield_integrated_by_hand() {
-            tsc(Case::latest("clerk").brownfield("integrated-edge", Layout::Root));
-        }
+    #[test]
+    fn tsc_brownfield_clerk_nextjs_5() {
+        tsc(Case::latest("clerk")
+            .next(Next::V15)
+            .release("@clerk/nextjs", "clerk-nextjs-5")
+            .brownfield("clerk-v5", Layout::Root));
+    }
 
-        #[test]
-        fn next_build_brownfield_wired() {
-            super::next_build(Case::latest("clerk").brownfield("clerk-wired", Layout::Src));
-        }
-    },
-    auth0 => "auth0" {
-        #[test]
-        fn token_contract() {
-            // The real Action signs, the real hook keeps it in the session, the utility
-            // hands it to InsForge. Auth0 user ids: `<connection>|<id>`.
-            super::tokens::server_utility("auth0", "lib/insforge.ts", "getInsforgeClient", "auth0|64a1f0c2e4b5d6a7b8c9d0e1");
-        }
+    #[test]
+    fn tsc_brownfield_integrated_by_hand() {
+        tsc(Case::latest("clerk").brownfield("integrated-edge", Layout::Root));
+    }
 
-        #[test]
-        fn post_login_action_signs_the_insforge_token() {
-            super::auth0_action();
-        }
+    #[test]
+    fn next_build_brownfield_wired() {
+        super::next_build(Case::latest("clerk").brownfield("clerk-wired", Layout::Src));
+    }
+}
 
-        #[test]
-        fn tsc_brownfield_quickstart() {
-            tsc(Case::latest("auth0").brownfield("auth0-quickstart", Layout::Root));
-        }
+/// Auth0's own cases: its token contract and Post Login Action, brownfield apps.
+mod auth0 {
+    use super::*;
 
-        #[test]
-        fn tsc_brownfield_own_hook() {
-            tsc(Case::latest("auth0").brownfield("auth0-hooked", Layout::Src));
-        }
+    #[test]
+    fn token_contract() {
+        // The real Action signs, the real hook keeps it in the session, the utility
+        // hands it to InsForge. Auth0 user ids: `<connection>|<id>`.
+        super::tokens::server_utility(
+            "auth0",
+            "lib/insforge.ts",
+            "getInsforgeClient",
+            "auth0|64a1f0c2e4b5d6a7b8c9d0e1",
+        );
+    }
 
-        #[test]
-        fn tsc_brownfield_composed_with_next_intl() {
-            tsc(Case::latest("auth0").brownfield("auth0-intl-unchained", Layout::Root));
-        }
+    #[test]
+    fn post_login_action_signs_the_insforge_token() {
+        super::auth0_action();
+    }
 
-        #[test]
-        fn tsc_brownfield_chained_intl_middleware() {
-            tsc(Case::latest("auth0").brownfield("auth0-intl", Layout::Root));
-        }
+    #[test]
+    fn tsc_brownfield_quickstart() {
+        tsc(Case::latest("auth0").brownfield("auth0-quickstart", Layout::Root));
+    }
 
-        #[test]
-        fn next_build_brownfield_quickstart() {
-            super::next_build(Case::latest("auth0").brownfield("auth0-quickstart", Layout::Root));
-        }
-    },
-    workos => "workos" {
-        #[test]
-        fn token_contract() {
-            // WorkOS user ids: `user_` and a 26-character ULID.
-            super::tokens::server_utility("workos", "lib/insforge.ts", "getInsforgeClient", "user_01HZ8Q5Y3T6B7C9D0E1F2G3H4J");
-        }
+    #[test]
+    fn tsc_brownfield_own_hook() {
+        tsc(Case::latest("auth0").brownfield("auth0-hooked", Layout::Src));
+    }
 
-        #[test]
-        fn tsc_brownfield_wired() {
-            tsc(Case::latest("workos").brownfield("workos-wired", Layout::Src));
-        }
+    #[test]
+    fn tsc_brownfield_composed_with_next_intl() {
+        tsc(Case::latest("auth0").brownfield("auth0-intl-unchained", Layout::Root));
+    }
 
-        #[test]
-        fn tsc_brownfield_authkit_nextjs_2() {
-            tsc(Case::latest("workos")
-                .next(Next::V15)
-                .release("@workos-inc/authkit-nextjs", "authkit-nextjs-2")
-                .brownfield("workos-v2", Layout::Root));
-        }
+    #[test]
+    fn tsc_brownfield_chained_intl_middleware() {
+        tsc(Case::latest("auth0").brownfield("auth0-intl", Layout::Root));
+    }
 
-        #[test]
-        fn next_build_brownfield_wired() {
-            super::next_build(Case::latest("workos").brownfield("workos-wired", Layout::Src));
-        }
+    #[test]
+    fn next_build_brownfield_quickstart() {
+        super::next_build(Case::latest("auth0").brownfield("auth0-quickstart", Layout::Root));
+    }
+}
 
-        #[test]
-        fn tsc_authkit_nextjs_2() {
-            tsc(Case::latest("workos")
-                .next(Next::V15)
-                .release("@workos-inc/authkit-nextjs", "authkit-nextjs-2"));
-        }
-    },
-    kinde => "kinde" {
-        #[test]
-        fn token_contract() {
-            // Kinde user ids: `kp_` and 32 hex digits.
-            super::tokens::server_utility("kinde", "lib/insforge.ts", "getInsforgeClient", "kp_7b1d1c9e5f3a4e2d8c6b0a9f8e7d6c5b");
-        }
+/// WorkOS's own cases: its token contract, authkit-nextjs 2, brownfield apps.
+mod workos {
+    use super::*;
 
-        #[test]
-        fn tsc_brownfield_pages_api_handler() {
-            tsc(Case::latest("kinde").brownfield("kinde-pages-api", Layout::Root));
-        }
+    #[test]
+    fn token_contract() {
+        // WorkOS user ids: `user_` and a 26-character ULID.
+        super::tokens::server_utility(
+            "workos",
+            "lib/insforge.ts",
+            "getInsforgeClient",
+            "user_01HZ8Q5Y3T6B7C9D0E1F2G3H4J",
+        );
+    }
 
-        #[test]
-        fn next_build_brownfield_catch_all_route() {
-            super::next_build(Case::latest("kinde").brownfield("kinde-catchall", Layout::Root));
-        }
+    #[test]
+    fn tsc_brownfield_wired() {
+        tsc(Case::latest("workos").brownfield("workos-wired", Layout::Src));
+    }
 
-        #[test]
-        fn tsc_brownfield_catch_all_route() {
-            tsc(Case::latest("kinde").brownfield("kinde-catchall", Layout::Root));
-        }
-    },
-    stytch => "stytch" {
-        #[test]
-        fn token_contract() {
-            // Stytch user ids: `user-test-` (or `user-live-`) and a UUID.
-            super::tokens::server_utility("stytch", "lib/insforge.ts", "getInsforgeClient", "user-test-16d9ba61-97a1-4ba4-9720-b03761dc50c6");
-        }
+    #[test]
+    fn tsc_brownfield_authkit_nextjs_2() {
+        tsc(Case::latest("workos")
+            .next(Next::V15)
+            .release("@workos-inc/authkit-nextjs", "authkit-nextjs-2")
+            .brownfield("workos-v2", Layout::Root));
+    }
 
-        #[test]
-        fn tsc_brownfield_own_paths() {
-            tsc(Case::latest("stytch").brownfield("stytch-wired", Layout::Root));
-        }
+    #[test]
+    fn next_build_brownfield_wired() {
+        super::next_build(Case::latest("workos").brownfield("workos-wired", Layout::Src));
+    }
 
-        #[test]
-        fn next_build_brownfield_own_paths() {
-            super::next_build(Case::latest("stytch").brownfield("stytch-wired", Layout::Root));
-        }
+    #[test]
+    fn tsc_authkit_nextjs_2() {
+        tsc(Case::latest("workos")
+            .next(Next::V15)
+            .release("@workos-inc/authkit-nextjs", "authkit-nextjs-2"));
+    }
+}
 
-        #[test]
-        fn tsc_stytch_nextjs_21() {
-            tsc(Case::latest("stytch").stytch_nextjs_21());
-        }
-    },
-    better_auth => "better-auth" {
-        #[test]
-        fn token_contract_browser_hook() {
-            super::tokens::browser_hook("better-auth");
-        }
+/// Kinde's own cases: its token contract, brownfield apps.
+mod kinde {
+    use super::*;
 
-        #[test]
-        fn token_contract_server_utility() {
-            // Better Auth ids: 32 random letters and digits.
-            super::tokens::server_utility("better-auth", "lib/insforge.server.ts", "getInsforgeServerClient", "u8jzPde0IgxLd6GncfBAepfJBd0Kh8oO");
-        }
+    #[test]
+    fn token_contract() {
+        // Kinde user ids: `kp_` and 32 hex digits.
+        super::tokens::server_utility(
+            "kinde",
+            "lib/insforge.ts",
+            "getInsforgeClient",
+            "kp_7b1d1c9e5f3a4e2d8c6b0a9f8e7d6c5b",
+        );
+    }
 
-        #[test]
-        fn token_contract_bridge_route() {
-            super::tokens::better_auth_route("u8jzPde0IgxLd6GncfBAepfJBd0Kh8oO");
-        }
+    #[test]
+    fn tsc_brownfield_pages_api_handler() {
+        tsc(Case::latest("kinde").brownfield("kinde-pages-api", Layout::Root));
+    }
 
-        #[test]
-        fn tsc_brownfield_nested_config() {
-            tsc(Case::latest("better-auth").brownfield("better-auth-nested", Layout::Src));
-        }
+    #[test]
+    fn next_build_brownfield_catch_all_route() {
+        super::next_build(Case::latest("kinde").brownfield("kinde-catchall", Layout::Root));
+    }
 
-        #[test]
-        fn tsc_brownfield_drizzle() {
-            tsc(Case::latest("better-auth").brownfield("better-auth-drizzle", Layout::Src));
-        }
+    #[test]
+    fn tsc_brownfield_catch_all_route() {
+        tsc(Case::latest("kinde").brownfield("kinde-catchall", Layout::Root));
+    }
+}
 
-        #[test]
-        fn tsc_brownfield_prisma() {
-            tsc(Case::latest("better-auth").brownfield("better-auth-prisma", Layout::Src));
-        }
+/// Stytch's own cases: its token contract, @stytch/nextjs 21, a brownfield app.
+mod stytch {
+    use super::*;
 
-        #[test]
-        fn tsc_brownfield_sqlite() {
-            tsc(Case::latest("better-auth").brownfield("better-auth-sqlite", Layout::Src));
-        }
+    #[test]
+    fn token_contract() {
+        // Stytch user ids: `user-test-` (or `user-live-`) and a UUID.
+        super::tokens::server_utility(
+            "stytch",
+            "lib/insforge.ts",
+            "getInsforgeClient",
+            "user-test-16d9ba61-97a1-4ba4-9720-b03761dc50c6",
+        );
+    }
 
-        #[test]
-        fn next_build_brownfield_nested_config() {
-            super::next_build(Case::latest("better-auth").brownfield("better-auth-nested", Layout::Src));
-        }
-    },
+    #[test]
+    fn tsc_brownfield_own_paths() {
+        tsc(Case::latest("stytch").brownfield("stytch-wired", Layout::Root));
+    }
+
+    #[test]
+    fn next_build_brownfield_own_paths() {
+        super::next_build(Case::latest("stytch").brownfield("stytch-wired", Layout::Root));
+    }
+
+    #[test]
+    fn tsc_stytch_nextjs_21() {
+        tsc(Case::latest("stytch").stytch_nextjs_21());
+    }
+}
+
+/// Better Auth's own cases: its token contracts (hook, server utility, bridge route), brownfield apps.
+mod better_auth {
+    use super::*;
+
+    #[test]
+    fn token_contract_browser_hook() {
+        super::tokens::browser_hook("better-auth");
+    }
+
+    #[test]
+    fn token_contract_server_utility() {
+        // Better Auth ids: 32 random letters and digits.
+        super::tokens::server_utility(
+            "better-auth",
+            "lib/insforge.server.ts",
+            "getInsforgeServerClient",
+            "u8jzPde0IgxLd6GncfBAepfJBd0Kh8oO",
+        );
+    }
+
+    #[test]
+    fn token_contract_bridge_route() {
+        super::tokens::better_auth_route("u8jzPde0IgxLd6GncfBAepfJBd0Kh8oO");
+    }
+
+    #[test]
+    fn tsc_brownfield_nested_config() {
+        tsc(Case::latest("better-auth").brownfield("better-auth-nested", Layout::Src));
+    }
+
+    #[test]
+    fn tsc_brownfield_drizzle() {
+        tsc(Case::latest("better-auth").brownfield("better-auth-drizzle", Layout::Src));
+    }
+
+    #[test]
+    fn tsc_brownfield_prisma() {
+        tsc(Case::latest("better-auth").brownfield("better-auth-prisma", Layout::Src));
+    }
+
+    #[test]
+    fn tsc_brownfield_sqlite() {
+        tsc(Case::latest("better-auth").brownfield("better-auth-sqlite", Layout::Src));
+    }
+
+    #[test]
+    fn next_build_brownfield_nested_config() {
+        super::next_build(
+            Case::latest("better-auth").brownfield("better-auth-nested", Layout::Src),
+        );
+    }
 }
 
 /// The Auth0 Post Login Action is plain CommonJS for Auth0's runtime, outside the app's

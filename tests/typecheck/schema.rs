@@ -1,5 +1,6 @@
 //! The committed JSON Schema (`schema/output.schema.json`, generated from the output types)
-//! validates the `--json` output of every command on every fixture: `init` (dry run and
+//! validates the `--json` output of every command on every app: each provider's greenfield
+//! app (for every provider in `provider::all()`) and the brownfield fixtures; `init` (dry run and
 //! real), `check` (passing, `--strict` with an edit, drifting), `update` (dry run and real)
 //! after an older release's template is staged in the base store. Validated by Ajv in Node
 //! (`schema.cjs`), not by the code that wrote it.
@@ -15,11 +16,16 @@ use crate::npm::NpmProject;
 
 const EPOCH: &str = "1795868306";
 
-/// Every fixture that gets written to.
-fn fixtures() -> Vec<String> {
-    let mut all: Vec<String> = ["clerk", "auth0", "workos", "kinde", "stytch", "better-auth"]
-        .map(String::from)
-        .to_vec();
+/// Every app that gets written to, by name: each provider's greenfield app (run as that
+/// provider), then the brownfield fixtures.
+fn apps() -> Vec<(
+    String,
+    Option<&'static insforge_integrate::provider::Provider>,
+)> {
+    let mut all: Vec<_> = insforge_integrate::provider::all()
+        .iter()
+        .map(|p| (p.id.clone(), Some(p)))
+        .collect();
     let dir = repo().join("tests/fixtures/brownfield");
     let mut brownfield: Vec<String> = fs::read_dir(dir)
         .unwrap()
@@ -27,7 +33,7 @@ fn fixtures() -> Vec<String> {
         .filter(|n| n != "brownfield/stytch-b2b")
         .collect();
     brownfield.sort();
-    all.extend(brownfield);
+    all.extend(brownfield.into_iter().map(|name| (name, None)));
     all
 }
 
@@ -94,18 +100,36 @@ fn the_json_schema_validates_every_commands_output_on_every_fixture() {
         fs::write(docs.join(name), stdout).unwrap();
         count += 1;
     };
-    for fixture in fixtures() {
+    for (fixture, provider) in apps() {
         let app = work.path().join(fixture.replace('/', "-"));
-        copy_tree(&repo().join("tests/fixtures").join(&fixture), &app);
+        match provider {
+            Some(p) => {
+                fs::create_dir_all(&app).unwrap();
+                crate::every_provider::greenfield(p, &app);
+            }
+            None => copy_tree(&repo().join("tests/fixtures").join(&fixture), &app),
+        }
+        // `init` as the provider, whatever else claims its packages.
+        let as_provider: Vec<&'static str> = provider
+            .map(|p| vec!["--provider", p.id.as_str()])
+            .unwrap_or_default();
+        let init_with = |args: &[&'static str]| -> Vec<&'static str> {
+            [&["init"], &as_provider[..], args].concat()
+        };
         save(&fixture, "detect", 0, run(&app, &["detect", "--json"]));
-        save(&fixture, "init error", 2, run(&app, &["init", "--json"]));
+        save(
+            &fixture,
+            "init error",
+            2,
+            run(&app, &init_with(&["--json"])),
+        );
         save(
             &fixture,
             "usage error",
             2,
-            run(&app, &["init", "--json", "--tabel", "x"]),
+            run(&app, &init_with(&["--json", "--tabel", "x"])),
         );
-        let init = ["init", "--yes", "--table", "todos", "--json"];
+        let init = init_with(&["--yes", "--table", "todos", "--json"]);
         save(
             &fixture,
             "init --dry-run",

@@ -1,0 +1,85 @@
+//! Stytch: which of its APIs the app uses (B2B, consumer, or both, named by the file that
+//! renders its provider), and the consumer parts it has already: a client in a
+//! `<StytchProvider>`, a login page, an authenticate page.
+
+use super::found::{AppBinding, Wiring};
+use super::scan::Scan;
+use crate::detect::layouts;
+use crate::detect::source::Imported;
+
+/// Stytch in this module: B2B, or the consumer provider, login and authenticate pages.
+pub fn recognise(w: &mut Wiring, s: &Scan) {
+    let m = s.m;
+    let b2b = m.imports.iter().any(|i| {
+        i.source == "@stytch/nextjs/b2b"
+            || i.source.starts_with("@stytch/nextjs/b2b/")
+            || i.source.starts_with("@stytch/vanilla-js/b2b")
+            || (i.source == "stytch" && i.imported == Imported::Name("B2BClient".into()))
+    });
+    // Named by the file that renders its provider, when one does.
+    let renders = |name: &str| {
+        m.jsx.iter().any(|j| j.name == name)
+            || layouts::rendered_providers(m)
+                .iter()
+                .any(|(c, _)| c == name)
+    };
+    if b2b && (w.stytch_b2b.is_none() || renders("StytchB2BProvider")) {
+        w.stytch_b2b = Some(s.at(1));
+    }
+    let consumer = m.imports.iter().any(|i| {
+        i.source == "@stytch/nextjs"
+            || (i.source == "stytch" && i.imported == Imported::Name("Client".into()))
+    });
+    if consumer && (w.stytch_consumer.is_none() || renders("StytchProvider")) {
+        w.stytch_consumer = Some(s.at(1));
+    }
+    if !b2b {
+        for create in [
+            "createStytchClient",
+            "createStytchUIClient",
+            "createStytchHeadlessClient",
+        ] {
+            if let Some(local) = m.local_of("@stytch/nextjs", create) {
+                if let Some(call) = m.calls_of(local).next() {
+                    let provider = m
+                        .local_of("@stytch/nextjs", "StytchProvider")
+                        .unwrap_or("StytchProvider");
+                    if m.jsx.iter().any(|j| j.name == provider) {
+                        w.roles
+                            .entry("stytch-provider".into())
+                            .or_insert(AppBinding {
+                                at: s.at(call.line),
+                                export: None,
+                                what: format!("{create}(…) in a <StytchProvider>"),
+                                members: Vec::new(),
+                            });
+                    }
+                }
+            }
+        }
+        if let Some(j) = m.jsx.iter().find(|j| j.name == "StytchLogin") {
+            w.roles.entry("stytch-login".into()).or_insert(AppBinding {
+                at: s.at(j.line),
+                export: None,
+                what: "<StytchLogin>".into(),
+                members: Vec::new(),
+            });
+        }
+        if let Some(c) = m.calls.iter().find(|c| {
+            c.callee.ends_with("magicLinks.authenticate")
+                || c.callee.ends_with("oauth.authenticate")
+                || c.callee.ends_with("authenticateByUrl")
+        }) {
+            if m.imports_from("@stytch/nextjs") {
+                w.roles
+                    .entry("stytch-authenticate".into())
+                    .or_insert(AppBinding {
+                        at: s.at(c.line),
+                        export: None,
+                        what: format!("{}(…)", c.callee),
+                        members: Vec::new(),
+                    });
+            }
+        }
+    }
+}

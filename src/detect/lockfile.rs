@@ -133,7 +133,7 @@ pub fn find(dir: &Path) -> Vec<Lockfile> {
             let text = if *name == "bun.lockb" {
                 None
             } else {
-                super::read_regular(&path)
+                crate::app::read_regular(&path)
             };
             Some(Lockfile {
                 path,

@@ -84,7 +84,7 @@ pub fn packages(root: &Path, package_json: &Value) -> Vec<Package> {
         if dir == absolute {
             continue;
         }
-        let Some(text) = super::read_regular(&dir.join("package.json")) else {
+        let Some(text) = crate::app::read_regular(&dir.join("package.json")) else {
             continue;
         };
         let Ok(value) = serde_json::from_str::<Value>(&text) else {
@@ -112,10 +112,10 @@ pub fn packages(root: &Path, package_json: &Value) -> Vec<Package> {
 /// `packages:` list, or `package.json`'s `workspaces` (an array, or `{ packages: [...] }`).
 fn workspace_of(app: &Path) -> Option<(PathBuf, Vec<String>)> {
     for dir in app.ancestors().skip(1) {
-        if let Some(text) = super::read_regular(&dir.join("pnpm-workspace.yaml")) {
+        if let Some(text) = crate::app::read_regular(&dir.join("pnpm-workspace.yaml")) {
             return Some((dir.to_path_buf(), yaml_packages(&text)));
         }
-        if let Some(value) = super::read_regular(&dir.join("package.json"))
+        if let Some(value) = crate::app::read_regular(&dir.join("package.json"))
             .and_then(|t| serde_json::from_str::<Value>(&t).ok())
         {
             let list = value.get("workspaces").and_then(|w| {

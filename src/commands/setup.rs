@@ -155,11 +155,17 @@ impl Setup {
                 what: format!("apply {} unless applied", m.display_path()),
                 done: false,
             });
+            // What `db migrations up` would send: the file as it is (an earlier run's, perhaps
+            // edited since), or as this run writes it.
+            let sql = match (&m.old, m.action.writes()) {
+                (Some(on_disk), false) => on_disk.clone(),
+                _ => m.new.clone(),
+            };
             work.push(Work::Migration {
                 path: m.path.clone(),
                 version: version.clone(),
                 name,
-                sql: m.new.clone(),
+                sql,
             });
         }
         let missing: Vec<&str> = wanted

@@ -459,3 +459,26 @@ fn check_of_a_linked_app_knows_which_migrations_the_backend_has() {
     );
     nothing_secret_in(&run.all());
 }
+
+#[test]
+fn a_migration_written_earlier_is_applied_as_the_file_is_now() {
+    let standin = StandIn::start();
+    let t = linked("kinde", &standin);
+    t.run_with(&["--yes".into(), "--table".into(), "todos".into()])
+        .success();
+    let migration = t
+        .files()
+        .keys()
+        .map(|p| p.to_string_lossy().to_string())
+        .find(|p| p.starts_with("migrations/"))
+        .unwrap();
+    let edited = format!(
+        "{}\n-- reviewed before it was applied\n",
+        t.read(&migration)
+    );
+    std::fs::write(t.path().join(&migration), &edited).unwrap();
+    t.run_with(&setup()).success();
+    let applied = standin.state.lock().unwrap().applied.clone();
+    assert_eq!(applied.len(), 1);
+    assert_eq!(applied[0].2, edited);
+}

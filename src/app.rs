@@ -286,3 +286,17 @@ impl Disk {
         std::fs::metadata(self.root.join(path)).is_ok_and(|m| m.permissions().readonly())
     }
 }
+
+/// Whether the package `name` is installed where Node resolves it from the app: its
+/// `node_modules`, or one above it (a workspace's).
+pub fn installed(root: &Path, name: &str) -> bool {
+    let Ok(root) = std::path::absolute(root) else {
+        return false;
+    };
+    root.ancestors().any(|dir| {
+        dir.join("node_modules")
+            .join(name)
+            .join("package.json")
+            .is_file()
+    })
+}

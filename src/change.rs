@@ -212,6 +212,8 @@ pub struct Plan {
     pub applied: Vec<PathBuf>,
     /// The added dependencies were installed by this run (`--setup`).
     pub installed: bool,
+    /// `.env.local` keys this run's setup filled (a secret fetched or generated).
+    pub filled: Vec<String>,
 }
 
 /// What the tool's own files are made from: this run's answers and what the app holds now.

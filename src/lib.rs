@@ -33,6 +33,7 @@ pub mod request;
 pub mod resolve;
 pub mod run;
 pub mod skill;
+pub mod step;
 pub mod store;
 pub mod style;
 pub mod table;

@@ -88,6 +88,9 @@ pub struct EnvVar {
     /// the role, the value points there instead of at the tool's route.
     #[serde(default)]
     pub route_of: Option<String>,
+    /// Any random value of the right length fills it: `init --setup` generates it when empty.
+    #[serde(default)]
+    pub generate: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

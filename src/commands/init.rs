@@ -127,7 +127,8 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
         if let Some(setup) = &mut setup {
             setup.run(root, &mut plan, out, paint)?;
         }
-        human::nothing_to_do(out, &plan, &rendered, paint)?;
+        let steps = super::steps::list(&plan, &answers, &rendered, &project);
+        human::nothing_to_do(out, &plan, &steps, paint)?;
         emit(&plan, false, setup.as_ref())?;
         return unresolved(&plan, mode);
     }
@@ -185,7 +186,14 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
     if let Some(setup) = &mut setup {
         setup.run(root, &mut plan, out, paint)?;
     }
-    human::report(out, &plan, &answers, &rendered, &project, paint)?;
+    let steps = super::steps::list(&plan, &answers, &rendered, &project);
+    human::report(
+        out,
+        &plan,
+        (&steps, &rendered.provider_setup.usage),
+        answers.provider.name.as_str(),
+        paint,
+    )?;
     emit(&plan, writes, setup.as_ref())?;
     collisions(&plan, writes)?;
     unresolved(&plan, mode)?;
@@ -229,8 +237,17 @@ fn document(
 ) -> crate::report::json::Document {
     let command = crate::report::json::Command::from(mode);
     let mut doc = crate::report::json::run(command, project, answers.provider, plan, written);
-    doc.next_steps = human::next_steps(plan, answers, rendered, project);
-    doc.provider_setup = Some(rendered.next_steps.clone());
+    doc.next_steps = super::steps::list(plan, answers, rendered, project);
+    let provider: Vec<&crate::step::Step> = doc
+        .next_steps
+        .iter()
+        .filter(|s| s.section == crate::step::Section::Provider)
+        .collect();
+    doc.provider_setup = Some(human::provider_setup(
+        &provider,
+        &rendered.provider_setup.usage,
+        Paint { color: false },
+    ));
     doc.used = Some(crate::report::json::UsedAnswers::of(
         answers,
         &rendered.tables,

@@ -8,3 +8,4 @@ pub mod detect;
 pub mod init;
 pub mod pipeline;
 pub mod setup;
+pub mod steps;

@@ -52,14 +52,6 @@ enum Value {
     Generated,
 }
 
-/// The providers' own secrets that the app's `.env.local` needs and that any random value of
-/// the right length fills: generated when empty.
-const GENERATED: [&str; 3] = [
-    "AUTH0_SECRET",
-    "BETTER_AUTH_SECRET",
-    "WORKOS_COOKIE_PASSWORD",
-];
-
 impl Setup {
     /// The steps for this plan: none without a link.
     /// `wanted`: the dependencies the integration needs; the install runs when one of them is
@@ -117,7 +109,9 @@ impl Setup {
             });
         }
         let keys: Vec<String> = dotenv::parse(&env).into_iter().map(|a| a.key).collect();
-        for key in GENERATED {
+        // The providers' own secrets that any random value of the right length fills.
+        for var in answers.provider.env.iter().filter(|e| e.generate) {
+            let key = var.name.as_str();
             if keys.iter().any(|k| k == key) && empty(key) {
                 steps.push(Step {
                     id: format!("env.generate.{key}"),
@@ -171,7 +165,7 @@ impl Setup {
         let missing: Vec<&str> = wanted
             .iter()
             .map(|d| d.name.as_str())
-            .filter(|name| !installed(&project.root, name))
+            .filter(|name| !crate::app::installed(&project.root, name))
             .collect();
         let install = (install && !missing.is_empty()).then(|| {
             let argv: Vec<String> = project
@@ -353,20 +347,6 @@ impl Setup {
     }
 }
 
-/// Whether `name` is installed where Node resolves it from the app: its `node_modules`, or
-/// one above it (a workspace's).
-fn installed(root: &Path, name: &str) -> bool {
-    let Ok(root) = std::path::absolute(root) else {
-        return false;
-    };
-    root.ancestors().any(|dir| {
-        dir.join("node_modules")
-            .join(name)
-            .join("package.json")
-            .is_file()
-    })
-}
-
 /// The package manager's install in the app's folder, its output streamed to standard error
 /// (standard output may be a `--json` document).
 fn install(root: &Path, argv: &[String], out: &mut dyn Write, paint: Paint) -> Result<()> {
@@ -448,6 +428,7 @@ fn write_values(root: &Path, plan: &mut Plan, values: &[(String, String)]) -> Re
         };
         crate::apply::apply(root, &write)?;
     }
+    plan.filled.extend(filled.iter().cloned());
     if let Some(change) = plan
         .changes
         .iter_mut()

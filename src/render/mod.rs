@@ -33,8 +33,8 @@ pub use helpers::import_specifier;
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub artifacts: Vec<Artifact>,
-    /// The provider's manual steps, shown after writing.
-    pub next_steps: String,
+    /// The provider's own setup: its steps (dashboards, code) and how to use the result.
+    pub provider_setup: crate::step::ProviderSetup,
     /// Env var names (besides `NEXT_PUBLIC_*`) whose values may be shown; all others are masked.
     pub public_keys: BTreeSet<String>,
     /// Secret values known to this run, masked wherever they appear.
@@ -106,9 +106,13 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
         steps_context["wired"]["layout"][&wrap.component] =
             json!(format!("{}, wrapped by this run", wrapped.join(", ")));
     }
-    let next_steps = hb
+    let provider_setup = hb
         .render_template(provider.template_source("next-steps.hbs")?, &steps_context)
-        .with_context(|| format!("rendering {}/next-steps.hbs", provider.id))?;
+        .with_context(|| format!("rendering {}/next-steps.hbs", provider.id))
+        .and_then(|text| {
+            crate::step::parse(&text)
+                .map_err(|e| anyhow::anyhow!("{}/next-steps.hbs: {e}", provider.id))
+        })?;
 
     let public_keys: BTreeSet<String> = provider
         .env
@@ -120,7 +124,7 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
 
     Ok(Rendered {
         artifacts,
-        next_steps,
+        provider_setup,
         public_keys,
         secret_values,
         manual_steps,

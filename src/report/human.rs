@@ -3,14 +3,14 @@
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
-use std::path::Path;
 
 use console::Style;
 use similar::{ChangeTag, TextDiff};
 
 use super::json::Status;
-use crate::change::{Action, Change, Detail, Kind, Plan, Reason};
+use crate::change::{Action, Change, Kind, Plan, Reason};
 use crate::dotenv;
+use crate::step::{Section, Step};
 
 /// Hides secret values in anything shown. In env files every value is hidden except those of
 /// browser-exposed variables (`NEXT_PUBLIC_*`, `VITE_*`) and of variables the tool declares
@@ -365,9 +365,8 @@ pub fn manual(out: &mut dyn Write, plan: &Plan, paint: Paint) -> io::Result<()> 
 pub fn report(
     out: &mut dyn Write,
     plan: &Plan,
-    answers: &crate::resolve::Answers,
-    rendered: &crate::render::Rendered,
-    project: &crate::detect::Project,
+    (steps, usage): (&[Step], &[String]),
+    provider: &str,
     paint: Paint,
 ) -> io::Result<()> {
     for change in plan.changes.iter().filter(|c| c.action == Action::Skip) {
@@ -398,112 +397,65 @@ pub fn report(
             change.display_path()
         )?;
     }
-    let steps = next_steps(plan, answers, rendered, project);
+    let (run, setup): (Vec<&Step>, Vec<&Step>) =
+        steps.iter().partition(|s| s.section == Section::Run);
     writeln!(out, "\n{}", paint.bold("Next steps"))?;
-    for (n, step) in steps.iter().enumerate() {
-        writeln!(out, "  {}. {step}", n + 1)?;
-    }
-    let title = format!("{} setup", answers.provider.name);
-    if steps.is_empty() {
-        writeln!(out, "  none here: what is left is the {title} below")?;
+    list(out, &run, paint)?;
+    let title = format!("{provider} setup");
+    if run.iter().all(|s| s.done) {
+        writeln!(out, "  none left here: what is left is the {title} below")?;
     }
     writeln!(out, "\n{}", paint.bold(&title))?;
-    out.write_all(rendered.next_steps.as_bytes())?;
+    out.write_all(provider_setup(&setup, usage, paint).as_bytes())?;
     Ok(())
 }
 
-/// What is left to do by hand after the run, in order: installs, env values, secrets, the
-/// migrations to apply, merges, the provider's manual steps and the plan's notes.
-pub fn next_steps(
-    plan: &Plan,
-    answers: &crate::resolve::Answers,
-    rendered: &crate::render::Rendered,
-    project: &crate::detect::Project,
-) -> Vec<String> {
-    let pm = project.package_manager.value;
-    let mut steps: Vec<String> = Vec::new();
-    if !plan.added_dependencies.is_empty() && !plan.installed {
-        let names: Vec<&str> = plan
-            .added_dependencies
-            .iter()
-            .map(|d| d.name.as_str())
-            .collect();
-        steps.push(format!(
-            "Install the added dependencies ({}):\n     {}",
-            names.join(", "),
-            pm.install()
-        ));
-    }
-    let empty_keys = plan
-        .changes
-        .iter()
-        .find(|c| c.kind == Kind::Env && c.path == std::path::Path::new(".env.local"))
-        .map(|c| match &c.detail {
-            Detail::Env { empty_now, .. } if !c.action.writes() => empty_now.clone(),
-            Detail::Env { empty_after, .. } => empty_after.clone(),
-            _ => Vec::new(),
-        })
-        .unwrap_or_default();
-    let jwt_key = &answers.env_names.jwt_secret;
-    if !answers.provider.signs_jwt {
-        steps.push(format!(
-            "Get the InsForge JWT secret for {}'s setup below (it stays out of the app):\n     npx -y @insforge/cli secrets get JWT_SECRET",
-            answers.provider.name
-        ));
-    } else if empty_keys.contains(jwt_key) {
-        steps.push(format!(
-            "Put the InsForge JWT secret in .env.local as {jwt_key} (or re-run with INSFORGE_JWT_SECRET set). It can sign admin tokens that bypass row-level security: server only, never NEXT_PUBLIC_, never committed.\n     npx -y @insforge/cli secrets get JWT_SECRET"
-        ));
-    }
-    if !empty_keys.is_empty() {
-        steps.push(format!(
-            "Fill in the empty values in .env.local: {}",
-            empty_keys.join(", ")
-        ));
-    }
-    let migrations: Vec<&crate::change::Change> = plan
-        .changes
-        .iter()
-        // Those this run writes: one already there was in an earlier run's steps.
-        .filter(|c| c.kind == Kind::Migration && c.action.writes())
-        .filter(|c| !plan.applied.contains(&c.path))
-        .collect();
-    if !migrations.is_empty() {
-        let mut text = if migrations.len() > 1 {
-            "Apply the migrations, in this order (see the provider steps for what runs between them):".to_string()
+/// Steps, numbered; a done one marked, its text dimmed.
+fn list(out: &mut dyn Write, steps: &[&Step], paint: Paint) -> io::Result<()> {
+    for (n, step) in steps.iter().enumerate() {
+        let mut lines = step.text.lines();
+        let first = lines.next().unwrap_or("");
+        if step.done {
+            writeln!(
+                out,
+                "  {}. {} {}",
+                n + 1,
+                paint.green("done:"),
+                paint.dim(first)
+            )?;
         } else {
-            "Apply the migration:".to_string()
-        };
-        for m in &migrations {
-            let version = match &m.detail {
-                Detail::Migration { version } => version.as_str(),
-                _ => "",
-            };
-            // The InsForge CLI applies `migrations/` of the folder it runs in (and linked).
-            let folder = m
-                .path
-                .parent()
-                .and_then(Path::parent)
-                .filter(|p| !p.as_os_str().is_empty())
-                .map(|p| format!("(cd {} && ", crate::paths::slash(p)));
-            text.push_str(&format!(
-                "\n     {}npx -y @insforge/cli db migrations up {version}{}   # {}",
-                folder.as_deref().unwrap_or(""),
-                if folder.is_some() { ")" } else { "" },
-                m.display_path()
-            ));
+            writeln!(out, "  {}. {first}", n + 1)?;
         }
-        steps.push(text);
+        for line in lines {
+            if line.is_empty() {
+                writeln!(out)?;
+            } else if step.done {
+                writeln!(out, "     {}", paint.dim(line))?;
+            } else {
+                writeln!(out, "     {line}")?;
+            }
+        }
     }
-    for manual in &plan.manual {
-        steps.push(format!(
-            "Merge the interceptor code printed above (under --json: manual[].content) into your {}.",
-            crate::paths::slash(&manual.existing[0])
-        ));
+    Ok(())
+}
+
+/// The provider's section: its steps, then how to use the result; the text `--json` carries
+/// as `provider_setup`.
+pub fn provider_setup(steps: &[&Step], usage: &[String], paint: Paint) -> String {
+    let mut out = Vec::new();
+    let _ = list(&mut out, steps, paint);
+    for text in usage {
+        writeln!(out).ok();
+        for (i, line) in text.lines().enumerate() {
+            let lead = if i == 0 { "  - " } else { "    " };
+            if line.is_empty() {
+                writeln!(out).ok();
+            } else {
+                writeln!(out, "{lead}{line}").ok();
+            }
+        }
     }
-    steps.extend(rendered.manual_steps.iter().cloned());
-    steps.extend(plan.notes.iter().cloned());
-    steps
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// A run with nothing to write: the files kept as the user's, and what only the user can do,
@@ -511,7 +463,7 @@ pub fn next_steps(
 pub fn nothing_to_do(
     out: &mut dyn Write,
     plan: &Plan,
-    rendered: &crate::render::Rendered,
+    steps: &[Step],
     paint: Paint,
 ) -> io::Result<()> {
     writeln!(out, "\nNothing to do: every file is up to date.")?;
@@ -522,11 +474,17 @@ pub fn nothing_to_do(
     {
         writeln!(out, "  kept (yours): {}", change.display_path())?;
     }
-    let by_hand: Vec<&String> = rendered.manual_steps.iter().chain(&plan.notes).collect();
-    if !by_hand.is_empty() {
-        writeln!(out, "\n{}", paint.bold("Still to do by hand"))?;
-        for (n, step) in by_hand.iter().enumerate() {
-            writeln!(out, "  {}. {step}", n + 1)?;
+    // The run's steps in full; the provider's (which the tool cannot see done) by their
+    // first line.
+    let left: Vec<&Step> = steps.iter().filter(|s| !s.done).collect();
+    if !left.is_empty() {
+        writeln!(out, "\n{}", paint.bold("Still to do"))?;
+        for (n, step) in left.iter().enumerate() {
+            let text = match step.section {
+                Section::Run => step.text.replace('\n', "\n     "),
+                Section::Provider => step.text.lines().next().unwrap_or("").to_string(),
+            };
+            writeln!(out, "  {}. {text}", n + 1)?;
         }
     }
     Ok(())
@@ -712,7 +670,7 @@ mod tests {
             new: new.to_string(),
             reason: None,
             theirs: None,
-            detail: Detail::None,
+            detail: crate::change::Detail::None,
         }
     }
 

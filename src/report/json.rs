@@ -16,7 +16,7 @@ use crate::paths::slash;
 use crate::provider::Provider;
 
 /// Bumped when a field changes meaning or goes away (adding one does not bump it).
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Where the committed schema lives, relative to the repository root.
 pub const SCHEMA_FILE: &str = "schema/output.schema.json";
@@ -108,11 +108,13 @@ pub struct Document {
     pub dependencies_added: Vec<String>,
     /// What the user must do by hand, found while planning.
     pub notes: Vec<String>,
-    /// What is left to do by hand after `init` or `update`, in order (the human output's
-    /// "Next steps"): installs, env values, secrets, the migrations to apply, merges.
-    pub next_steps: Vec<String>,
-    /// The provider's own setup (dashboard settings, and what the app's code should call),
-    /// as the human output shows it after the steps.
+    /// What is left to do after `init` or `update`, in order, done ones included (the human
+    /// output's "Next steps", then the provider's setup): installs, env values, migrations,
+    /// merges, notes (`section: run`), then the provider's dashboards and code (`section:
+    /// provider`). A step stays until it is done.
+    pub next_steps: Vec<crate::step::Step>,
+    /// The provider's setup as the human output shows it: its steps, then how to use the
+    /// result (snippets).
     pub provider_setup: Option<String>,
     /// Whether this run wrote files (always false for `check` and `--dry-run`).
     pub written: bool,

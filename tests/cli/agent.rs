@@ -164,7 +164,7 @@ fn every_note_reaches_json_once() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|n| n.as_str().is_some_and(|n| n.contains(needle)))
+            .filter(|n| text(n).is_some_and(|n| n.contains(needle)))
             .count()
     };
     assert_eq!(count("notes", note), 1, "{}", doc["notes"]);
@@ -187,16 +187,15 @@ fn every_note_reaches_json_once() {
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     let all: Vec<&str> = ["notes", "next_steps"]
         .iter()
-        .flat_map(|k| {
-            doc[*k]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter_map(|v| v.as_str())
-        })
+        .flat_map(|k| doc[*k].as_array().unwrap().iter().filter_map(text))
         .collect();
     let mut seen = std::collections::BTreeSet::new();
     for text in &all {
         assert!(seen.insert(*text), "twice in --json: {text}");
     }
+}
+
+/// A note's text, or a step's (`next_steps` holds objects).
+fn text(v: &serde_json::Value) -> Option<&str> {
+    v.as_str().or_else(|| v["text"].as_str())
 }

@@ -711,7 +711,7 @@ fn review_cases_default_exports_wrappers_crlf_versions_and_dependencies() {
     t.run().success();
     t.run()
         .success()
-        .stdout_has("Still to do by hand")
+        .stdout_has("Still to do")
         .stdout_has("it takes its options from `options`");
 }
 
@@ -897,7 +897,7 @@ fn apps_already_on_the_provider_get_no_greenfield_dashboard_steps() {
         .run()
         .success()
         .stdout_has(
-            "keep the authorized domains and products your\n   login uses (app/login/page.tsx:6)",
+            "keep the authorized domains and products your\n     login uses (app/login/page.tsx:6)",
         )
         .lacks("enable Email Magic Links");
 }

@@ -199,7 +199,7 @@ fn json_describes_the_plan_without_contents() {
         serde_json::from_str(&run.stdout).expect("stdout is one JSON document");
     assert_eq!(doc["provider"], "workos");
     assert_eq!(doc["written"], false);
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     assert_eq!(doc["command"], "init");
     assert_eq!(doc["detected"]["package_manager"], "yarn");
     assert_eq!(doc["evidence"]["package_manager"], "yarn.lock");

@@ -294,7 +294,15 @@ fn run_tool(group: &Group, case: &Case) -> Run {
     }
     for key in ["notes", "next_steps"] {
         if let Some(items) = report[key].as_array() {
-            asks.extend(items.iter().filter_map(Value::as_str).map(String::from));
+            // Notes are strings, steps objects with a text (the run's own: the provider's
+            // setup names files as places, not as refusals).
+            asks.extend(
+                items
+                    .iter()
+                    .filter(|v| v["section"] != "provider")
+                    .filter_map(|v| v.as_str().or_else(|| v["text"].as_str()))
+                    .map(String::from),
+            );
         }
     }
     if let Some(merges) = report["manual"].as_array() {

@@ -1,0 +1,298 @@
+//! What is left after a run, as [`Step`]s, in order: the install, the env values, the
+//! migrations, the merges and notes of the run, then the provider's own setup. A step stays
+//! in the list until it is done, and says whether `--setup` (with the app's linked project)
+//! could do it, a program could, or only a person can.
+
+use std::path::Path;
+
+use crate::change::{Detail, Kind as ChangeKind, Plan};
+use crate::detect::Project;
+use crate::dotenv;
+use crate::render::Rendered;
+use crate::resolve::{Answers, ANON_KEY_VAR};
+use crate::step::{Kind, Section, Step, Who};
+
+const ENV_LOCAL: &str = ".env.local";
+
+/// The run's steps and the provider's, each marked done or not as the run leaves the app.
+pub fn list(plan: &Plan, answers: &Answers, rendered: &Rendered, project: &Project) -> Vec<Step> {
+    let linked = project.link.is_some();
+    // What `--setup` does, with a link; what a program could, without.
+    let tool_or = |other: Who| if linked { Who::Tool } else { other };
+    let mut steps = Vec::new();
+
+    // The install: while a dependency the integration needs is not in node_modules.
+    let wanted = rendered.dependencies();
+    let missing: Vec<&str> = wanted
+        .iter()
+        .map(|d| d.name.as_str())
+        .filter(|name| !crate::app::installed(&project.root, name))
+        .collect();
+    if !plan.added_dependencies.is_empty() || !missing.is_empty() {
+        let pm = project.package_manager.value;
+        let argv: Vec<&str> = pm.install().split_whitespace().collect();
+        let names: Vec<&str> = if missing.is_empty() {
+            plan.added_dependencies
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect()
+        } else {
+            missing.clone()
+        };
+        steps.push(
+            Step::new(
+                "install",
+                Kind::Install,
+                tool_or(Who::Agent),
+                format!(
+                    "Install the added dependencies ({}):\n  {}",
+                    names.join(", "),
+                    pm.install()
+                ),
+            )
+            .command(&argv)
+            .done(plan.installed || missing.is_empty()),
+        );
+    }
+
+    // Env values: each key empty in .env.local, or filled by this run's setup.
+    let env = env_local(plan);
+    let empty = |key: &str| {
+        env.as_deref().is_some_and(|text| {
+            dotenv::parse(text)
+                .iter()
+                .rev()
+                .find(|a| a.key == key)
+                .is_some_and(|a| a.value.is_empty())
+        })
+    };
+    let open = |key: &str| empty(key) || plan.filled.iter().any(|k| k == key);
+    let mut covered: Vec<String> = rendered
+        .provider_setup
+        .steps
+        .iter()
+        .flat_map(|s| s.env.iter().cloned())
+        .collect();
+    let jwt = &answers.env_names.jwt_secret;
+    if answers.provider.signs_jwt && open(jwt) {
+        steps.push(
+            Step::new(
+                "insforge.jwt-secret",
+                Kind::Env,
+                tool_or(Who::Agent),
+                format!(
+                    "Put the InsForge JWT secret in .env.local as {jwt} (or re-run with INSFORGE_JWT_SECRET set). It can sign admin tokens that bypass row-level security: server only, never NEXT_PUBLIC_, never committed.\n  npx -y @insforge/cli secrets get JWT_SECRET"
+                ),
+            )
+            .command(&["npx", "-y", "@insforge/cli", "secrets", "get", "JWT_SECRET"])
+            .env(std::slice::from_ref(jwt))
+            .done(!empty(jwt)),
+        );
+        covered.push(jwt.clone());
+    }
+    if open(ANON_KEY_VAR) {
+        steps.push(
+            Step::new(
+                "insforge.anon-key",
+                Kind::Env,
+                tool_or(Who::Person),
+                format!("Put the InsForge project's anon key in .env.local as {ANON_KEY_VAR} (linked with `npx @insforge/cli link`, `init --setup` fetches it)."),
+            )
+            .env(&[ANON_KEY_VAR.to_string()])
+            .done(!empty(ANON_KEY_VAR)),
+        );
+        covered.push(ANON_KEY_VAR.into());
+    }
+    for var in answers.provider.env.iter().filter(|e| e.generate) {
+        if !open(&var.name) {
+            continue;
+        }
+        steps.push(
+            Step::new(
+                format!("env.generate.{}", var.name),
+                Kind::Env,
+                tool_or(Who::Agent),
+                format!(
+                    "Set {} in .env.local to 32 random bytes as hex, never the InsForge JWT secret:\n  openssl rand -hex 32",
+                    var.name
+                ),
+            )
+            .command(&["openssl", "rand", "-hex", "32"])
+            .env(std::slice::from_ref(&var.name))
+            .done(!empty(&var.name)),
+        );
+        covered.push(var.name.clone());
+    }
+    let rest: Vec<String> = env
+        .as_deref()
+        .map(dotenv::parse)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| a.key)
+        .filter(|k| open(k) && !covered.contains(k))
+        .fold(Vec::new(), |mut keys, k| {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+            keys
+        });
+    if !rest.is_empty() {
+        let undone: Vec<&String> = rest.iter().filter(|k| empty(k)).collect();
+        steps.push(
+            Step::new(
+                "env.fill",
+                Kind::Env,
+                Who::Person,
+                format!(
+                    "Fill in the empty values in .env.local: {}",
+                    rest.iter()
+                        .map(
+                            |k| match answers.provider.env.iter().find(|e| e.name == *k) {
+                                Some(e) if !e.comment.is_empty() => format!("{k} ({})", e.comment),
+                                _ => k.clone(),
+                            }
+                        )
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .env(&rest)
+            .done(undone.is_empty()),
+        );
+    }
+
+    steps.extend(migrations(plan, project, tool_or(Who::Agent)));
+
+    for manual in &plan.manual {
+        let path = crate::paths::slash(&manual.existing[0]);
+        steps.push(Step::new(
+            format!("merge.{path}"),
+            Kind::Code,
+            Who::Agent,
+            format!("Merge the interceptor code printed above (under --json: manual[].content) into your {path}."),
+        ));
+    }
+    for note in rendered.manual_steps.iter().chain(&plan.notes) {
+        steps.push(Step::new(
+            format!("note.{}", short_hash(note)),
+            Kind::Code,
+            Who::Agent,
+            note.clone(),
+        ));
+    }
+
+    // The provider's: done as its template says, or when the env values it names are set.
+    for step in &rendered.provider_setup.steps {
+        let mut step = step.clone();
+        step.section = Section::Provider;
+        if !step.env.is_empty() && step.env.iter().all(|k| !empty(k)) && env.is_some() {
+            step.done = true;
+        }
+        steps.push(step);
+    }
+    steps
+}
+
+/// The tool's migrations, in order, until applied on the linked project (`--setup` finds out;
+/// without a link the tool cannot see it, so the step stays).
+fn migrations(plan: &Plan, project: &Project, who: Who) -> Vec<Step> {
+    let mut migrations: Vec<&crate::change::Change> = plan
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Migration && c.action != crate::change::Action::Skip)
+        .collect();
+    migrations.sort_by(|a, b| a.path.cmp(&b.path));
+    let many = migrations.len() > 1;
+    migrations
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let version = match &m.detail {
+                Detail::Migration { version } => version.as_str(),
+                _ => "",
+            };
+            // The InsForge CLI applies `migrations/` of the folder it runs in (and linked).
+            let folder = m
+                .path
+                .parent()
+                .and_then(Path::parent)
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(crate::paths::slash);
+            let command = format!(
+                "{}npx -y @insforge/cli db migrations up {version}{}",
+                folder
+                    .as_deref()
+                    .map(|f| format!("(cd {f} && "))
+                    .unwrap_or_default(),
+                if folder.is_some() { ")" } else { "" },
+            );
+            let order = if many {
+                format!(
+                    " ({} of {}, in this order; see the provider steps for what runs between them)",
+                    i + 1,
+                    project_count(plan)
+                )
+            } else {
+                String::new()
+            };
+            let seen = if m.action.writes() || project.link.is_some() {
+                ""
+            } else {
+                " unless it is applied already"
+            };
+            let mut step = Step::new(
+                format!("insforge.migration.{version}"),
+                Kind::Migration,
+                who,
+                format!(
+                    "Apply the migration {}{seen}{order}:\n  {command}",
+                    m.display_path()
+                ),
+            )
+            .command(&[
+                "npx",
+                "-y",
+                "@insforge/cli",
+                "db",
+                "migrations",
+                "up",
+                version,
+            ])
+            .done(plan.applied.contains(&m.path));
+            if folder.is_some() {
+                // The argv runs in the migrations' own folder.
+                step.text.push_str("   # in that folder");
+            }
+            step
+        })
+        .collect()
+}
+
+fn project_count(plan: &Plan) -> usize {
+    plan.changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Migration && c.action != crate::change::Action::Skip)
+        .count()
+}
+
+/// `.env.local` as the run leaves it (the plan's change, updated by `--setup`).
+fn env_local(plan: &Plan) -> Option<String> {
+    plan.changes
+        .iter()
+        .find(|c| c.kind == ChangeKind::Env && c.path == Path::new(ENV_LOCAL))
+        .map(|c| match (&c.old, c.action) {
+            // Kept as it is: what is on disk.
+            (Some(old), crate::change::Action::Skip) => old.clone(),
+            _ => c.new.clone(),
+        })
+}
+
+/// A short stable name for a note's text (FNV-1a, 32 bits, hex).
+fn short_hash(text: &str) -> String {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in text.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    format!("{h:08x}")
+}

@@ -45,6 +45,11 @@ pub enum Command {
     /// Print every fact detected in the app with its evidence (with --json, the project model
     /// as data, the app's existing auth wiring included). Writes nothing.
     Detect(DetectArgs),
+    /// Prove the integration against the linked InsForge project (.insforge/project.json):
+    /// the migrations applied, requesting_user_id() and each table's policies there, a token
+    /// signed as the app signs it accepted by the data API, and no rows of other users (or
+    /// for anon) visible. Exit 0: all hold; 1: a check failed; 2: error.
+    Verify(VerifyArgs),
     /// Print the agent skill (SKILL.md): how a coding agent drives insforge-integrate.
     Skill,
 }
@@ -56,6 +61,22 @@ pub struct DetectArgs {
     pub path: PathBuf,
 
     /// Print the facts as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// The app's folder (the one with package.json, insforge-integrate.toml and the link).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Also insert a row as a random test user, check its owner and that nobody else sees
+    /// it, and delete it again.
+    #[arg(long)]
+    pub write: bool,
+
+    /// Print the checklist as JSON on stdout.
     #[arg(long)]
     pub json: bool,
 }

@@ -51,6 +51,12 @@ pub enum Error {
     )]
     Drift(usize),
 
+    /// `verify` found checks that do not hold against the linked project.
+    #[error(
+        "{0} check(s) failed against the linked InsForge project (each is named in the report)"
+    )]
+    VerifyFailed(usize),
+
     /// `update`'s merge of the user's edits and the new version collided in these files.
     #[error("{}", collisions(*count, paths, *written))]
     Collisions {
@@ -155,6 +161,7 @@ impl Error {
             | Error::ConflictFailed { .. }
             | Error::CheckFailed(_)
             | Error::Drift(_)
+            | Error::VerifyFailed(_)
             | Error::Collisions { .. }
             | Error::Unresolved(_)
             | Error::Aborted

@@ -23,6 +23,11 @@ pub enum Command {
         format: Format,
     },
     Detect,
+    /// `verify`: the saved answers, proven against the linked project; `write` adds the
+    /// insert-and-delete check.
+    Verify {
+        write: bool,
+    },
 }
 
 /// What the run may do to the app.
@@ -159,6 +164,11 @@ impl Request {
                     None,
                 )
             }
+            cli::Command::Verify(a) => {
+                let command = Command::Verify { write: a.write };
+                let given = Given::default();
+                (a.path, command, Writes::Never, a.json, given, false, None)
+            }
             cli::Command::Skill => return None,
         };
         // `check` and `detect` never ask: they only read.
@@ -212,7 +222,10 @@ impl Request {
     /// The answers come from the answers file an `init` saved (`check`, `update`): without one
     /// the run stops, saying to run `init` first.
     pub fn saved_only(&self) -> bool {
-        matches!(self.command, Command::Update | Command::Check { .. })
+        matches!(
+            self.command,
+            Command::Update | Command::Check { .. } | Command::Verify { .. }
+        )
     }
 }
 

@@ -9,7 +9,7 @@ use anyhow::Result;
 use clap::Parser;
 
 use crate::cli::{Cli, ColorChoice, Command};
-use crate::commands::{check, detect, init, pipeline};
+use crate::commands::{check, detect, init, pipeline, verify};
 use crate::report::human::Paint;
 use crate::request::{self, Request, Surroundings};
 use crate::{clock, error, prompt, resolve};
@@ -78,6 +78,7 @@ pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                     "check" => Some(crate::report::json::Command::Check),
                     "update" => Some(crate::report::json::Command::Update),
                     "detect" => Some(crate::report::json::Command::Detect),
+                    "verify" => Some(crate::report::json::Command::Verify),
                     _ => None,
                 });
                 let text = e.render().to_string();
@@ -136,7 +137,11 @@ pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         ci: std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0"),
     };
     let request = Request::new(command, around).expect("skill is handled above");
-    let checking = matches!(request.command, request::Command::Check { .. });
+    // `check` and `verify` exit 1 on their finding only: every other failure is an error (2).
+    let checking = matches!(
+        request.command,
+        request::Command::Check { .. } | request::Command::Verify { .. }
+    );
     let name = Some(request.command.into());
     let json = request.json;
     let mut emitted = false;
@@ -170,7 +175,7 @@ fn is_drift(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         matches!(
             c.downcast_ref::<error::Error>(),
-            Some(error::Error::Drift(_))
+            Some(error::Error::Drift(_) | error::Error::VerifyFailed(_))
         )
     })
 }
@@ -221,6 +226,7 @@ fn run(mut request: Request, paint: Paint, emitted: &mut bool) -> Result<()> {
         request::Command::Init | request::Command::Update => init::run(&request, env, out),
         request::Command::Check { .. } => check::check(&request, env, out),
         request::Command::Detect => detect::detect(&request, env, out),
+        request::Command::Verify { .. } => verify::verify(&request, env, out),
     };
     *emitted = json && stdout.written > 0;
     result

@@ -9,3 +9,4 @@ pub mod init;
 pub mod pipeline;
 pub mod setup;
 pub mod steps;
+pub mod verify;

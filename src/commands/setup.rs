@@ -41,6 +41,8 @@ enum Work {
         version: String,
         name: String,
         sql: String,
+        /// A table that must exist before it is applied (the one its foreign keys name).
+        needs: Option<String>,
     },
 }
 
@@ -132,6 +134,7 @@ impl Setup {
             .filter(|c| c.kind == Kind::Migration && c.action != Action::Skip)
             .collect();
         migrations.sort_by(|a, b| a.path.cmp(&b.path));
+        let referenced = crate::render::referenced_table(project, answers.provider);
         for m in migrations {
             let Detail::Migration { version } = &m.detail else {
                 continue;
@@ -155,11 +158,15 @@ impl Setup {
                 (Some(on_disk), false) => on_disk.clone(),
                 _ => m.new.clone(),
             };
+            let needs = referenced
+                .clone()
+                .filter(|t| sql.contains(&format!("references {t}")));
             work.push(Work::Migration {
                 path: m.path.clone(),
                 version: version.clone(),
                 name,
                 sql,
+                needs,
             });
         }
         let missing: Vec<&str> = wanted
@@ -304,6 +311,7 @@ impl Setup {
                 version,
                 name,
                 sql,
+                needs,
             } = &self.work[i]
             else {
                 continue;
@@ -314,6 +322,27 @@ impl Setup {
                 self.steps[i].done = true;
                 plan.applied.push(path.clone());
                 continue;
+            }
+            // Its foreign keys' table first (Better Auth's migrate creates it): until it exists
+            // the migration would fail, so it and those after it wait for the next run. A
+            // backend that cannot say is tried anyway.
+            if let Some(table) = needs {
+                let query = format!(
+                    "select to_regclass('{}') is not null as present",
+                    table.replace('\'', "''")
+                );
+                let present = client
+                    .query(&format!("checking that {table} exists"), &query)
+                    .ok()
+                    .and_then(|rows| rows.first().map(|r| r["present"] != false));
+                if present == Some(false) {
+                    writeln!(
+                        out,
+                        "  {} {shown}: {table} does not exist yet; create it (see the provider's steps), then run this again",
+                        paint.yellow("waiting  ")
+                    )?;
+                    break;
+                }
             }
             let step = format!("applying {shown}");
             let risk = match client.dry_run(&step, sql)? {

@@ -167,12 +167,72 @@ impl Client {
         Ok(())
     }
 
+    /// Rows of a read-only query (`POST /api/database/advance/rawsql`, the admin SQL the
+    /// CLI's `db query` sends).
+    pub fn query(&self, step: &str, sql: &str) -> Result<Vec<Value>> {
+        let path = "/api/database/advance/rawsql";
+        let answer = self.call(step, "POST", path, Some(json!({ "query": sql })))?;
+        self.ok(step, "POST", path, &answer)?;
+        match answer.body.get("rows") {
+            Some(Value::Array(rows)) => Ok(rows.clone()),
+            _ => Err(self.malformed(step, "POST", path, "no rows")),
+        }
+    }
+
+    /// A data API call as a user (`bearer`: a user's token, or the anon key):
+    /// `/api/database/records/<table>` with PostgREST's query string, the answer's status and
+    /// body as they are (a 401 is a finding, not an error). A table outside `public` is
+    /// named by PostgREST's profile headers.
+    pub fn records(
+        &self,
+        step: &str,
+        method: &str,
+        bearer: &str,
+        (schema, table): (&str, &str),
+        query: &str,
+        body: Option<Value>,
+    ) -> Result<(u16, Value)> {
+        let path = format!("/api/database/records/{}?{query}", encode(table));
+        let bearer = format!("Bearer {bearer}");
+        let mut headers = vec![("Prefer", "return=representation")];
+        if schema != "public" {
+            headers.push(("Accept-Profile", schema));
+            headers.push(("Content-Profile", schema));
+        }
+        let answer = self.send(step, method, &path, &bearer, &headers, body)?;
+        Ok((answer.status, answer.body))
+    }
+
+    /// An answer's message (`message`, else `error`), for a finding.
+    pub fn said(body: &Value) -> String {
+        ["message", "error"]
+            .iter()
+            .filter_map(|k| text_field(body, k))
+            .next()
+            .map(|s| short(&s))
+            .unwrap_or_else(|| "no message".into())
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.host)
     }
 
-    /// One call; a read is tried twice when the connection fails or the server is down.
+    /// One call with the admin key; a read is tried twice when the connection fails or the
+    /// server is down.
     fn call(&self, step: &str, method: &str, path: &str, body: Option<Value>) -> Result<Answer> {
+        let bearer = format!("Bearer {}", self.key.expose());
+        self.send(step, method, path, &bearer, &[], body)
+    }
+
+    fn send(
+        &self,
+        step: &str,
+        method: &str,
+        path: &str,
+        bearer: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Result<Answer> {
         let url = self.url(path);
         let tries = if method == "GET" { 2 } else { 1 };
         let mut last = None;
@@ -180,21 +240,42 @@ impl Client {
             if n > 0 {
                 std::thread::sleep(Duration::from_millis(300));
             }
-            let bearer = format!("Bearer {}", self.key.expose());
-            let sent = match &body {
-                None => self
-                    .agent
-                    .get(&url)
-                    .header("Authorization", &bearer)
-                    .header("Accept", "application/json")
-                    .call(),
-                Some(b) => self
-                    .agent
-                    .post(&url)
-                    .header("Authorization", &bearer)
-                    .header("Accept", "application/json")
-                    .content_type("application/json")
-                    .send(b.to_string()),
+            let sent = match (method, &body) {
+                ("GET", _) => {
+                    let mut request = self
+                        .agent
+                        .get(&url)
+                        .header("Authorization", bearer)
+                        .header("Accept", "application/json");
+                    for (name, value) in headers {
+                        request = request.header(*name, *value);
+                    }
+                    request.call()
+                }
+                ("DELETE", _) => {
+                    let mut request = self
+                        .agent
+                        .delete(&url)
+                        .header("Authorization", bearer)
+                        .header("Accept", "application/json");
+                    for (name, value) in headers {
+                        request = request.header(*name, *value);
+                    }
+                    request.call()
+                }
+                (_, b) => {
+                    let mut request = self
+                        .agent
+                        .post(&url)
+                        .header("Authorization", bearer)
+                        .header("Accept", "application/json");
+                    for (name, value) in headers {
+                        request = request.header(*name, *value);
+                    }
+                    request
+                        .content_type("application/json")
+                        .send(b.clone().unwrap_or(Value::Null).to_string())
+                }
             };
             match sent {
                 Ok(mut response) => {
@@ -300,6 +381,18 @@ fn text_field(v: &Value, key: &str) -> Option<String> {
         .filter(|s| !s.is_empty()),
         _ => None,
     }
+}
+
+/// A path segment or query value, percent-encoded (unreserved characters kept).
+pub fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// At most 300 characters of a server's message.

@@ -3,6 +3,7 @@
 //! run and `--json` list without contacting anything.
 
 pub mod insforge;
+pub mod token;
 
 use serde::Serialize;
 

@@ -132,6 +132,13 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
     })
 }
 
+/// The table the owned tables' owner column references (Better Auth's users), when it has
+/// one: it must exist before the migration that creates them is applied.
+pub fn referenced_table(project: &Project, provider: &Provider) -> Option<String> {
+    let (reference, _) = owner_references(project, provider);
+    reference.map(|r| r.split('(').next().unwrap_or(&r).trim().to_string())
+}
+
 /// The answers with the tables the migration covers: a table whose policies the app's own
 /// migrations create already is left out (and said so), and the app's own tables are
 /// compared with what the migration expects.

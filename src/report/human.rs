@@ -458,6 +458,50 @@ pub fn provider_setup(steps: &[&Step], usage: &[String], paint: Paint) -> String
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// `verify`'s checklist and its verdict.
+pub fn verify(
+    out: &mut dyn Write,
+    host: &str,
+    checks: &[crate::report::json::VerifyCheck],
+    notes: &[String],
+    paint: Paint,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "\n{} {host}",
+        paint.bold("Verify against the linked InsForge project:")
+    )?;
+    let width = checks.iter().map(|c| c.id.len()).max().unwrap_or(0);
+    for c in checks {
+        let mark = if c.passed {
+            paint.green("ok  ")
+        } else {
+            paint.red("FAIL")
+        };
+        writeln!(out, "  {mark} {:<width$}  {}", c.id, c.text)?;
+    }
+    for note in notes {
+        writeln!(out, "  {} {note}", paint.dim("·"))?;
+    }
+    let failed = checks.iter().filter(|c| !c.passed).count();
+    if failed == 0 {
+        writeln!(
+            out,
+            "\n{} {} check(s) hold.",
+            paint.green("Verified:"),
+            checks.len()
+        )?;
+    } else {
+        writeln!(
+            out,
+            "\n{} {failed} of {} check(s) failed.",
+            paint.red("Not verified:"),
+            checks.len()
+        )?;
+    }
+    Ok(())
+}
+
 /// A run with nothing to write: the files kept as the user's, and what only the user can do,
 /// listed again until it is done.
 pub fn nothing_to_do(

@@ -28,6 +28,7 @@ pub enum Command {
     Update,
     Check,
     Detect,
+    Verify,
 }
 
 impl From<crate::request::Command> for Command {
@@ -38,6 +39,7 @@ impl From<crate::request::Command> for Command {
             Run::Update => Command::Update,
             Run::Check { .. } => Command::Check,
             Run::Detect => Command::Detect,
+            Run::Verify { .. } => Command::Verify,
         }
     }
 }
@@ -125,6 +127,9 @@ pub struct Document {
     pub wiring: Wiring,
     /// Tables (`schema.table`) the app's own migrations already give policies, with the file.
     pub existing_policies: BTreeMap<String, String>,
+    /// `verify`'s checklist (absent for the other commands).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verify: Option<Verification>,
     /// The remote steps of `init --setup` (with the app's linked InsForge project): planned
     /// by a dry run (`done: false`), done or found done by a run that writes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -313,6 +318,30 @@ pub struct CheckSummary {
     pub kept: usize,
 }
 
+/// What `verify` proved against the linked project.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Verification {
+    /// Every check holds (exit 0).
+    pub passed: bool,
+    /// `--write`: the insert-and-delete checks ran too.
+    pub write: bool,
+    /// The linked project's URL.
+    pub host: String,
+    pub checks: Vec<VerifyCheck>,
+}
+
+/// One check: `migrations`, `function`, `policies.<schema.table>`, `token`,
+/// `isolation.<schema.table>`, `anon.<schema.table>`, `write.<schema.table>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct VerifyCheck {
+    pub id: String,
+    pub passed: bool,
+    /// What was found, and on failure what to do.
+    pub text: String,
+}
+
 /// The facts as values, and the evidence apart.
 pub fn detected(project: &Project) -> (Detected, BTreeMap<String, String>) {
     let mut evidence = BTreeMap::new();
@@ -419,6 +448,7 @@ pub fn document(
         provider_setup: None,
         written,
         check: check.map(|(summary, _)| summary),
+        verify: None,
         wiring: project.wiring.clone(),
         existing_policies: project.existing_policies.clone(),
     }
@@ -477,6 +507,7 @@ pub fn error(command: Option<Command>, e: &anyhow::Error, code: u8) -> ErrorDocu
         Some(E::ConflictFailed { .. }) => "conflict_failed",
         Some(E::CheckFailed(_)) => "check_failed",
         Some(E::Drift(_)) => "drift",
+        Some(E::VerifyFailed(_)) => "verify_failed",
         Some(E::Collisions { .. }) => "collisions",
         Some(E::Unresolved(_)) => "unresolved",
         Some(E::Aborted) => "aborted",

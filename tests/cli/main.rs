@@ -22,5 +22,6 @@ mod providers;
 mod repo;
 mod safety;
 mod setup;
+#[path = "../common/standin.rs"]
 mod standin;
 mod update;

@@ -1,4 +1,4 @@
-//! `init --setup` against the stand-in for InsForge's admin API (tests/cli/standin.rs): the
+//! `init --setup` against the stand-in for InsForge's admin API (tests/common/standin.rs): the
 //! JWT secret and the anon key fetched into `.env.local`, the migrations applied as
 //! `db migrations up` would, a second run that sends nothing, faults that leave the local files
 //! as written and a re-run that finishes, and no key or secret in any output.
@@ -525,4 +525,37 @@ fn left(stdout: &str) -> String {
         }
     }
     out
+}
+
+#[test]
+fn verify_needs_the_link_and_says_when_the_backend_cannot_be_asked() {
+    let none: &[&str] = &[];
+    // Before init: the saved answers are missing.
+    let t = Test::fixture("clerk");
+    t.command("verify", none).code(2).stderr_has("init");
+    // No link: exit 2, naming the file and what to run; JSON says so as an error document.
+    t.run_with(&["--yes".into(), "--table".into(), "todos".into()])
+        .success();
+    t.command("verify", none)
+        .code(2)
+        .stderr_has(".insforge/project.json")
+        .stderr_has("npx @insforge/cli link");
+    let json = t.command("verify", &["--json"]).code(2);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["error"]["kind"], "invalid_argument", "{}", json.stdout);
+    // A backend that answers with an error: exit 2 (an error, not a failed check), the step
+    // and status named, the key never shown.
+    let standin = StandIn::start();
+    let t = t.file(".insforge/project.json", &standin.link());
+    standin.state.lock().unwrap().fault =
+        Some(("GET /api/database/migrations".into(), Fault::Status(500), 9));
+    let run = t.command("verify", none).code(2);
+    nothing_secret_in(&run.all());
+    run.stderr_has("listing the applied migrations")
+        .stderr_has("500");
+    // The stand-in without a database cannot answer the admin SQL: an error too, not a pass.
+    standin.state.lock().unwrap().fault = None;
+    let run = t.command("verify", none).code(2);
+    nothing_secret_in(&run.all());
+    run.stderr_has("reading requesting_user_id()");
 }

@@ -16,3 +16,6 @@ mod pg;
 mod proof;
 mod providers;
 mod rules;
+#[path = "../common/standin.rs"]
+mod standin;
+mod verify;

@@ -236,19 +236,21 @@ impl Cluster {
     /// Each of `commands` sent as one query (`psql -c`), in order, on one connection as
     /// `user`; the first error stops it, and the connection's open transaction rolls back.
     pub fn psql_commands(&self, db: &str, user: &str, commands: &[&str]) -> Out {
-        let args: Vec<&str> = commands.iter().flat_map(|c| ["-c", c]).collect();
-        self.psql_args(db, user, &args, None)
+        self.client().commands(db, user, commands)
     }
 
     /// `psql` connected as `user` to `db`: no psqlrc, quiet, unaligned tuples only.
     fn psql_command(&self, db: &str, user: &str) -> Command {
-        let mut cmd = Command::new(&self.install.psql);
-        clear_pg_env(&mut cmd);
-        cmd.args(["-X", "-q", "-A", "-t"])
-            .arg("-h")
-            .arg(self.dir.path())
-            .args(["-p", &self.port.to_string(), "-U", user, "-d", db]);
-        cmd
+        self.client().command(db, user)
+    }
+
+    /// What another thread needs to run `psql` here (the cluster must outlive it).
+    pub fn client(&self) -> Psql {
+        Psql {
+            bin: self.install.psql.clone(),
+            host: self.dir.path().to_path_buf(),
+            port: self.port,
+        }
     }
 
     /// A long-lived `psql` connection (one server session) for many scripts: a new process
@@ -274,7 +276,44 @@ impl Cluster {
     }
 
     fn psql_args(&self, db: &str, user: &str, args: &[&str], stdin: Option<&str>) -> Out {
-        let mut cmd = self.psql_command(db, user);
+        self.client().run(db, user, args, stdin)
+    }
+
+    /// Run as the superuser on `db`; panic on error.
+    #[track_caller]
+    pub fn admin(&self, db: &str, script: &str) -> String {
+        self.psql(db, SUPERUSER, script).rows()
+    }
+}
+
+/// `psql` for one cluster, usable from any thread.
+#[derive(Debug, Clone)]
+pub struct Psql {
+    bin: PathBuf,
+    host: PathBuf,
+    port: u16,
+}
+
+impl Psql {
+    fn command(&self, db: &str, user: &str) -> Command {
+        let mut cmd = Command::new(&self.bin);
+        clear_pg_env(&mut cmd);
+        cmd.args(["-X", "-q", "-A", "-t"])
+            .arg("-h")
+            .arg(&self.host)
+            .args(["-p", &self.port.to_string(), "-U", user, "-d", db]);
+        cmd
+    }
+
+    /// Each of `commands` sent as one query, in order, on one connection (see
+    /// [`Cluster::psql_commands`]).
+    pub fn commands(&self, db: &str, user: &str, commands: &[&str]) -> Out {
+        let args: Vec<&str> = commands.iter().flat_map(|c| ["-c", c]).collect();
+        self.run(db, user, &args, None)
+    }
+
+    fn run(&self, db: &str, user: &str, args: &[&str], stdin: Option<&str>) -> Out {
+        let mut cmd = self.command(db, user);
         cmd.args(["-v", "ON_ERROR_STOP=1"])
             .args(args)
             .stdin(if stdin.is_some() {
@@ -286,7 +325,7 @@ impl Cluster {
             .stderr(Stdio::piped());
         let mut child = cmd
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.install.psql.display()));
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.bin.display()));
         if let Some(script) = stdin {
             // psql reads stdin to its end; a write error means it died, which its output shows.
             let mut pipe = child.stdin.take().unwrap();
@@ -298,12 +337,6 @@ impl Cluster {
             stdout: String::from_utf8_lossy(&out.stdout).trim_end().to_string(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
-    }
-
-    /// Run as the superuser on `db`; panic on error.
-    #[track_caller]
-    pub fn admin(&self, db: &str, script: &str) -> String {
-        self.psql(db, SUPERUSER, script).rows()
     }
 }
 

@@ -1,0 +1,323 @@
+//! `init --setup` then `verify`, for every provider, against the stand-in for InsForge's API
+//! (`tests/common/standin.rs`) backed by this suite's PostgreSQL shaped like a project's
+//! database (`insforge.rs`): the migrations are applied there as the backend applies them,
+//! the admin SQL reads its catalog, and the data path runs each request as `authenticated` or
+//! `anon` with the claims set, so `verify` proves real policies. Then each thing `verify`
+//! proves is broken once, and it must fail naming the check.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::insforge::{create_roles, literal, Backend, Db};
+use crate::pg::{Cluster, Psql, SUPERUSER};
+use crate::standin::{Database, StandIn, JWT_SECRET, KEY};
+
+/// The stand-in's database: the project's, through `psql`.
+struct Project {
+    psql: Psql,
+    db: String,
+}
+
+impl Project {
+    fn migration(&self, sql: &str, end: &str) -> Result<(), String> {
+        let file = tempfile::Builder::new().suffix(".sql").tempfile().unwrap();
+        std::fs::write(file.path(), sql).unwrap();
+        crate::guard::check(file.path())?;
+        let out = self.psql.commands(
+            &self.db,
+            SUPERUSER,
+            &[
+                "begin",
+                "select from pg_advisory_xact_lock(hashtext('system.custom_migrations'))",
+                "set local search_path to public",
+                "set local role project_admin",
+                sql,
+                end,
+            ],
+        );
+        if out.ok {
+            Ok(())
+        } else {
+            Err(out.stderr.trim().to_string())
+        }
+    }
+
+    fn json(out: crate::pg::Out) -> Result<Value, String> {
+        if !out.ok {
+            return Err(out.stderr.trim().to_string());
+        }
+        let last = out.stdout.lines().last().unwrap_or("null");
+        serde_json::from_str(last).map_err(|e| format!("{e}: {}", out.stdout))
+    }
+}
+
+impl Database for Project {
+    fn apply(&self, sql: &str) -> Result<(), String> {
+        self.migration(sql, "commit")
+    }
+    fn dry_run(&self, sql: &str) -> Result<(), String> {
+        self.migration(sql, "rollback")
+    }
+    fn query(&self, sql: &str) -> Result<Value, String> {
+        let q = format!("select coalesce(json_agg(q), '[]'::json) from ({sql}) q");
+        Self::json(self.psql.commands(&self.db, SUPERUSER, &[&q]))
+    }
+    fn request(&self, role: &str, claims: &str, sql: &str) -> Result<Value, String> {
+        Self::json(self.psql.commands(
+            &self.db,
+            SUPERUSER,
+            &[
+                "begin",
+                &format!("set local role {role}"),
+                &format!(
+                    "select set_config('request.jwt.claims', {}, true)",
+                    literal(claims)
+                ),
+                sql,
+                "commit",
+            ],
+        ))
+    }
+}
+
+/// A fixture app, linked to `standin`.
+fn app(fixture: &str, standin: &StandIn) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(fixture);
+    copy(&source, dir.path());
+    std::fs::create_dir_all(dir.path().join(".insforge")).unwrap();
+    std::fs::write(dir.path().join(".insforge/project.json"), standin.link()).unwrap();
+    dir
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The tool in `dir`: exit code, stdout, stderr.
+fn tool(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"))
+        .args(args)
+        .arg(dir)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .env("NO_COLOR", "1")
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    for secret in [KEY, JWT_SECRET] {
+        assert!(
+            !stdout.contains(secret) && !stderr.contains(secret),
+            "a secret is shown:\n{stdout}\n{stderr}"
+        );
+    }
+    (out.status.code().unwrap_or(-1), stdout, stderr)
+}
+
+/// `verify --json`'s checks: id → passed.
+fn checks(stdout: &str) -> Vec<(String, bool)> {
+    let doc: Value = serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    doc["verify"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap().to_string(), c["passed"] == true))
+        .collect()
+}
+
+fn failed(stdout: &str) -> Vec<String> {
+    checks(stdout)
+        .into_iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(id, _)| id)
+        .collect()
+}
+
+#[test]
+fn verify_holds_after_setup_for_every_provider_and_leaves_nothing() {
+    let cluster = Cluster::start();
+    create_roles(&cluster);
+    for provider in insforge_integrate::provider::all() {
+        let name = format!("verify_{}", provider.id.replace('-', "_"));
+        let db = Db::create(&cluster, &name, Backend::Current);
+        let standin = StandIn::with_database(Arc::new(Project {
+            psql: cluster.client(),
+            db: name.clone(),
+        }));
+        let dir = app(&provider.id, &standin);
+        let (code, out, err) = tool(
+            dir.path(),
+            &[
+                "init",
+                "--yes",
+                "--table",
+                "todos",
+                "--setup",
+                "--no-install",
+            ],
+        );
+        assert_eq!(code, 0, "{}: {out}\n{err}", provider.id);
+        if provider.id == "better-auth" {
+            // The second migration waits for Better Auth's tables; what its migrate and the
+            // grant do between the two (the step left to the app), then setup again.
+            assert!(out.contains("waiting"), "{out}");
+            assert!(
+                out.contains("better_auth.\"user\" does not exist yet"),
+                "{out}"
+            );
+            let (code, out, _) = tool(dir.path(), &["verify"]);
+            assert_eq!(code, 1, "{out}");
+            assert!(out.contains("FAIL migrations"), "{out}");
+            db.admin(
+                "create table better_auth.\"user\" (id text primary key);
+                 grant references on better_auth.\"user\" to project_admin;
+                 insert into better_auth.\"user\" values ('someone-else');",
+            );
+            let (code, out, err) = tool(
+                dir.path(),
+                &[
+                    "init",
+                    "--yes",
+                    "--table",
+                    "todos",
+                    "--setup",
+                    "--no-install",
+                ],
+            );
+            assert_eq!(code, 0, "{out}\n{err}");
+            assert!(!out.contains("waiting"), "{out}");
+        }
+        // Another user's row: a new user and anon must not see it.
+        db.admin("insert into public.todos (user_id) values ('someone-else')");
+
+        let (code, out, err) = tool(dir.path(), &["verify"]);
+        assert_eq!(code, 0, "{}: {out}\n{err}", provider.id);
+        assert!(out.contains("Verified:"), "{out}");
+        assert!(
+            out.contains("a new user sees none of the 1 row(s) of todos"),
+            "{out}"
+        );
+
+        let (code, out, err) = tool(dir.path(), &["verify", "--write", "--json"]);
+        assert_eq!(code, 0, "{}: {out}\n{err}", provider.id);
+        let ids: Vec<String> = checks(&out).into_iter().map(|(id, _)| id).collect();
+        let mut want = vec![
+            "migrations",
+            "function",
+            "policies.public.todos",
+            "token",
+            "isolation.public.todos",
+            "anon.public.todos",
+        ];
+        if provider.id != "better-auth" {
+            want.push("write.public.todos");
+        }
+        assert_eq!(ids, want, "{}", provider.id);
+        // Only the other user's row is there: the test row is gone.
+        assert_eq!(
+            db.admin("select user_id from public.todos"),
+            "someone-else",
+            "{}",
+            provider.id
+        );
+    }
+}
+
+#[test]
+fn verify_fails_naming_the_check_that_does_not_hold() {
+    let cluster = Cluster::start();
+    create_roles(&cluster);
+    let db = Db::create(&cluster, "verify_breaks", Backend::Current);
+    let standin = StandIn::with_database(Arc::new(Project {
+        psql: cluster.client(),
+        db: "verify_breaks".into(),
+    }));
+    // Kinde: the app signs its tokens with its own INSFORGE_JWT_SECRET.
+    let dir = app("kinde", &standin);
+    let (code, out, err) = tool(
+        dir.path(),
+        &[
+            "init",
+            "--yes",
+            "--table",
+            "todos",
+            "--setup",
+            "--no-install",
+        ],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    db.admin("insert into public.todos (user_id) values ('someone-else')");
+    let verify = || tool(dir.path(), &["verify", "--json"]);
+    assert_eq!(verify().0, 0);
+
+    // A secret in .env.local that is not the project's: the backend refuses the app's tokens.
+    let env = dir.path().join(".env.local");
+    let text = std::fs::read_to_string(&env).unwrap();
+    std::fs::write(
+        &env,
+        text.replace(
+            JWT_SECRET,
+            "another-secret-of-the-same-length-0123456789abcdef",
+        ),
+    )
+    .unwrap();
+    let (code, out, _) = verify();
+    assert_eq!(
+        (code, failed(&out)),
+        (1, vec!["token".to_string()]),
+        "{out}"
+    );
+    std::fs::write(&env, &text).unwrap();
+
+    // A policy that lets every signed-in user read every row, then one for anon.
+    db.admin("create policy leak on public.todos for select to authenticated using (true)");
+    let (code, out, _) = verify();
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(failed(&out), ["isolation.public.todos"], "{out}");
+    db.admin("drop policy leak on public.todos; create policy leak on public.todos for select to anon using (true)");
+    let (code, out, _) = verify();
+    assert_eq!(
+        (code, failed(&out)),
+        (1, vec!["anon.public.todos".to_string()]),
+        "{out}"
+    );
+    db.admin("drop policy leak on public.todos");
+    assert_eq!(verify().0, 0);
+
+    // A dropped policy.
+    db.admin("drop policy todos_delete_own on public.todos");
+    let (code, out, _) = verify();
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(failed(&out), ["policies.public.todos"], "{out}");
+    let (_, human, _) = tool(dir.path(), &["verify"]);
+    assert!(
+        human.contains("FAIL policies.public.todos")
+            && human.contains("no delete polic(ies) keyed on requesting_user_id()"),
+        "{human}"
+    );
+
+    // The function gone (and with it what uses it).
+    db.admin("drop function public.requesting_user_id() cascade");
+    let (code, out, _) = verify();
+    assert_eq!(code, 1, "{out}");
+    assert!(failed(&out).contains(&"function".to_string()), "{out}");
+}

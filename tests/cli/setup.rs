@@ -559,3 +559,66 @@ fn verify_needs_the_link_and_says_when_the_backend_cannot_be_asked() {
     nothing_secret_in(&run.all());
     run.stderr_has("reading requesting_user_id()");
 }
+
+#[test]
+fn a_rerun_keeps_the_install_and_the_migration_until_they_are_done() {
+    let t = Test::fixture("kinde").args(["--yes", "--table", "todos"]);
+    t.run().success();
+    // Nothing to write the second time; what was not done is still listed.
+    let again = t.run().success();
+    again
+        .stdout_has("Nothing to do")
+        .stdout_has("Still to do")
+        .stdout_has("Install the added dependencies")
+        .stdout_has("db migrations up");
+    let mut args = t_args();
+    args.push("--json".into());
+    let doc: serde_json::Value = serde_json::from_str(&t.run_with(&args).success().stdout).unwrap();
+    let step = |id: &str| {
+        doc["next_steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"].as_str().is_some_and(|i| i.starts_with(id)))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {id} step: {}", doc["next_steps"]))
+    };
+    let install = step("install");
+    assert_eq!(install["done"], false);
+    assert_eq!(install["who"], "agent");
+    assert_eq!(install["kind"], "install");
+    assert_eq!(install["command"], serde_json::json!(["npm", "install"]));
+    let migration = step("insforge.migration.");
+    assert_eq!(migration["done"], false);
+    assert_eq!(migration["kind"], "migration");
+    assert_eq!(migration["command"][0], "npx");
+    // Installed (a package.json in node_modules for each): the step is gone.
+    for dep in [
+        "@insforge/sdk",
+        "@kinde-oss/kinde-auth-nextjs",
+        "jsonwebtoken",
+        "server-only",
+        "@types/jsonwebtoken",
+    ] {
+        std::fs::create_dir_all(t.path().join("node_modules").join(dep)).unwrap();
+        std::fs::write(
+            t.path().join("node_modules").join(dep).join("package.json"),
+            "{}",
+        )
+        .unwrap();
+    }
+    let doc: serde_json::Value = serde_json::from_str(&t.run_with(&args).success().stdout).unwrap();
+    assert!(
+        !doc["next_steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["id"] == "install"),
+        "{}",
+        doc["next_steps"]
+    );
+}
+
+fn t_args() -> Vec<String> {
+    ["--yes", "--table", "todos"].map(String::from).to_vec()
+}

@@ -105,6 +105,18 @@ fn setup_fills_the_env_and_applies_the_migrations_for_every_provider() {
             .files()
             .get(std::path::Path::new(".env.local"))
             .map(|b| String::from_utf8_lossy(b).to_string());
+        // What a run without --setup leaves (a dry run: nothing written, nothing contacted).
+        let plain: Vec<String> = ["--yes", "--table", "todos", "--dry-run", "--json"]
+            .map(String::from)
+            .to_vec();
+        let before: serde_json::Value =
+            serde_json::from_str(&t.run_with(&plain).success().stdout).unwrap();
+        let undone_before = before["next_steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["done"] == false)
+            .count();
         let run = t.run_with(&setup()).success();
         nothing_secret_in(&run.all());
         let env = t.read(".env.local");
@@ -220,10 +232,11 @@ fn setup_fills_the_env_and_applies_the_migrations_for_every_provider() {
         for (id, _, kind) in undone.iter().filter(|(id, _, _)| !between(id)) {
             assert_eq!(kind, "dashboard", "{}: {id}", provider.id);
         }
+        let waiting = undone.iter().filter(|(id, _, _)| between(id)).count();
         eprintln!(
-            "{}: {} step(s) left, all at a dashboard",
+            "{}: {undone_before} step(s) undone without --setup; after it {} at a dashboard, {waiting} between the migrations",
             provider.id,
-            undone.len()
+            undone.len() - waiting
         );
     }
     // Auth0's, Better Auth's and WorkOS's greenfield apps need one each.
@@ -621,4 +634,92 @@ fn a_rerun_keeps_the_install_and_the_migration_until_they_are_done() {
 
 fn t_args() -> Vec<String> {
     ["--yes", "--table", "todos"].map(String::from).to_vec()
+}
+
+/// The install with the real npm, offline: the app's lockfile is the typecheck suite's (its
+/// packages are in npm's cache once `npm ci --prefix tests/typecheck/node` has run, as CI
+/// does), so every package, the added ones included, comes from the cache and nothing from
+/// the network (`npm_config_offline`: a package missing there is an error, not a download).
+#[test]
+fn setup_installs_with_the_real_npm_offline_from_its_cache() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lock = std::fs::read_to_string(root.join("tests/typecheck/node/package-lock.json"))
+        .expect("tests/typecheck/node/package-lock.json");
+    let cache = std::process::Command::new("npm")
+        .args(["config", "get", "cache"])
+        .output()
+        .expect("npm is installed");
+    let cache = String::from_utf8_lossy(&cache.stdout).trim().to_string();
+    assert!(
+        std::path::Path::new(&cache).join("_cacache").is_dir(),
+        "npm's cache {cache} is empty: run npm ci --prefix tests/typecheck/node"
+    );
+    let standin = StandIn::start();
+    let t = Test::empty()
+        .file(
+            "package.json",
+            r#"{
+  "name": "kinde-shop",
+  "private": true,
+  "scripts": { "dev": "next dev", "build": "next build" },
+  "dependencies": {
+    "@kinde-oss/kinde-auth-nextjs": "^2.13.1",
+    "next": "^16.4.6",
+    "react": "^19.3.1",
+    "react-dom": "^19.3.1"
+  }
+}
+"#,
+        )
+        .file("package-lock.json", &lock)
+        .file(
+            "app/layout.tsx",
+            "export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return (\n    <html lang=\"en\">\n      <body>{children}</body>\n    </html>\n  );\n}\n",
+        )
+        .file(
+            "tsconfig.json",
+            "{\n  \"compilerOptions\": { \"strict\": true, \"jsx\": \"preserve\", \"paths\": { \"@/*\": [\"./*\"] } }\n}\n",
+        )
+        .file(".insforge/project.json", &standin.link())
+        .env("PATH", &std::env::var("PATH").unwrap_or_default())
+        .env("npm_config_cache", &cache)
+        .env("npm_config_offline", "true")
+        .env("npm_config_audit", "false")
+        .env("npm_config_fund", "false")
+        .env("npm_config_update_notifier", "false");
+    let run = t.run_with(&setup()).success();
+    nothing_secret_in(&run.all());
+    assert!(
+        run.stdout.contains("installed npm install"),
+        "{}",
+        run.all()
+    );
+    for added in [
+        "@insforge/sdk",
+        "jsonwebtoken",
+        "server-only",
+        "@types/jsonwebtoken",
+    ] {
+        assert!(
+            t.exists(&format!("node_modules/{added}/package.json")),
+            "{added} not installed:\n{}",
+            run.all()
+        );
+        assert!(t
+            .read("package-lock.json")
+            .contains(&format!("\"node_modules/{added}\"")));
+    }
+    // Done, and seen done by the next run.
+    let mut args = setup();
+    args.push("--json".into());
+    let doc: serde_json::Value = serde_json::from_str(&t.run_with(&args).success().stdout).unwrap();
+    assert!(
+        !doc["next_steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["id"] == "install" && s["done"] == false),
+        "{}",
+        doc["next_steps"]
+    );
 }

@@ -214,6 +214,10 @@ pub struct Plan {
     pub installed: bool,
     /// `.env.local` keys this run's setup filled (a secret fetched or generated).
     pub filled: Vec<String>,
+    /// Steps of the provider's setup that `--setup` does (`clerk.jwt-template`), and those
+    /// it did.
+    pub tool_steps: Vec<String>,
+    pub done_steps: Vec<String>,
 }
 
 /// What the tool's own files are made from: this run's answers and what the app holds now.

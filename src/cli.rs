@@ -175,6 +175,13 @@ pub struct InitArgs {
     #[arg(long, value_enum, value_name = "POLICY")]
     pub on_conflict: Option<ConflictPolicy>,
 
+    /// Auth0 only: how the InsForge token is made. `server` (the default): signed per
+    /// request on the server with the JWT secret, no expiry under a long session. `action`:
+    /// a Post Login Action in Auth0 signs it at login (the secret stays in Auth0; the token
+    /// lives an hour). An app that has the Action already keeps it unless this says otherwise.
+    #[arg(long, value_name = "HOW", value_parser = ["server", "action"])]
+    pub auth0_token: Option<String>,
+
     /// Show what would change and write nothing.
     #[arg(long)]
     pub dry_run: bool,

@@ -34,6 +34,8 @@ pub struct Input {
     pub anon_key: Option<String>,
     #[serde(alias = "on_conflict")]
     pub on_conflict: Option<String>,
+    #[serde(alias = "auth0_token")]
+    pub auth0_token: Option<String>,
 }
 
 /// `"todos"` or `["todos", "notes"]`, as `--table` once or repeated.
@@ -67,7 +69,7 @@ pub fn parse(text: &str) -> Result<Input> {
     }
     serde_json::from_value(value).map_err(|e| {
         invalid(format!(
-            "{e}: the keys are provider, table, existing, owner-column, insforge-url, anon-key and on-conflict"
+            "{e}: the keys are provider, table, existing, owner-column, insforge-url, anon-key, on-conflict and auth0-token"
         ))
     })
 }
@@ -113,6 +115,7 @@ pub struct Checked {
     pub insforge_url: Option<String>,
     pub anon_key: Option<String>,
     pub on_conflict: Option<ConflictPolicy>,
+    pub auth0_token: Option<String>,
 }
 
 impl Input {
@@ -141,6 +144,13 @@ impl Input {
                 })
             })
             .transpose()?;
+        if let Some(t) = &self.auth0_token {
+            if t != "server" && t != "action" {
+                return Err(invalid(format!(
+                    "\"auth0-token\": \"{t}\" is not one of server, action"
+                )));
+            }
+        }
         Ok(Checked {
             provider,
             tables: match self.table {
@@ -153,6 +163,7 @@ impl Input {
             insforge_url: self.insforge_url,
             anon_key: self.anon_key,
             on_conflict,
+            auth0_token: self.auth0_token,
         })
     }
 }

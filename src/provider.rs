@@ -43,6 +43,43 @@ pub struct Provider {
     /// Provider-specific parts of the SQL migration.
     #[serde(default)]
     pub sql: Option<SqlSpec>,
+    /// A JWT template in the provider's dashboard that signs the InsForge token (Clerk's),
+    /// which `--setup` creates through the provider's API.
+    #[serde(default)]
+    pub jwt_template: Option<JwtTemplate>,
+    /// Ways of making the InsForge token (Auth0: signed per request on the server, or by a
+    /// Post Login Action at login); the first is the default. Files, env vars and packages
+    /// with a `variant` belong to that one only.
+    #[serde(default)]
+    pub variants: Vec<Variant>,
+    /// The variant this definition is (none for a provider without variants).
+    #[serde(skip)]
+    pub variant: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    pub name: String,
+    /// What it is, for `--help`-like messages and notes.
+    pub summary: String,
+    /// The app signs the token (and needs the JWT secret) in this variant.
+    pub signs_jwt: bool,
+    /// Text in the app's files that says it uses this variant already (an earlier run's
+    /// hook, a claim name).
+    #[serde(default)]
+    pub evidence: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JwtTemplate {
+    /// The name the generated code asks for.
+    pub name: String,
+    /// The claims, as JSON text.
+    pub claims: String,
+    /// Seconds; the generated code fetches a new token before it runs out.
+    pub lifetime: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -91,6 +128,9 @@ pub struct EnvVar {
     /// Any random value of the right length fills it: `init --setup` generates it when empty.
     #[serde(default)]
     pub generate: bool,
+    /// Only in this variant.
+    #[serde(default)]
+    pub variant: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -103,6 +143,9 @@ pub struct Dependency {
     /// Needed only by the tool's own file for this role: left out when the app has its own.
     #[serde(default)]
     pub with_role: Option<String>,
+    /// Only in this variant.
+    #[serde(default)]
+    pub variant: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -179,6 +222,9 @@ pub struct FileSpec {
     /// provider covers one route group only, the page goes in that group.
     #[serde(default)]
     pub under_provider: bool,
+    /// Only in this variant.
+    #[serde(default)]
+    pub variant: Option<String>,
 }
 
 /// A binding templates import: `name` is both the role and the local name they use.
@@ -207,9 +253,59 @@ pub fn template_text(path: &str) -> Result<&'static str> {
 }
 
 /// Every provider, in a stable order (by id).
+/// The providers, each in its default variant.
 pub fn all() -> &'static [Provider] {
     static PROVIDERS: OnceLock<Vec<Provider>> = OnceLock::new();
-    PROVIDERS.get_or_init(|| load().expect("embedded provider definitions are valid (tested)"))
+    PROVIDERS.get_or_init(|| {
+        load()
+            .expect("embedded provider definitions are valid (tested)")
+            .iter()
+            .map(|p| p.with_variant(p.variants.first().map(|v| v.name.as_str())))
+            .collect()
+    })
+}
+
+/// `provider` in its variant `name`: None when it has no such variant.
+pub fn variant(provider: &Provider, name: &str) -> Option<&'static Provider> {
+    static VARIANTS: OnceLock<Vec<Provider>> = OnceLock::new();
+    VARIANTS
+        .get_or_init(|| {
+            load()
+                .expect("embedded provider definitions are valid (tested)")
+                .iter()
+                .flat_map(|p| p.variants.iter().map(|v| p.with_variant(Some(&v.name))))
+                .collect()
+        })
+        .iter()
+        .find(|p| p.id == provider.id && p.variant.as_deref() == Some(name))
+}
+
+impl Provider {
+    /// This definition with only what `name` (or, for None, every variant) has.
+    fn with_variant(&self, name: Option<&str>) -> Provider {
+        let Some(name) = name else {
+            return self.clone();
+        };
+        let keep = |v: &Option<String>| v.as_deref().is_none_or(|v| v == name);
+        let mut p = self.clone();
+        p.files.retain(|f| keep(&f.variant));
+        p.env.retain(|e| keep(&e.variant));
+        p.dependencies.retain(|d| keep(&d.variant));
+        if let Some(v) = self.variants.iter().find(|v| v.name == name) {
+            p.signs_jwt = v.signs_jwt;
+        }
+        p.variant = Some(name.to_string());
+        p
+    }
+
+    /// The variant the app shows it uses already: the evidence of one found in its files.
+    pub fn variant_in(&self, texts: &[&str]) -> Option<&Variant> {
+        self.variants.iter().find(|v| {
+            v.evidence
+                .iter()
+                .any(|e| texts.iter().any(|t| t.contains(e.as_str())))
+        })
+    }
 }
 
 /// Look a provider up by id, case-insensitively.

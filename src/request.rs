@@ -54,6 +54,10 @@ pub struct Given {
     pub insforge_url: Option<String>,
     pub anon_key: Option<String>,
     pub on_conflict: Option<ConflictPolicy>,
+    /// `--auth0-token`: how the provider's token is made (its variant).
+    pub token: Option<String>,
+    /// The provider the token flag named (`auth0`), for messages.
+    pub token_provider: Option<String>,
     /// `--yes`: detected and default answers are accepted without asking.
     pub yes: bool,
 }
@@ -122,6 +126,8 @@ impl Request {
                     insforge_url: a.insforge_url,
                     anon_key: a.anon_key,
                     on_conflict: a.on_conflict,
+                    token: a.auth0_token.clone(),
+                    token_provider: a.auth0_token.as_ref().map(|_| "auth0".to_string()),
                     yes: a.yes,
                 };
                 let input = a.input_json;
@@ -251,6 +257,10 @@ impl Given {
         }
         if self.on_conflict.is_none() {
             self.on_conflict = input.on_conflict;
+        }
+        if self.token.is_none() && input.auth0_token.is_some() {
+            self.token = input.auth0_token;
+            self.token_provider = Some("auth0".into());
         }
         Ok(())
     }

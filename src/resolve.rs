@@ -75,6 +75,7 @@ pub fn resolve_asking(
 ) -> Result<Answers> {
     let mut notes = Vec::new();
     let provider = resolve_provider(given, project, saved, interactive, prompter)?;
+    let provider = resolve_variant(provider, given, project, saved, &mut notes)?;
     let tables = resolve_tables(given, saved, interactive, prompter, &mut notes)?;
 
     let env_names = EnvNames {
@@ -182,6 +183,62 @@ pub fn resolve_asking(
         on_conflict_defaulted,
         notes,
     })
+}
+
+/// How the provider's token is made, when it has more than one way: the flag, then the
+/// answers file, then what the app's files show (an earlier run's Post Login Action hook),
+/// then the first (the default).
+fn resolve_variant(
+    provider: &'static Provider,
+    given: &Given,
+    project: &Project,
+    saved: Option<&Saved>,
+    notes: &mut Vec<String>,
+) -> Result<&'static Provider> {
+    let flag = format!("--{}-token", provider.id);
+    if provider.variants.is_empty() {
+        if let Some(t) = &given.token {
+            return Err(Error::InvalidArgument(format!(
+                "--{}-token {t} is for another provider: {} makes its token one way only",
+                given.token_provider.as_deref().unwrap_or("auth0"),
+                provider.name
+            ))
+            .into());
+        }
+        return Ok(provider);
+    }
+    let names: Vec<&str> = provider.variants.iter().map(|v| v.name.as_str()).collect();
+    let named = |name: &str, whence: &str| -> Result<&'static Provider> {
+        crate::provider::variant(provider, name).ok_or_else(|| {
+            Error::InvalidArgument(format!(
+                "{whence}: {name:?} is not one of {}",
+                names.join(", ")
+            ))
+            .into()
+        })
+    };
+    if let Some(t) = &given.token {
+        return named(t, &flag);
+    }
+    if let Some(t) = saved.and_then(|s| s.token.as_deref()) {
+        return named(t, crate::store::answers::FILE);
+    }
+    let texts: Vec<&str> = project
+        .texts
+        .values()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    if let Some(v) = provider.variant_in(&texts) {
+        if Some(v.name.as_str()) != names.first().copied() {
+            notes.push(format!(
+                "the app's files use {} already, so it stays ({flag} {} changes that)",
+                v.summary, names[0]
+            ));
+        }
+        return named(&v.name, &flag);
+    }
+    named(names[0], &flag)
 }
 
 /// Where an answer came from. Every answer follows one order: a flag, then the answers

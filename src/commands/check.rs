@@ -101,6 +101,15 @@ pub fn check(request: &Request, env: Environment, out: &mut dyn Write) -> Result
         backend(link, &plan, &mut statuses, &mut notes);
         human::notes(out, &notes[before..], paint)?;
     }
+    // A linked app with its Clerk key at hand: the JWT template the hook asks for.
+    if let Some(note) = project
+        .link
+        .as_ref()
+        .and_then(|_| template_note(&project, &answers))
+    {
+        human::notes(out, std::slice::from_ref(&note), paint)?;
+        notes.push(note);
+    }
     // The base store changes with the files it records: it drifts on its own only when they
     // do not (it is missing, or records an older text of a file that is up to date).
     let others = plan
@@ -179,6 +188,37 @@ fn backend(link: &Link, plan: &Plan, statuses: &mut [Status], notes: &mut Vec<St
             (Status::Edited, true) => Status::Outdated,
             (s, _) => s,
         };
+    }
+}
+
+/// What Clerk says of the JWT template the generated hook asks for, when it is missing or
+/// differs (or cannot be asked); nothing when it is as wanted or there is no key.
+fn template_note(
+    project: &crate::detect::Project,
+    answers: &crate::resolve::Answers,
+) -> Option<String> {
+    use crate::remote::clerk;
+    let wanted = clerk::wanted(answers.provider.jwt_template.as_ref()?)?;
+    let (api_url, key) = clerk::credentials(project)?;
+    let found = clerk::Clerk::new(api_url.as_deref(), key).and_then(|c| c.find(&wanted.name));
+    match found {
+        Ok(None) => Some(format!(
+            "Clerk has no JWT template {:?}, which lib/insforge.ts asks for: `insforge-integrate init --setup` makes it",
+            wanted.name
+        )),
+        Ok(Some(t)) => {
+            let diff = clerk::differences(&t, &wanted);
+            (!diff.is_empty()).then(|| {
+                format!(
+                    "Clerk's JWT template {:?} differs from what lib/insforge.ts expects: {} (`insforge-integrate init --setup --on-conflict overwrite` updates it)",
+                    wanted.name,
+                    diff.join("; ")
+                )
+            })
+        }
+        Err(e) => Some(format!(
+            "Clerk could not be asked for its JWT template ({e:#}): it was not checked"
+        )),
     }
 }
 

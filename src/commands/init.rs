@@ -111,6 +111,7 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
     }
     if request.writes == Writes::DryRun {
         let setup = setup_of(&plan);
+        plan.tool_steps = tool_steps(setup.as_ref());
         if let Some(setup) = &setup {
             human::remote_steps(out, &setup.steps, paint)?;
         }
@@ -124,8 +125,9 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
     if plan.is_noop() {
         // What an earlier `--setup` left undone is done now.
         let mut setup = setup_of(&plan);
+        plan.tool_steps = tool_steps(setup.as_ref());
         if let Some(setup) = &mut setup {
-            setup.run(root, &mut plan, out, paint)?;
+            setup.run(root, &mut plan, out, paint, &mut *prompter)?;
         }
         let steps = super::steps::list(&plan, &answers, &rendered, &project);
         human::nothing_to_do(out, &plan, &steps, paint)?;
@@ -183,8 +185,9 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
             }
         }
     }
+    plan.tool_steps = tool_steps(setup.as_ref());
     if let Some(setup) = &mut setup {
-        setup.run(root, &mut plan, out, paint)?;
+        setup.run(root, &mut plan, out, paint, &mut *prompter)?;
     }
     let steps = super::steps::list(&plan, &answers, &rendered, &project);
     human::report(
@@ -226,6 +229,13 @@ fn take_edits(mode: Command, plan: &mut Plan, project: &detect::Project, answers
         }
         _ => {}
     }
+}
+
+/// The ids of the provider's steps that the setup does.
+fn tool_steps(setup: Option<&Setup>) -> Vec<String> {
+    setup
+        .map(|s| s.steps.iter().map(|s| s.id.clone()).collect())
+        .unwrap_or_default()
 }
 
 /// The run's `--json` document.

@@ -29,6 +29,16 @@ pub struct Setup {
     work: Vec<Work>,
     /// The package manager's install, as argv, when dependencies were added.
     install: Option<Vec<String>>,
+    /// The provider's JWT template through its API (Clerk's), with what it needs.
+    template: Option<TemplateWork>,
+}
+
+struct TemplateWork {
+    api_url: Option<String>,
+    key: crate::detect::link::Secret,
+    wanted: crate::remote::clerk::Wanted,
+    /// `--on-conflict overwrite`: a template that differs is updated without asking.
+    overwrite: bool,
 }
 
 enum Work {
@@ -191,11 +201,45 @@ impl Setup {
             });
             argv
         });
+        // The provider's JWT template (Clerk's), with the app's secret key from the
+        // environment or its env files.
+        let template = answers.provider.jwt_template.as_ref().and_then(|t| {
+            let (api_url, key) = crate::remote::clerk::credentials(project)?;
+            let wanted = crate::remote::clerk::wanted(t)?;
+            let host = format!(
+                "{}/v1",
+                api_url
+                    .as_deref()
+                    .unwrap_or(crate::remote::clerk::API_URL)
+                    .trim_end_matches('/')
+            );
+            steps.push(Step {
+                id: "clerk.jwt-template".into(),
+                calls: vec![
+                    "GET /api/secrets/JWT_SECRET".into(),
+                    "GET /v1/jwt_templates".into(),
+                    "POST /v1/jwt_templates (or PATCH /v1/jwt_templates/{id})".into(),
+                ],
+                host: Some(host),
+                what: format!(
+                    "{}'s JWT template {:?}: HS256 with the project's JWT secret as its signing key, claims {}, lifetime {} s",
+                    answers.provider.name, t.name, t.claims, t.lifetime
+                ),
+                done: false,
+            });
+            Some(TemplateWork {
+                api_url,
+                key,
+                wanted,
+                overwrite: answers.on_conflict == crate::cli::ConflictPolicy::Overwrite,
+            })
+        });
         Some(Self {
             link,
             steps,
             work,
             install,
+            template,
         })
     }
 
@@ -221,6 +265,9 @@ impl Setup {
         if migrations > 0 {
             parts.push(format!("{migrations} migration(s) applied"));
         }
+        if let Some(work) = &self.template {
+            parts.push(format!("Clerk's JWT template {:?}", work.wanted.name));
+        }
         if let Some(argv) = &self.install {
             parts.push(argv.join(" "));
         }
@@ -236,11 +283,12 @@ impl Setup {
         plan: &mut Plan,
         out: &mut dyn Write,
         paint: Paint,
+        prompter: &mut dyn crate::prompt::Prompter,
     ) -> Result<()> {
         if self.steps.is_empty() {
             return Ok(());
         }
-        if self.work.is_empty() {
+        if self.work.is_empty() && self.template.is_none() {
             // Only the install: nothing to ask the backend.
             if let Some(argv) = &self.install {
                 install(root, argv, out, paint)?;
@@ -279,6 +327,14 @@ impl Setup {
             )?;
         }
         self.migrate(&client, plan, out, paint)?;
+        if let Some(work) = &self.template {
+            if template(&client, work, out, paint, prompter)? {
+                plan.done_steps.push("clerk.jwt-template".into());
+                if let Some(step) = self.steps.iter_mut().find(|s| s.id == "clerk.jwt-template") {
+                    step.done = true;
+                }
+            }
+        }
         if let Some(argv) = &self.install {
             install(root, argv, out, paint)?;
             plan.installed = true;
@@ -373,6 +429,79 @@ impl Setup {
             plan.applied.push(path.clone());
         }
         Ok(())
+    }
+}
+
+/// The provider's JWT template: created when missing, left when it is as wanted, updated
+/// when it differs only with `--on-conflict overwrite` or a yes at the prompt. Whether it is
+/// as wanted now.
+fn template(
+    insforge: &Client,
+    work: &TemplateWork,
+    out: &mut dyn Write,
+    paint: Paint,
+    prompter: &mut dyn crate::prompt::Prompter,
+) -> Result<bool> {
+    use crate::remote::clerk::{differences, Clerk};
+    let clerk = Clerk::new(work.api_url.as_deref(), work.key.clone())?;
+    let name = &work.wanted.name;
+    let existing = clerk.find(name)?;
+    let secret = || insforge.secret("fetching the JWT secret for Clerk's template", "JWT_SECRET");
+    match existing {
+        None => {
+            clerk.create(&work.wanted, &secret()?)?;
+            writeln!(
+                out,
+                "  {} Clerk JWT template {name:?}",
+                paint.green("created  ")
+            )?;
+            Ok(true)
+        }
+        Some(t) => {
+            let diff = differences(&t, &work.wanted);
+            if diff.is_empty() {
+                writeln!(
+                    out,
+                    "  {} Clerk JWT template {name:?} (its signing key cannot be read back: after a new InsForge JWT secret, run with --on-conflict overwrite)",
+                    paint.dim("as wanted")
+                )?;
+                return Ok(true);
+            }
+            writeln!(
+                out,
+                "  {} Clerk JWT template {name:?}: {}",
+                paint.yellow("differs  "),
+                diff.join("; ")
+            )?;
+            let prompt = format!("Update Clerk's JWT template {name:?} as shown?");
+            // Without a terminal nothing can ask (the prompter says so): the template stays.
+            let yes = work.overwrite
+                || prompter
+                    .confirm(
+                        crate::prompt::Question {
+                            prompt: &prompt,
+                            what: "whether to update Clerk's JWT template",
+                            flag: "--on-conflict overwrite",
+                        },
+                        false,
+                    )
+                    .unwrap_or(false);
+            if !yes {
+                writeln!(
+                    out,
+                    "  {} Clerk JWT template {name:?} as it is (--on-conflict overwrite updates it)",
+                    paint.yellow("kept     ")
+                )?;
+                return Ok(false);
+            }
+            clerk.update(&t.id, &work.wanted, &secret()?)?;
+            writeln!(
+                out,
+                "  {} Clerk JWT template {name:?}",
+                paint.green("updated  ")
+            )?;
+            Ok(true)
+        }
     }
 }
 

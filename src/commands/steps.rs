@@ -185,6 +185,13 @@ pub fn list(plan: &Plan, answers: &Answers, rendered: &Rendered, project: &Proje
     for step in &rendered.provider_setup.steps {
         let mut step = step.clone();
         step.section = Section::Provider;
+        // What `--setup` does through the provider's API (Clerk's template).
+        if plan.tool_steps.contains(&step.id) {
+            step.who = Who::Tool;
+        }
+        if plan.done_steps.contains(&step.id) {
+            step.done = true;
+        }
         if !step.env.is_empty() && step.env.iter().all(|k| !empty(k)) && env.is_some() {
             step.done = true;
         }

@@ -96,6 +96,27 @@ pub fn verify(request: &Request, env: Environment, out: &mut dyn Write) -> Resul
         policies(&client, t, &mut checks)?;
     }
 
+    // The provider's JWT template (Clerk's), when the app's key is at hand.
+    if let (Some(t), Some((api_url, key))) = (
+        answers.provider.jwt_template.as_ref(),
+        crate::remote::clerk::credentials(&project),
+    ) {
+        if let Some(wanted) = crate::remote::clerk::wanted(t) {
+            let clerk = crate::remote::clerk::Clerk::new(api_url.as_deref(), key)?;
+            match clerk.find(&wanted.name)? {
+                None => checks.fail("clerk.template", format!("Clerk has no JWT template {:?}, which lib/insforge.ts asks for: run `insforge-integrate init --setup` (with CLERK_SECRET_KEY), or make it in Clerk's dashboard", wanted.name)),
+                Some(found) => {
+                    let diff = crate::remote::clerk::differences(&found, &wanted);
+                    if diff.is_empty() {
+                        checks.pass("clerk.template", format!("Clerk's JWT template {:?}: HS256 with a custom signing key, claims {}, lifetime {} s (the signing key cannot be read back)", wanted.name, wanted.claims, wanted.lifetime));
+                    } else {
+                        checks.fail("clerk.template", format!("Clerk's JWT template {:?} differs from what lib/insforge.ts expects: {} (`insforge-integrate init --setup --on-conflict overwrite` updates it)", wanted.name, diff.join("; ")));
+                    }
+                }
+            }
+        }
+    }
+
     // The data path: a token for a new user, signed as the app signs it.
     let secret = signing_secret(&project, &answers, &client)?;
     let (secret, whose) = match secret {

@@ -30,6 +30,8 @@ pub struct Client {
     timeout: Duration,
     host: String,
     key: Secret,
+    /// What a 401 or 403 means for this key.
+    rejected: &'static str,
 }
 
 /// A migration the backend has applied.
@@ -56,15 +58,26 @@ struct Answer {
 impl Client {
     /// A client for the linked project; an `http://` host is refused unless it is loopback.
     pub fn new(link: &Link) -> Result<Self> {
-        let host = link.host.trim_end_matches('/').to_string();
+        Self::to(
+            &link.host,
+            link.api_key.clone(),
+            crate::detect::link::FILE,
+            " (the link's api_key is not accepted: run `npx @insforge/cli link` again)",
+        )
+    }
+
+    /// A client for `host` with `key` as its Bearer; `origin` names where the host came from
+    /// (for the error when it is not HTTPS); `rejected` is the hint a 401 or 403 gets.
+    pub fn to(host: &str, key: Secret, origin: &str, rejected: &'static str) -> Result<Self> {
+        let host = host.trim_end_matches('/').to_string();
         let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
             .iter()
             .any(|p| host.starts_with(p));
         if !host.starts_with("https://") && !loopback {
             return Err(Error::InvalidFile {
-                path: crate::detect::link::FILE.into(),
+                path: origin.into(),
                 message: format!(
-                    "oss_host {host} is not https: insforge-integrate sends the admin key over HTTPS only (plain HTTP only to this machine)"
+                    "{host} is not https: insforge-integrate sends keys over HTTPS only (plain HTTP only to this machine)"
                 ),
             }
             .into());
@@ -80,8 +93,17 @@ impl Client {
             agent,
             timeout,
             host,
-            key: link.api_key.clone(),
+            key,
+            rejected,
         })
+    }
+
+    /// A JSON call with the client's key: the status and the body, a 2xx required (else the
+    /// error, naming the step, the URL and the status).
+    pub fn json(&self, step: &str, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
+        let answer = self.call(step, method, path, body)?;
+        self.ok(step, method, path, &answer)?;
+        Ok(answer.body)
     }
 
     pub fn host(&self) -> &str {
@@ -205,9 +227,16 @@ impl Client {
 
     /// An answer's message (`message`, else `error`), for a finding.
     pub fn said(body: &Value) -> String {
+        // Clerk answers `{errors: [{message, long_message, code}]}`.
+        let first = body.get("errors").and_then(|e| e.get(0));
         ["message", "error"]
             .iter()
             .filter_map(|k| text_field(body, k))
+            .chain(
+                first.and_then(|e| {
+                    text_field(e, "long_message").or_else(|| text_field(e, "message"))
+                }),
+            )
             .next()
             .map(|s| short(&s))
             .unwrap_or_else(|| "no message".into())
@@ -263,6 +292,19 @@ impl Client {
                     }
                     request.call()
                 }
+                ("PATCH", b) => {
+                    let mut request = self
+                        .agent
+                        .patch(&url)
+                        .header("Authorization", bearer)
+                        .header("Accept", "application/json");
+                    for (name, value) in headers {
+                        request = request.header(*name, *value);
+                    }
+                    request
+                        .content_type("application/json")
+                        .send(b.clone().unwrap_or(Value::Null).to_string())
+                }
                 (_, b) => {
                     let mut request = self
                         .agent
@@ -310,15 +352,9 @@ impl Client {
         if (200..300).contains(&answer.status) {
             return Ok(());
         }
-        let said = ["message", "error"]
-            .iter()
-            .filter_map(|k| text_field(&answer.body, k))
-            .next()
-            .unwrap_or_else(|| "no message".into());
+        let said = Self::said(&answer.body);
         let hint = match answer.status {
-            401 | 403 => {
-                " (the link's api_key is not accepted: run `npx @insforge/cli link` again)"
-            }
+            401 | 403 => self.rejected,
             429 => " (rate limited: wait a few minutes)",
             _ => "",
         };

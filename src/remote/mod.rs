@@ -2,6 +2,7 @@
 //! project ([`insforge`]), and secrets generated on this machine. Steps are planned as data ([`Step`]) that the dry
 //! run and `--json` list without contacting anything.
 
+pub mod clerk;
 pub mod insforge;
 pub mod token;
 

@@ -78,6 +78,12 @@ pub fn context(project: &Project, answers: &Answers) -> Value {
             "jwt_secret": answers.env_names.jwt_secret,
         },
         "branch": branches,
+        // How the token is made, for providers with more than one way: `{"server": true}`.
+        "variant": provider
+            .variant
+            .iter()
+            .map(|v| (v.clone(), json!(true)))
+            .collect::<serde_json::Map<String, Value>>(),
         "tables": tables,
         "sql_tables": sql_tables,
         "owner_references": owner_references(project, provider).0.unwrap_or_default(),

@@ -81,7 +81,11 @@ pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
 
     env_files(project, answers, &mut artifacts);
 
-    if provider.id == "auth0" && !wiring.roles.contains_key("insforge-client") {
+    // The Action's token reaches the session only through the app's Auth0Client hook.
+    if provider.id == "auth0"
+        && provider.variant.as_deref() == Some("action")
+        && !wiring.roles.contains_key("insforge-client")
+    {
         auth0_edit(project, &mut artifacts, &mut manual_steps);
     }
     compare_integration(project, &mut manual_steps);
@@ -361,6 +365,7 @@ fn saved_answers(project: &Project, answers: &Answers) -> Saved {
             .iter()
             .find(|t| t.owner != crate::table::OWNER_COLUMN)
             .map(|t| t.owner.clone()),
+        token: answers.provider.variant.clone(),
         kept: project
             .saved
             .as_ref()

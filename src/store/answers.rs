@@ -18,6 +18,10 @@ pub struct Saved {
     pub existing: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_column: Option<String>,
+    /// How the provider's token is made, when it has more than one way (Auth0: `server` or
+    /// `action`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
     /// Files the user chose to keep as theirs (skipped at the prompt or with
     /// `--on-conflict skip`): later runs leave them alone. `--on-conflict overwrite`, or
     /// removing an entry, brings the tool's version back.
@@ -56,6 +60,7 @@ mod tests {
             tables: Some(vec!["todos".into(), "app.notes".into()]),
             existing: Some(true),
             owner_column: Some("owner_id".into()),
+            token: Some("action".into()),
             kept: vec!["lib/insforge.ts".into()],
         };
         assert_eq!(toml::from_str::<Saved>(&render(&saved)).unwrap(), saved);

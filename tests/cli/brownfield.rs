@@ -9,6 +9,18 @@ fn app(name: &str) -> Test {
     Test::fixture(&format!("brownfield/{name}")).args(["--yes", "--table", "todos"])
 }
 
+/// An Auth0 app run with `--auth0-token action`: the Post Login Action's token, kept in the
+/// session by a hook on the app's own Auth0Client.
+fn action_app(name: &str) -> Test {
+    Test::fixture(&format!("brownfield/{name}")).args([
+        "--yes",
+        "--table",
+        "todos",
+        "--auth0-token",
+        "action",
+    ])
+}
+
 /// The first run, then a second that must change nothing.
 fn twice(t: &Test) -> Run {
     let first = t.run().success();
@@ -20,8 +32,36 @@ fn twice(t: &Test) -> Run {
 }
 
 #[test]
-fn auth0_quickstart_keeps_its_client_and_gains_the_hook() {
+fn auth0_quickstart_signs_on_the_server_with_its_own_client_untouched() {
     let t = app("auth0-quickstart");
+    let before = t.read("lib/auth0.ts");
+    let run = twice(&t);
+    assert_eq!(
+        t.read("lib/auth0.ts"),
+        before,
+        "the app's Auth0Client is not edited"
+    );
+    let utility = t.read("lib/insforge.ts");
+    assert!(
+        utility.contains("import { auth0 } from '@/lib/auth0';"),
+        "{utility}"
+    );
+    assert!(
+        utility.contains("const session = await auth0.getSession();"),
+        "{utility}"
+    );
+    assert!(utility.contains("sub: session.user.sub,"), "{utility}");
+    assert!(!t.exists("lib/insforge-auth0.ts") && !t.exists("auth0/insforge-post-login-action.js"));
+    assert!(t.read(".env.local").contains("INSFORGE_JWT_SECRET="));
+    assert!(!run.stdout.contains("Post Login"), "{}", run.stdout);
+    assert!(t
+        .read("insforge-integrate.toml")
+        .contains("token = \"server\""));
+}
+
+#[test]
+fn auth0_quickstart_keeps_its_client_and_gains_the_hook() {
+    let t = action_app("auth0-quickstart");
     let before = t.read("lib/auth0.ts");
     // The dry run shows the edit and writes nothing.
     let preview = t.run_with(&[
@@ -29,6 +69,8 @@ fn auth0_quickstart_keeps_its_client_and_gains_the_hook() {
         "--dry-run".into(),
         "--table".into(),
         "todos".into(),
+        "--auth0-token".into(),
+        "action".into(),
     ]);
     let preview = preview
         .success()
@@ -70,7 +112,7 @@ fn auth0_quickstart_keeps_its_client_and_gains_the_hook() {
 
 #[test]
 fn auth0_with_its_own_hook_is_told_exactly_what_to_add() {
-    let t = app("auth0-hooked");
+    let t = action_app("auth0-hooked");
     let before = t.read("src/lib/auth0.ts");
     let run = t.run().success();
     assert!(
@@ -508,7 +550,7 @@ fn kinde_handler_in_pages_api_is_used() {
 
 #[test]
 fn auth0_with_a_chained_middleware_is_left_to_it() {
-    let t = app("auth0-intl");
+    let t = action_app("auth0-intl");
     let middleware = t.read("middleware.ts");
     let run = twice(&t);
     assert!(run.stdout.contains(
@@ -640,7 +682,7 @@ fn better_auth_on_sqlite_gets_no_foreign_key_and_hears_why() {
 #[test]
 fn review_cases_default_exports_wrappers_crlf_versions_and_dependencies() {
     // An Auth0 instance that is an anonymous default export, in a CRLF file without semicolons.
-    let t = app("auth0-quickstart").file(
+    let t = action_app("auth0-quickstart").file(
         "lib/auth0.ts",
         "import { Auth0Client } from \"@auth0/nextjs-auth0/server\"\r\n\r\nexport default new Auth0Client()\r\n",
     );
@@ -694,7 +736,7 @@ fn review_cases_default_exports_wrappers_crlf_versions_and_dependencies() {
     assert!(!t.read("package.json").contains("\"pg\""));
 
     // Options from a const of the module: the hook goes into that object.
-    let t = app("auth0-quickstart").file(
+    let t = action_app("auth0-quickstart").file(
         "lib/auth0.ts",
         "import { Auth0Client } from \"@auth0/nextjs-auth0/server\";\nconst options = {};\nexport const auth0 = new Auth0Client(options);\n",
     );
@@ -704,7 +746,7 @@ fn review_cases_default_exports_wrappers_crlf_versions_and_dependencies() {
         "import { Auth0Client } from \"@auth0/nextjs-auth0/server\";\nimport { copyInsforgeToken } from \"@/lib/insforge-auth0\";\nconst options = { beforeSessionSaved: copyInsforgeToken };\nexport const auth0 = new Auth0Client(options);\n"
     );
     // Options from another module: the step stays on the list on later runs.
-    let t = app("auth0-quickstart").file(
+    let t = action_app("auth0-quickstart").file(
         "lib/auth0.ts",
         "import { Auth0Client } from \"@auth0/nextjs-auth0/server\";\nimport { options } from \"./auth0-options\";\nexport const auth0 = new Auth0Client(options);\n",
     );

@@ -187,7 +187,7 @@ fn auth0_spreads_and_bare_new_are_handled() {
     let auth0 = |text: &str| {
         Test::fixture("brownfield/auth0-quickstart")
             .file("lib/auth0.ts", text)
-            .args(["--yes", "--table", "todos"])
+            .args(["--yes", "--table", "todos", "--auth0-token", "action"])
     };
     // A hook in the spread options: never overridden, the step says where.
     let text = "import { Auth0Client } from \"@auth0/nextjs-auth0/server\";\n\nconst sharedOptions = {\n  beforeSessionSaved: async (session) => session,\n};\n\nexport const auth0 = new Auth0Client({ ...sharedOptions, signInReturnToPath: \"/\" });\n";

@@ -183,6 +183,9 @@ impl Test {
             .env("HOME", self.dir.path())
             .env("NO_COLOR", "1")
             .env("SOURCE_DATE_EPOCH", EPOCH)
+            // Hermetic: a Clerk key in a fixture never reaches Clerk (the tests that want its
+            // API point this at the stand-in).
+            .env("CLERK_API_URL", "http://127.0.0.1:9")
             .arg(command)
             .arg(dir)
             .args(args.iter().map(AsRef::as_ref));

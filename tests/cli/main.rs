@@ -6,6 +6,9 @@ mod every_provider;
 mod harness;
 
 mod agent;
+mod clerk;
+#[path = "../common/clerk.rs"]
+mod clerk_standin;
 
 mod brownfield;
 mod concurrency;

@@ -133,11 +133,50 @@ fn auth0_next15_src_layout() {
     );
     assert!(t.read("src/middleware.ts").contains("function middleware("));
     assert!(t.exists("src/lib/auth0.ts") && t.exists("src/lib/insforge.ts"));
+    // Signed on the server by default: no Action, no hook.
+    assert!(!t.exists("auth0/insforge-post-login-action.js"));
+    assert!(!t.read("src/lib/auth0.ts").contains("beforeSessionSaved"));
+    assert!(t.read("src/lib/insforge.ts").contains("jwt.sign("));
+    // With --auth0-token action, the Action (at the root) and the hook.
+    let t = Test::fixture("auth0").args(["--yes", "--table", "todos", "--auth0-token", "action"]);
+    t.run().success();
     assert!(
         t.exists("auth0/insforge-post-login-action.js"),
         "the Action lives at the root"
     );
     assert!(t.read("src/lib/auth0.ts").contains("beforeSessionSaved"));
+    assert!(t
+        .read("insforge-integrate.toml")
+        .contains("token = \"action\""));
+    // A later run without the flag keeps the Action (the answers file says so), and so does
+    // an app whose files use it (no answers file).
+    let run = t.run_with(&["--yes".into()]).success();
+    assert!(run.stdout.contains("Nothing to do"), "{}", run.stdout);
+    std::fs::remove_file(t.path().join("insforge-integrate.toml")).unwrap();
+    let run = t
+        .run_with(&[
+            "--yes".into(),
+            "--table".into(),
+            "todos".into(),
+            "--dry-run".into(),
+        ])
+        .success();
+    assert!(
+        run.stdout.contains("the app's files use Auth0's Post Login Action for the InsForge token already, so it stays (--auth0-token server changes that)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("-  beforeSessionSaved"),
+        "{}",
+        run.stdout
+    );
+    // The flag is Auth0's only.
+    Test::fixture("clerk")
+        .args(["--yes", "--auth0-token", "action"])
+        .run()
+        .code(2)
+        .stderr_has("--auth0-token action is for another provider");
 }
 
 #[test]
@@ -261,7 +300,7 @@ fn token_rules_and_the_secret_are_stated_where_they_matter() {
             run.stdout
         );
     });
-    let t = Test::fixture("auth0").args(["--yes", "--table", "todos"]);
+    let t = Test::fixture("auth0").args(["--yes", "--table", "todos", "--auth0-token", "action"]);
     let run = t.run().success();
     assert!(t
         .read("auth0/insforge-post-login-action.js")

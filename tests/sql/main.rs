@@ -5,6 +5,8 @@
 
 mod better_auth;
 mod chain;
+#[path = "../common/clerk.rs"]
+mod clerk_standin;
 mod cluster;
 #[path = "../common/every_provider.rs"]
 mod every_provider;

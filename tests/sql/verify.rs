@@ -109,6 +109,11 @@ fn copy(from: &Path, to: &Path) {
 
 /// The tool in `dir`: exit code, stdout, stderr.
 fn tool(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    tool_with(dir, args, "http://127.0.0.1:9")
+}
+
+/// The same, with Clerk's API at `clerk` (a closed port unless a test has a stand-in).
+fn tool_with(dir: &Path, args: &[&str], clerk: &str) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"))
         .args(args)
         .arg(dir)
@@ -118,13 +123,14 @@ fn tool(dir: &Path, args: &[&str]) -> (i32, String, String) {
         .env("HOME", dir)
         .env("NO_COLOR", "1")
         .env("CI", "true")
+        .env("CLERK_API_URL", clerk)
         .output()
         .unwrap();
     let (stdout, stderr) = (
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     );
-    for secret in [KEY, JWT_SECRET] {
+    for secret in [KEY, JWT_SECRET, crate::clerk_standin::SECRET_KEY] {
         assert!(
             !stdout.contains(secret) && !stderr.contains(secret),
             "a secret is shown:\n{stdout}\n{stderr}"
@@ -320,4 +326,56 @@ fn verify_fails_naming_the_check_that_does_not_hold() {
     let (code, out, _) = verify();
     assert_eq!(code, 1, "{out}");
     assert!(failed(&out).contains(&"function".to_string()), "{out}");
+}
+
+#[test]
+fn verify_checks_clerks_template_when_the_key_is_there() {
+    let cluster = Cluster::start();
+    create_roles(&cluster);
+    let _db = Db::create(&cluster, "verify_clerk", Backend::Current);
+    let standin = StandIn::with_database(Arc::new(Project {
+        psql: cluster.client(),
+        db: "verify_clerk".into(),
+    }));
+    let clerk = crate::clerk_standin::ClerkStandIn::start();
+    let dir = app("clerk", &standin);
+    std::fs::write(
+        dir.path().join(".env.local"),
+        format!(
+            "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_test_x\nCLERK_SECRET_KEY={}\n",
+            crate::clerk_standin::SECRET_KEY
+        ),
+    )
+    .unwrap();
+    let args = [
+        "init",
+        "--yes",
+        "--table",
+        "todos",
+        "--setup",
+        "--no-install",
+    ];
+    let (code, out, err) = tool_with(dir.path(), &args, &clerk.url);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let (code, out, _) = tool_with(dir.path(), &["verify", "--json"], &clerk.url);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        checks(&out).contains(&("clerk.template".to_string(), true)),
+        "{out}"
+    );
+    // Someone changes the template's lifetime in the dashboard: verify names it.
+    clerk.state.lock().unwrap().templates[0]["lifetime"] = serde_json::json!(3600);
+    let (code, out, _) = tool_with(dir.path(), &["verify", "--json"], &clerk.url);
+    assert_eq!(
+        (code, failed(&out)),
+        (1, vec!["clerk.template".to_string()]),
+        "{out}"
+    );
+    clerk.state.lock().unwrap().templates.clear();
+    let (code, out, _) = tool_with(dir.path(), &["verify"], &clerk.url);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("Clerk has no JWT template \"insforge\""),
+        "{out}"
+    );
 }

@@ -73,6 +73,8 @@ pub struct Case {
     /// An older release of a provider package, installed under an alias in the npm project:
     /// (package, alias), e.g. `@workos-inc/authkit-nextjs` 2.x.
     pub release: Option<(&'static str, &'static str)>,
+    /// `--auth0-token <this>`: the provider's other way of making the token.
+    pub token: Option<&'static str>,
 }
 
 impl Case {
@@ -85,6 +87,15 @@ impl Case {
             stytch_nextjs_21: false,
             brownfield: None,
             release: None,
+            token: None,
+        }
+    }
+
+    /// The tool run with `--auth0-token <how>`.
+    pub fn token(self, how: &'static str) -> Case {
+        Case {
+            token: Some(how),
+            ..self
         }
     }
 
@@ -158,8 +169,11 @@ impl std::fmt::Display for Case {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{}{}{} on Next {}, @insforge/sdk {}, {} layout",
+            "{}{}{}{} on Next {}, @insforge/sdk {}, {} layout",
             self.provider,
+            self.token
+                .map(|t| format!(" ({t} token)"))
+                .unwrap_or_default(),
             self.brownfield
                 .map(|b| format!(" (brownfield {b})"))
                 .or(self.release.map(|(_, alias)| format!(" ({alias})")))
@@ -381,6 +395,7 @@ impl App {
                 "--provider",
                 self.case.provider,
             ])
+            .args(self.case.token.iter().flat_map(|t| ["--auth0-token", t]))
             .env("SOURCE_DATE_EPOCH", EPOCH)
             .env("NO_COLOR", "1")
             .env("CI", "true")

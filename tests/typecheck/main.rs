@@ -329,8 +329,8 @@ mod auth0 {
 
     #[test]
     fn token_contract() {
-        // The real Action signs, the real hook keeps it in the session, the utility
-        // hands it to InsForge. Auth0 user ids: `<connection>|<id>`.
+        // The utility signs on the server from the Auth0 session. Auth0 user ids:
+        // `<connection>|<id>`.
         super::tokens::server_utility(
             "auth0",
             "lib/insforge.ts",
@@ -340,8 +340,32 @@ mod auth0 {
     }
 
     #[test]
+    fn token_contract_two_hours_after_sign_in() {
+        // A session from two hours ago (its ID token long expired): the token is signed now,
+        // so it is still one InsForge takes, for the hour ahead.
+        super::tokens::auth0_two_hours_on("auth0|64a1f0c2e4b5d6a7b8c9d0e1");
+    }
+
+    #[test]
+    fn token_contract_action() {
+        // `--auth0-token action`: the real Action signs, the real hook keeps it in the
+        // session, the utility hands it to InsForge.
+        super::tokens::server_utility_of(
+            Case::latest("auth0").token("action"),
+            "lib/insforge.ts",
+            "getInsforgeClient",
+            "auth0|64a1f0c2e4b5d6a7b8c9d0e1",
+        );
+    }
+
+    #[test]
     fn post_login_action_signs_the_insforge_token() {
         super::auth0_action();
+    }
+
+    #[test]
+    fn tsc_action() {
+        tsc(Case::latest("auth0").token("action"));
     }
 
     #[test]
@@ -530,7 +554,7 @@ mod better_auth {
 /// compilation: run it with a stand-in `event` and `api` and verify what it issues.
 fn auth0_action() {
     let _cpu = CPU.read().unwrap_or_else(|e| e.into_inner());
-    let app = App::generate(Case::latest("auth0"));
+    let app = App::generate(Case::latest("auth0").token("action"));
     const SCRIPT: &str = r#"
 const assert = require('node:assert/strict');
 const jwt = require('jsonwebtoken');

@@ -72,21 +72,34 @@ const stubs = {
   stubs.stytch = { ...stytch, Client };
 }
 
-// Auth0: the real Post Login Action (auth0/insforge-post-login-action.js) signs the token
-// onto an ID token; the real copyInsforgeToken hook (lib/insforge-auth0.ts) keeps it in the
-// session; the app's Auth0Client answers getSession() with that session.
+// Auth0, signed in `scenario.loginAge` seconds ago (the sign-in runs with the clock moved
+// back that far). With `--auth0-token action`: the real Post Login Action
+// (auth0/insforge-post-login-action.js) signs the token onto an ID token and the real
+// copyInsforgeToken hook (lib/insforge-auth0.ts) keeps it in the session. By default the
+// session holds only the user (the utility signs per request). The app's Auth0Client answers
+// getSession() with that session.
 async function auth0Session() {
   if (!user) return null;
-  const action = require(path.join(scenario.app, 'auth0', 'insforge-post-login-action.js'));
-  const claims = {};
-  await action.onExecutePostLogin(
-    { user: { user_id: user.id, email: user.email }, secrets: { INSFORGE_JWT_SECRET: scenario.secret } },
-    { idToken: { setCustomClaim: (name, value) => { claims[name] = value; } } },
-  );
-  const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const idToken = `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ sub: user.id, ...claims })}.signature`;
-  const { copyInsforgeToken } = require(path.join(sourceRoot, 'lib', 'insforge-auth0.ts'));
-  return copyInsforgeToken({ user: { sub: user.id } }, idToken);
+  const realNow = Date.now;
+  const loginAt = realNow() - (scenario.loginAge ?? 0) * 1000;
+  Date.now = () => loginAt;
+  try {
+    const actionFile = path.join(scenario.app, 'auth0', 'insforge-post-login-action.js');
+    const base = { user: { sub: user.id, email: user.email }, internal: { sid: 'sid-test', createdAt: Math.floor(loginAt / 1000) } };
+    if (!require('fs').existsSync(actionFile)) return base;
+    const action = require(actionFile);
+    const claims = {};
+    await action.onExecutePostLogin(
+      { user: { user_id: user.id, email: user.email }, secrets: { INSFORGE_JWT_SECRET: scenario.secret } },
+      { idToken: { setCustomClaim: (name, value) => { claims[name] = value; } } },
+    );
+    const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const idToken = `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ sub: user.id, ...claims })}.signature`;
+    const { copyInsforgeToken } = require(path.join(sourceRoot, 'lib', 'insforge-auth0.ts'));
+    return copyInsforgeToken(base, idToken);
+  } finally {
+    Date.now = realNow;
+  }
 }
 
 // The app's Better Auth instance: only its session call is answered here.

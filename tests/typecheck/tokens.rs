@@ -14,7 +14,14 @@ const SECRET: &str = "test-jwt-secret-of-the-project-0123456789";
 
 /// One generated module's export, run as `call` for `user` (None: signed out).
 pub fn run(app: &App, module: &str, call: &str, user: Option<&str>) -> Value {
+    run_at(app, module, call, user, 0)
+}
+
+/// [`run`], the user having signed in `login_age` seconds ago (the sign-in happens with the
+/// clock moved back that far).
+pub fn run_at(app: &App, module: &str, call: &str, user: Option<&str>, login_age: u64) -> Value {
     let scenario = serde_json::json!({
+        "loginAge": login_age,
         "module": module,
         "call": call,
         "user": user.map(|id| serde_json::json!({ "id": id, "email": "user@example.com" })),
@@ -78,7 +85,13 @@ pub fn assert_accepted(report: &Value, id: &str, what: &str) {
 /// A server utility (`getInsforgeClient`): a client with the user's token when signed in,
 /// `null` and no token when not.
 pub fn server_utility(provider: &'static str, module: &str, call: &str, id: &str) {
-    let app = App::generate(Case::latest(provider));
+    server_utility_of(Case::latest(provider), module, call, id)
+}
+
+/// [`server_utility`] for one case (a variant of the provider's).
+pub fn server_utility_of(case: Case, module: &str, call: &str, id: &str) {
+    let provider = case.provider;
+    let app = App::generate(case);
     let signed_in = run(&app, module, call, Some(id));
     assert_eq!(signed_in["result"], "client", "{provider}: {signed_in}");
     assert_accepted(&signed_in, id, provider);
@@ -105,6 +118,15 @@ pub fn server_utility(provider: &'static str, module: &str, call: &str, id: &str
         0,
         "{provider}: a token while signed out: {signed_out}"
     );
+}
+
+/// Auth0's server signer two hours after sign-in: the session lives on (Auth0's rolling
+/// session), and the token is signed for this request, so InsForge takes it.
+pub fn auth0_two_hours_on(id: &str) {
+    let app = App::generate(Case::latest("auth0"));
+    let report = run_at(&app, "lib/insforge.ts", "getInsforgeClient", Some(id), 7200);
+    assert_eq!(report["result"], "client", "{report}");
+    assert_accepted(&report, id, "auth0, two hours after sign-in");
 }
 
 /// The Better Auth bridge route: 401 when signed out, a valid token when signed in, never

@@ -723,3 +723,69 @@ fn setup_installs_with_the_real_npm_offline_from_its_cache() {
         doc["next_steps"]
     );
 }
+
+/// With the provider's keys in `.env.local` (a person pasted them) and Clerk's API at hand,
+/// `--setup` leaves for a person only what has no API here: the dashboards' redirect URLs.
+#[test]
+fn with_the_providers_keys_only_dashboards_without_an_api_are_left() {
+    let mut report = Vec::new();
+    for provider in insforge_integrate::provider::all() {
+        let standin = StandIn::start();
+        let clerk = crate::clerk_standin::ClerkStandIn::start();
+        let mut env = String::new();
+        for var in provider
+            .env
+            .iter()
+            .filter(|e| !e.generate && e.default.is_empty())
+        {
+            let value = match var.name.as_str() {
+                "CLERK_SECRET_KEY" => crate::clerk_standin::SECRET_KEY.to_string(),
+                "DATABASE_URL" => "postgresql://postgres:pw@db.example.com:5432/insforge".into(),
+                name => format!("{}-value-5f3a9c1e7b2d", name.to_lowercase()),
+            };
+            env.push_str(&format!("{}={value}\n", var.name));
+        }
+        let mut t = linked(&provider.id, &standin)
+            .file(".env.local", &env)
+            .env("CLERK_API_URL", &clerk.url);
+        if t.exists("middleware.ts") {
+            t = t.remove("middleware.ts");
+        }
+        t.run_with(&setup()).success();
+        let mut args = setup();
+        args.push("--json".into());
+        let again = t.run_with(&args).success();
+        nothing_secret_in(&again.all());
+        let doc: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+        let undone: Vec<(String, String)> = doc["next_steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["done"] == false)
+            .map(|s| {
+                (
+                    s["id"].as_str().unwrap().to_string(),
+                    s["who"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let person: Vec<&String> = undone
+            .iter()
+            .filter(|(_, who)| who == "person")
+            .map(|(id, _)| id)
+            .collect();
+        // The most a person is left with: the redirect settings of dashboards without an API
+        // the tool calls (Stytch has two pages of them).
+        let most = match provider.id.as_str() {
+            "clerk" | "auth0" | "better-auth" => 0,
+            "stytch" => 2,
+            _ => 1,
+        };
+        assert!(person.len() <= most, "{}: {person:?}", provider.id);
+        report.push(format!("{}: {} {person:?}", provider.id, person.len()));
+    }
+    eprintln!(
+        "left for a person with the keys at hand: {}",
+        report.join("; ")
+    );
+}

@@ -182,6 +182,12 @@ pub struct InitArgs {
     #[arg(long, value_name = "HOW", value_parser = ["server", "action"])]
     pub auth0_token: Option<String>,
 
+    /// Clerk only: how the InsForge token is made. `template` (the default): Clerk signs it
+    /// from a JWT template holding the InsForge secret (`--setup` makes it). `app`: the
+    /// app's own route signs it, and the secret never leaves the app's server env.
+    #[arg(long, value_name = "HOW", value_parser = ["template", "app"], conflicts_with = "auth0_token")]
+    pub clerk_token: Option<String>,
+
     /// Show what would change and write nothing.
     #[arg(long)]
     pub dry_run: bool,

@@ -36,6 +36,8 @@ pub struct Input {
     pub on_conflict: Option<String>,
     #[serde(alias = "auth0_token")]
     pub auth0_token: Option<String>,
+    #[serde(alias = "clerk_token")]
+    pub clerk_token: Option<String>,
 }
 
 /// `"todos"` or `["todos", "notes"]`, as `--table` once or repeated.
@@ -69,7 +71,7 @@ pub fn parse(text: &str) -> Result<Input> {
     }
     serde_json::from_value(value).map_err(|e| {
         invalid(format!(
-            "{e}: the keys are provider, table, existing, owner-column, insforge-url, anon-key, on-conflict and auth0-token"
+            "{e}: the keys are provider, table, existing, owner-column, insforge-url, anon-key, on-conflict, auth0-token and clerk-token"
         ))
     })
 }
@@ -116,6 +118,7 @@ pub struct Checked {
     pub anon_key: Option<String>,
     pub on_conflict: Option<ConflictPolicy>,
     pub auth0_token: Option<String>,
+    pub clerk_token: Option<String>,
 }
 
 impl Input {
@@ -151,6 +154,13 @@ impl Input {
                 )));
             }
         }
+        if let Some(t) = &self.clerk_token {
+            if t != "template" && t != "app" {
+                return Err(invalid(format!(
+                    "\"clerk-token\": \"{t}\" is not one of template, app"
+                )));
+            }
+        }
         Ok(Checked {
             provider,
             tables: match self.table {
@@ -164,6 +174,7 @@ impl Input {
             anon_key: self.anon_key,
             on_conflict,
             auth0_token: self.auth0_token,
+            clerk_token: self.clerk_token,
         })
     }
 }

@@ -74,6 +74,9 @@ pub struct Variant {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JwtTemplate {
+    /// Only in this variant.
+    #[serde(default)]
+    pub variant: Option<String>,
     /// The name the generated code asks for.
     pub name: String,
     /// The claims, as JSON text.
@@ -291,6 +294,9 @@ impl Provider {
         p.files.retain(|f| keep(&f.variant));
         p.env.retain(|e| keep(&e.variant));
         p.dependencies.retain(|d| keep(&d.variant));
+        if p.jwt_template.as_ref().is_some_and(|t| !keep(&t.variant)) {
+            p.jwt_template = None;
+        }
         if let Some(v) = self.variants.iter().find(|v| v.name == name) {
             p.signs_jwt = v.signs_jwt;
         }

@@ -126,8 +126,12 @@ impl Request {
                     insforge_url: a.insforge_url,
                     anon_key: a.anon_key,
                     on_conflict: a.on_conflict,
-                    token: a.auth0_token.clone(),
-                    token_provider: a.auth0_token.as_ref().map(|_| "auth0".to_string()),
+                    token: a.auth0_token.clone().or(a.clerk_token.clone()),
+                    token_provider: match (&a.auth0_token, &a.clerk_token) {
+                        (Some(_), _) => Some("auth0".to_string()),
+                        (None, Some(_)) => Some("clerk".to_string()),
+                        _ => None,
+                    },
                     yes: a.yes,
                 };
                 let input = a.input_json;
@@ -258,9 +262,14 @@ impl Given {
         if self.on_conflict.is_none() {
             self.on_conflict = input.on_conflict;
         }
-        if self.token.is_none() && input.auth0_token.is_some() {
-            self.token = input.auth0_token;
-            self.token_provider = Some("auth0".into());
+        if self.token.is_none() {
+            if let Some(t) = input.auth0_token {
+                self.token = Some(t);
+                self.token_provider = Some("auth0".into());
+            } else if let Some(t) = input.clerk_token {
+                self.token = Some(t);
+                self.token_provider = Some("clerk".into());
+            }
         }
         Ok(())
     }

@@ -196,6 +196,16 @@ fn resolve_variant(
     notes: &mut Vec<String>,
 ) -> Result<&'static Provider> {
     let flag = format!("--{}-token", provider.id);
+    // A token flag of another provider's.
+    if let (Some(t), Some(of)) = (&given.token, &given.token_provider) {
+        if *of != provider.id {
+            return Err(Error::InvalidArgument(format!(
+                "--{of}-token {t} is for another provider: this app uses {}",
+                provider.name
+            ))
+            .into());
+        }
+    }
     if provider.variants.is_empty() {
         if let Some(t) = &given.token {
             return Err(Error::InvalidArgument(format!(

@@ -365,7 +365,15 @@ fn saved_answers(project: &Project, answers: &Answers) -> Saved {
             .iter()
             .find(|t| t.owner != crate::table::OWNER_COLUMN)
             .map(|t| t.owner.clone()),
-        token: answers.provider.variant.clone(),
+        // Only a way other than the default: an answers file from before variants (or of the
+        // default) stays as it was.
+        token: answers.provider.variant.clone().filter(|v| {
+            answers
+                .provider
+                .variants
+                .first()
+                .is_some_and(|d| d.name != *v)
+        }),
         kept: project
             .saved
             .as_ref()

@@ -213,3 +213,43 @@ fn clerks_refusals_stop_the_run_naming_the_step_and_a_rerun_finishes() {
     assert_eq!(clerk.state.lock().unwrap().templates.len(), 1);
     conforms("template", &clerk.answers());
 }
+
+#[test]
+fn clerk_token_app_signs_in_the_app_and_leaves_clerks_dashboard_alone() {
+    let insforge = StandIn::start();
+    let clerk = ClerkStandIn::start();
+    let t = app(&insforge, &clerk);
+    let run = t.run_with(&setup(&["--clerk-token", "app"])).success();
+    nothing_secret_in(&run.all());
+    // No template: nothing asked of Clerk, the secret in the app's server env instead.
+    assert!(clerk.state.lock().unwrap().calls.is_empty());
+    assert!(t
+        .read(".env.local")
+        .contains(&format!("INSFORGE_JWT_SECRET={JWT_SECRET}\n")));
+    let route = t.read("app/api/insforge-token/route.ts");
+    assert!(
+        route.contains("const { userId } = await auth();") && route.contains("jwt.sign("),
+        "{route}"
+    );
+    let hook = t.read("lib/insforge.ts");
+    assert!(
+        hook.contains("const TOKEN_URL = '/api/insforge-token';") && !hook.contains("getToken("),
+        "{hook}"
+    );
+    assert!(t
+        .read("insforge-integrate.toml")
+        .contains("token = \"app\""));
+    // Kept without the flag on the next run; no Clerk step, and nothing left for a person.
+    let again = t.run_with(&setup(&["--json"])).success();
+    let steps = steps(&again.stdout);
+    assert!(
+        !steps.iter().any(|s| s["id"] == "clerk.jwt-template"),
+        "{steps:?}"
+    );
+    let left: Vec<&Value> = steps
+        .iter()
+        .filter(|s| s["done"] == false && s["id"] != "install")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert!(clerk.state.lock().unwrap().calls.is_empty());
+}

@@ -73,7 +73,7 @@ pub struct Case {
     /// An older release of a provider package, installed under an alias in the npm project:
     /// (package, alias), e.g. `@workos-inc/authkit-nextjs` 2.x.
     pub release: Option<(&'static str, &'static str)>,
-    /// `--auth0-token <this>`: the provider's other way of making the token.
+    /// `--auth0-token`/`--clerk-token <this>`: the provider's other way of making the token.
     pub token: Option<&'static str>,
 }
 
@@ -91,7 +91,7 @@ impl Case {
         }
     }
 
-    /// The tool run with `--auth0-token <how>`.
+    /// The tool run with `--auth0-token <how>` (`--clerk-token` for Clerk).
     pub fn token(self, how: &'static str) -> Case {
         Case {
             token: Some(how),
@@ -395,7 +395,14 @@ impl App {
                 "--provider",
                 self.case.provider,
             ])
-            .args(self.case.token.iter().flat_map(|t| ["--auth0-token", t]))
+            .args(self.case.token.iter().flat_map(|t| {
+                let flag = if self.case.provider == "clerk" {
+                    "--clerk-token"
+                } else {
+                    "--auth0-token"
+                };
+                [flag, t]
+            }))
             .env("SOURCE_DATE_EPOCH", EPOCH)
             .env("NO_COLOR", "1")
             .env("CI", "true")

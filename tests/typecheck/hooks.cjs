@@ -2,7 +2,10 @@
 // unmodified, in React 19 on jsdom with the real @insforge/sdk, and checks how it hands
 // tokens to the client as sessions come and go.
 //
-//   node hooks.cjs <source root> <clerk | better-auth>
+//   node hooks.cjs <source root> <clerk | clerk-app | better-auth>
+//
+// `clerk-app` is Clerk's hook with `--clerk-token app`: Clerk's `useAuth()` for the session,
+// the app's own /api/insforge-token for the token.
 //
 // Answered here, at their boundaries: Clerk's `useAuth()` (its `getToken`), Better Auth's
 // `authClient.useSession()` and the browser's `fetch` of /api/insforge-token, and the
@@ -62,7 +65,11 @@ const stubs = {
   },
 };
 // Clerk's getToken keeps its identity across renders.
-const getTokenFn = (options) => requestToken(options);
+const getTokenFn = (options) => {
+  // With the app's own route, Clerk's getToken (a JWT template) is never asked.
+  assert.notEqual(provider, 'clerk-app', 'the hook asks its route, not a Clerk template');
+  return requestToken(options);
+};
 const authClient = {
   useSession: () => ({
     isPending: !auth.loaded,

@@ -288,6 +288,22 @@ mod clerk {
     }
 
     #[test]
+    fn app_token_route_contract() {
+        // `--clerk-token app`: the app's route signs for the Clerk user.
+        super::tokens::clerk_app_route("user_2xPnG8KxVQrL9mNbT4wZ");
+    }
+
+    #[test]
+    fn app_token_browser_hook() {
+        super::tokens::browser_hook_of(Case::latest("clerk").token("app"), "clerk-app");
+    }
+
+    #[test]
+    fn tsc_app_token() {
+        tsc(Case::latest("clerk").token("app"));
+    }
+
+    #[test]
     fn tsc_clerk_nextjs_6() {
         tsc(Case::latest("clerk")
             .next(Next::V15)

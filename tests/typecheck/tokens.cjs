@@ -11,6 +11,7 @@
 // Only what cannot run outside a Next.js request, or would reach the provider's servers, is
 // replaced, at its boundary:
 //   - the provider SDK's session call (WorkOS `withAuth`, Kinde `getKindeServerSession`,
+//     Clerk's server `auth()`,
 //     Stytch `sessions.authenticate` on the real `stytch` Client, Better Auth's
 //     `auth.api.getSession` and Auth0's `auth0.getSession` on the app's own instance),
 //     returning the scenario's user (for Auth0, the session the real Action and hook make);
@@ -40,6 +41,10 @@ const stubs = {
   },
   '@workos-inc/authkit-nextjs': {
     withAuth: async () => (user ? { user: { id: user.id, email: user.email, object: 'user' } } : { user: null }),
+  },
+  // Clerk's server `auth()` (the `--clerk-token app` route): the signed-in user's id.
+  '@clerk/nextjs/server': {
+    auth: async () => ({ userId: user ? user.id : null }),
   },
   '@kinde-oss/kinde-auth-nextjs/server': {
     getKindeServerSession: () => ({

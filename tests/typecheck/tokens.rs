@@ -145,12 +145,32 @@ pub fn better_auth_route(id: &str) {
     assert!(signed_out["tokens"].as_array().unwrap().is_empty());
 }
 
+/// Clerk's `--clerk-token app` route: 401 when signed out, a valid token for the Clerk user
+/// when signed in, never cached.
+pub fn clerk_app_route(id: &str) {
+    let app = App::generate(Case::latest("clerk").token("app"));
+    let route = "app/api/insforge-token/route.ts";
+    let signed_in = run(&app, route, "GET", Some(id));
+    assert_eq!(signed_in["response"]["status"], 200, "{signed_in}");
+    assert_eq!(signed_in["response"]["cacheControl"], "no-store");
+    assert_accepted(&signed_in, id, "the Clerk app route");
+    let signed_out = run(&app, route, "GET", None);
+    assert_eq!(signed_out["response"]["status"], 401, "{signed_out}");
+    assert!(signed_out["tokens"].as_array().unwrap().is_empty());
+}
+
 /// The browser hook (`useInsforge` of Clerk and Better Auth) in React on jsdom
 /// (`hooks.cjs`): the token is asked for with the right template or route, refreshed before
 /// it expires as the same identity, cleared the moment another user signs in (before the
 /// new token is fetched), gone on sign-out, and `isReady` says when queries see the user.
 pub fn browser_hook(provider: &'static str) {
-    let app = App::generate(Case::latest(provider));
+    browser_hook_of(Case::latest(provider), provider)
+}
+
+/// [`browser_hook`] for one case, `mode` as hooks.cjs names it (`clerk-app`).
+pub fn browser_hook_of(case: Case, mode: &'static str) {
+    let provider = mode;
+    let app = App::generate(case);
     let output = app
         .project
         .node_command()

@@ -304,27 +304,34 @@ impl Setup {
             paint.bold("Setup with the linked InsForge project:"),
             client.host()
         )?;
-        let mut values: Vec<(String, String)> = Vec::new();
-        for (i, work) in self.work.iter().enumerate() {
-            let Work::Value { key, what } = work else {
-                continue;
-            };
-            let value = match what {
-                Value::JwtSecret => client.secret("fetching the JWT secret", "JWT_SECRET")?,
-                Value::AnonKey => client.anon_key("fetching the anon key")?,
-                Value::Generated => random_hex()?,
-            };
-            values.push((key.clone(), value));
-            self.steps[i].done = true;
-        }
-        if !values.is_empty() {
-            let filled = write_values(root, plan, &values)?;
-            writeln!(
-                out,
-                "  {} {ENV_LOCAL}: {}",
-                paint.green("set      "),
-                filled.join(", ")
-            )?;
+        // What needs no network first (the generated secrets), so a backend that cannot be
+        // reached leaves them done; then what the project holds.
+        for local in [true, false] {
+            let mut values: Vec<(String, String)> = Vec::new();
+            for (i, work) in self.work.iter().enumerate() {
+                let Work::Value { key, what } = work else {
+                    continue;
+                };
+                if matches!(what, Value::Generated) != local {
+                    continue;
+                }
+                let value = match what {
+                    Value::JwtSecret => client.secret("fetching the JWT secret", "JWT_SECRET")?,
+                    Value::AnonKey => client.anon_key("fetching the anon key")?,
+                    Value::Generated => random_hex()?,
+                };
+                values.push((key.clone(), value));
+                self.steps[i].done = true;
+            }
+            if !values.is_empty() {
+                let filled = write_values(root, plan, &values)?;
+                writeln!(
+                    out,
+                    "  {} {ENV_LOCAL}: {}",
+                    paint.green("set      "),
+                    filled.join(", ")
+                )?;
+            }
         }
         self.migrate(&client, plan, out, paint)?;
         if let Some(work) = &self.template {

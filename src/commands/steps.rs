@@ -31,13 +31,13 @@ pub fn list(plan: &Plan, answers: &Answers, rendered: &Rendered, project: &Proje
     if !plan.added_dependencies.is_empty() || !missing.is_empty() {
         let pm = project.package_manager.value;
         let argv: Vec<&str> = pm.install().split_whitespace().collect();
-        let names: Vec<&str> = if missing.is_empty() {
+        let names: Vec<&str> = if plan.added_dependencies.is_empty() {
+            missing.clone()
+        } else {
             plan.added_dependencies
                 .iter()
                 .map(|d| d.name.as_str())
                 .collect()
-        } else {
-            missing.clone()
         };
         steps.push(
             Step::new(
@@ -45,7 +45,12 @@ pub fn list(plan: &Plan, answers: &Answers, rendered: &Rendered, project: &Proje
                 Kind::Install,
                 tool_or(Who::Agent),
                 format!(
-                    "Install the added dependencies ({}):\n  {}",
+                    "Install the {} ({}):\n  {}",
+                    if plan.added_dependencies.is_empty() {
+                        "dependencies not in node_modules yet"
+                    } else {
+                        "added dependencies"
+                    },
                     names.join(", "),
                     pm.install()
                 ),
@@ -67,6 +72,12 @@ pub fn list(plan: &Plan, answers: &Answers, rendered: &Rendered, project: &Proje
         })
     };
     let open = |key: &str| empty(key) || plan.filled.iter().any(|k| k == key);
+    // A key .env.local has (empty or set): its step stays in the list, done once set.
+    let listed = |key: &str| {
+        env.as_deref()
+            .is_some_and(|text| dotenv::parse(text).iter().any(|a| a.key == key))
+            || plan.filled.iter().any(|k| k == key)
+    };
     let mut covered: Vec<String> = rendered
         .provider_setup
         .steps
@@ -74,7 +85,7 @@ pub fn list(plan: &Plan, answers: &Answers, rendered: &Rendered, project: &Proje
         .flat_map(|s| s.env.iter().cloned())
         .collect();
     let jwt = &answers.env_names.jwt_secret;
-    if answers.provider.signs_jwt && open(jwt) {
+    if answers.provider.signs_jwt && listed(jwt) {
         steps.push(
             Step::new(
                 "insforge.jwt-secret",
@@ -90,7 +101,7 @@ pub fn list(plan: &Plan, answers: &Answers, rendered: &Rendered, project: &Proje
         );
         covered.push(jwt.clone());
     }
-    if open(ANON_KEY_VAR) {
+    if listed(ANON_KEY_VAR) {
         steps.push(
             Step::new(
                 "insforge.anon-key",
@@ -104,7 +115,7 @@ pub fn list(plan: &Plan, answers: &Answers, rendered: &Rendered, project: &Proje
         covered.push(ANON_KEY_VAR.into());
     }
     for var in answers.provider.env.iter().filter(|e| e.generate) {
-        if !open(&var.name) {
+        if !listed(&var.name) {
             continue;
         }
         steps.push(

@@ -48,7 +48,7 @@ pub fn verify(request: &Request, env: Environment, out: &mut dyn Write) -> Resul
     } = pipeline::prepare(request, &mut silent, now, paint, out)?;
     let Some(link) = &project.link else {
         return Err(Error::InvalidArgument(format!(
-            "verify works with the app's linked InsForge project, and this app has no {}: run `npx @insforge/cli link` in the app, then `insforge-integrate init --setup`",
+            "verify works with the app's linked InsForge project, and this app has no {}: run `npx @insforge/cli link` in the app first (then init's setup applies the migrations)",
             crate::detect::link::FILE
         ))
         .into());

@@ -518,18 +518,11 @@ pub fn nothing_to_do(
     {
         writeln!(out, "  kept (yours): {}", change.display_path())?;
     }
-    // The run's steps in full; the provider's (which the tool cannot see done) by their
-    // first line.
+    // Every step still open, in full: a re-run is where one looks for what is left.
     let left: Vec<&Step> = steps.iter().filter(|s| !s.done).collect();
     if !left.is_empty() {
         writeln!(out, "\n{}", paint.bold("Still to do"))?;
-        for (n, step) in left.iter().enumerate() {
-            let text = match step.section {
-                Section::Run => step.text.replace('\n', "\n     "),
-                Section::Provider => step.text.lines().next().unwrap_or("").to_string(),
-            };
-            writeln!(out, "  {}. {text}", n + 1)?;
-        }
+        list(out, &left, paint)?;
     }
     Ok(())
 }

@@ -582,7 +582,7 @@ fn a_rerun_keeps_the_install_and_the_migration_until_they_are_done() {
     again
         .stdout_has("Nothing to do")
         .stdout_has("Still to do")
-        .stdout_has("Install the added dependencies")
+        .stdout_has("Install the dependencies not in node_modules yet")
         .stdout_has("db migrations up");
     let mut args = t_args();
     args.push("--json".into());

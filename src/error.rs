@@ -126,7 +126,7 @@ fn remote_failed(
     message: &str,
 ) -> String {
     let status = status.map(|s| format!("HTTP {s}: ")).unwrap_or_default();
-    format!("{step} failed ({method} {url}): {status}{message}. The files written stay as they are; run the same command again to do what is left")
+    format!("{step} failed ({method} {url}): {status}{message}. What was done stays done (files written stay as they are): run the same command again once that is fixed")
 }
 
 fn write_failed(failed: &str, cause: &str, restored: &[String], lost: &[String]) -> String {

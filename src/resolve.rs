@@ -89,6 +89,19 @@ pub fn resolve_asking(
     };
     let has_value = |key: &str| project.env_value(key).is_some();
 
+    // The app's own URL beside a link to another project: said, never changed.
+    if let (Some(link), Some((file, value))) = (&project.link, project.env_value(&env_names.url)) {
+        if !crate::detect::is_placeholder(value)
+            && value.trim_end_matches('/') != link.host.trim_end_matches('/')
+        {
+            notes.push(format!(
+                "{} in {file} is {value}, but the app is linked to {} ({}): the app talks to the first and --setup works with the second; make them the same project",
+                env_names.url,
+                link.host,
+                crate::detect::link::FILE
+            ));
+        }
+    }
     let insforge_url = match &given.insforge_url {
         Some(url) => Some(check_url(url).map_err(|m| flag_error("--insforge-url", &m))?),
         // The linked project's URL (when .env.local has none): nothing to ask.

@@ -172,6 +172,35 @@ pub fn list(plan: &Plan, answers: &Answers, rendered: &Rendered, project: &Proje
         );
     }
 
+    // Keys only the app's own example env file names (its README says to copy it to
+    // .env.local): into .env.local one by one, since copying the file over it would drop what
+    // the tool and --setup put there.
+    if let Some(text) = env.as_deref() {
+        let have: Vec<String> = dotenv::parse(text).into_iter().map(|a| a.key).collect();
+        let mut from: Vec<(&str, &str)> = project
+            .env
+            .iter()
+            .filter(|(key, (file, _))| crate::detect::is_example_env(file) && !have.contains(key))
+            .map(|(key, (file, _))| (file.as_str(), key.as_str()))
+            .collect();
+        from.sort();
+        if let Some((file, _)) = from.first() {
+            let keys: Vec<String> = from.iter().map(|(_, k)| k.to_string()).collect();
+            steps.push(
+                Step::new(
+                    "env.template",
+                    Kind::Env,
+                    Who::Person,
+                    format!(
+                        "Your {file} also lists {}, which .env.local does not set: add them to .env.local (copying {file} over .env.local would drop the InsForge values).",
+                        keys.join(", ")
+                    ),
+                )
+                .env(&keys),
+            );
+        }
+    }
+
     steps.extend(migrations(plan, project, tool_or(Who::Agent)));
 
     for manual in &plan.manual {

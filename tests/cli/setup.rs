@@ -789,3 +789,52 @@ fn with_the_providers_keys_only_dashboards_without_an_api_are_left() {
         report.join("; ")
     );
 }
+
+#[test]
+fn the_apps_example_keys_are_asked_for_one_by_one_and_a_url_of_another_project_is_said() {
+    // A starter whose README says to copy .env.example to .env.local.
+    let t = Test::fixture("clerk")
+        .file(
+            ".env.example",
+            "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=\nCLERK_SECRET_KEY=\nNEXT_PUBLIC_CLERK_SIGN_IN_URL=/sign-in\n",
+        )
+        .args(["--yes", "--table", "todos", "--json"]);
+    let doc: serde_json::Value = serde_json::from_str(&t.run().success().stdout).unwrap();
+    let step = doc["next_steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "env.template")
+        .cloned()
+        .unwrap_or_else(|| panic!("{}", doc["next_steps"]));
+    assert_eq!(
+        step["env"],
+        serde_json::json!(["NEXT_PUBLIC_CLERK_SIGN_IN_URL"])
+    );
+    assert!(step["text"]
+        .as_str()
+        .unwrap()
+        .contains("copying .env.example over .env.local would drop"));
+    // Once .env.local has it, the step is gone.
+    let env = t.read(".env.local") + "NEXT_PUBLIC_CLERK_SIGN_IN_URL=/sign-in\n";
+    let t = t.file(".env.local", &env);
+    let doc: serde_json::Value = serde_json::from_str(&t.run().success().stdout).unwrap();
+    assert!(!doc["next_steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["id"] == "env.template"));
+
+    // The app's URL is another project's than the link's: said, and left alone.
+    let standin = StandIn::start();
+    let t = Test::fixture("kinde")
+        .file(".insforge/project.json", &standin.link())
+        .file(
+            ".env.local",
+            "NEXT_PUBLIC_INSFORGE_URL=https://other.us-east.insforge.app\n",
+        )
+        .args(["--yes", "--table", "todos", "--dry-run"]);
+    t.run()
+        .success()
+        .stdout_has("NEXT_PUBLIC_INSFORGE_URL in .env.local is https://other.us-east.insforge.app, but the app is linked to");
+}

@@ -95,7 +95,12 @@ pub fn list(plan: &Plan, answers: &Answers, rendered: &Rendered, project: &Proje
                     "Put the InsForge JWT secret in .env.local as {jwt} (or re-run with INSFORGE_JWT_SECRET set). It can sign admin tokens that bypass row-level security: server only, never NEXT_PUBLIC_, never committed.\n  npx -y @insforge/cli secrets get JWT_SECRET"
                 ),
             )
-            .command(&["npx", "-y", "@insforge/cli", "secrets", "get", "JWT_SECRET"])
+            // What puts it there: the secret piped to the tool, never on a command line.
+            .command(&[
+                "sh",
+                "-c",
+                "npx -y @insforge/cli secrets get JWT_SECRET --json | jq -r .value | npx -y insforge-integrate init --yes --jwt-secret-stdin",
+            ])
             .env(std::slice::from_ref(jwt))
             .done(!empty(jwt)),
         );

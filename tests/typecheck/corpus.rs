@@ -90,6 +90,9 @@ struct Spec {
     /// Packages of the npm project the app declares besides the provider's (`next-intl`).
     #[serde(default)]
     packages: Vec<String>,
+    /// More arguments of `init` (`--auth0-token action`: the cases of the Action's hook).
+    #[serde(default)]
+    args: Vec<String>,
     /// Text the file under test must hold after the run.
     #[serde(default)]
     contains: Vec<String>,
@@ -272,6 +275,7 @@ fn run_tool(group: &Group, case: &Case) -> Run {
         .arg(&after)
         .args(["--yes", "--table", "todos", "--json", "--provider"])
         .arg(&case.spec.provider)
+        .args(&case.spec.args)
         .env("SOURCE_DATE_EPOCH", EPOCH)
         .env("NO_COLOR", "1")
         .env("CI", "true")

@@ -38,6 +38,11 @@ pub fn context(project: &Project, answers: &Answers) -> Value {
         _ if proxy => "proxy",
         _ => "middleware",
     };
+    // The interceptor as the steps name it: the app's own file, else the one the tool writes.
+    let interceptor_file = project.interceptors.first().map_or_else(
+        || slash(&project.source_root().join(format!("{interceptor}.ts"))),
+        |p| slash(p),
+    );
     let mut branches = serde_json::Map::new();
     for b in &provider.branches {
         let version = project
@@ -66,6 +71,7 @@ pub fn context(project: &Project, answers: &Answers) -> Value {
             "major": next_major,
             "proxy": proxy,
             "interceptor": interceptor,
+            "interceptor_file": interceptor_file,
         },
         "sdk": {
             "access_token": at_least(&sdk, "1.4.2"),

@@ -19,7 +19,7 @@ pub use crate::detect::formatter::Formatter;
 use crate::edit::Edit;
 use crate::style::Style;
 
-fn is_code(path: &Path) -> bool {
+pub fn is_code(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| ["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"].contains(&e))
@@ -254,6 +254,30 @@ pub fn restyle(path: &Path, text: &str, style: &Style) -> String {
             at += line.len();
         }
     }
+    if style.trailing_commas != crate::style::Commas::All {
+        for &(last, close, es5) in &found.lists {
+            if es5 && style.trailing_commas == crate::style::Commas::Es5 {
+                continue;
+            }
+            let close = match close {
+                0 => match text[last as usize..].find('}') {
+                    Some(i) => last as usize + i,
+                    None => continue,
+                },
+                c => c as usize,
+            };
+            let between = &text[last as usize..close];
+            let comma = between.len() - between.trim_start().len();
+            if between[comma..].starts_with(',') {
+                let at = last as usize + comma;
+                edits.push(Edit {
+                    range: at..at + 1,
+                    content: String::new(),
+                });
+            }
+        }
+    }
+    edits.sort_by_key(|e| e.range.start);
     let Ok(out) = crate::edit::apply(text, &edits) else {
         return text.to_string();
     };
@@ -286,10 +310,62 @@ struct Found {
     templates: Vec<(u32, u32)>,
     /// Ends of simple statements (checked for a `;` against the text).
     ends: Vec<u32>,
+    /// Lists that may end with a comma: where the last element ends, where the closing
+    /// bracket is, and whether ES5 allows the comma there (objects, arrays, import lists).
+    lists: Vec<(u32, u32, bool)>,
     in_jsx_attribute: bool,
 }
 
+impl Found {
+    fn list(&mut self, last: Option<oxc_span::Span>, end: u32, es5: bool) {
+        if let Some(last) = last {
+            if end > last.end {
+                self.lists.push((last.end, end - 1, es5));
+            }
+        }
+    }
+}
+
 impl<'a> Visit<'a> for Found {
+    fn visit_object_expression(&mut self, it: &oxc_ast::ast::ObjectExpression<'a>) {
+        self.list(it.properties.last().map(|p| p.span()), it.span.end, true);
+        walk::walk_object_expression(self, it);
+    }
+
+    fn visit_array_expression(&mut self, it: &oxc_ast::ast::ArrayExpression<'a>) {
+        self.list(it.elements.last().map(|e| e.span()), it.span.end, true);
+        walk::walk_array_expression(self, it);
+    }
+
+    fn visit_call_expression(&mut self, it: &oxc_ast::ast::CallExpression<'a>) {
+        self.list(it.arguments.last().map(|a| a.span()), it.span.end, false);
+        walk::walk_call_expression(self, it);
+    }
+
+    fn visit_new_expression(&mut self, it: &oxc_ast::ast::NewExpression<'a>) {
+        self.list(it.arguments.last().map(|a| a.span()), it.span.end, false);
+        walk::walk_new_expression(self, it);
+    }
+
+    fn visit_formal_parameters(&mut self, it: &oxc_ast::ast::FormalParameters<'a>) {
+        let last = it
+            .rest
+            .as_ref()
+            .map(|r| r.span())
+            .or_else(|| it.items.last().map(|p| p.span()));
+        self.list(last, it.span.end, false);
+        walk::walk_formal_parameters(self, it);
+    }
+
+    fn visit_import_declaration(&mut self, it: &oxc_ast::ast::ImportDeclaration<'a>) {
+        if let Some(specifiers) = &it.specifiers {
+            if let Some(last) = specifiers.last() {
+                // Its closing brace is found in the text (0: the next `}`).
+                self.lists.push((last.span().end, 0, true));
+            }
+        }
+        walk::walk_import_declaration(self, it);
+    }
     fn visit_string_literal(&mut self, it: &StringLiteral<'a>) {
         if !self.in_jsx_attribute {
             self.strings.push((it.span.start, it.span.end));
@@ -348,6 +424,7 @@ mod tests {
             quote: '"',
             semicolons: false,
             indent: "\t".into(),
+            trailing_commas: crate::style::Commas::All,
         };
         assert_eq!(
             restyle(path, text, &style),
@@ -355,5 +432,27 @@ mod tests {
         );
         // The templates' own style: nothing changes.
         assert_eq!(restyle(path, text, &Style::default()), text);
+    }
+
+    #[test]
+    fn trailing_commas_as_the_app_configures_them() {
+        let text = "import {\n  a,\n  b,\n} from 'a';\n\nexport function f(\n  x: string,\n  rest: string[],\n) {\n  return a(\n    { x, y: [1, 2,], },\n    rest, // the rest\n  );\n}\n";
+        let path = Path::new("lib/x.ts");
+        let none = Style {
+            trailing_commas: crate::style::Commas::None,
+            ..Style::default()
+        };
+        assert_eq!(
+            restyle(path, text, &none),
+            "import {\n  a,\n  b\n} from 'a';\n\nexport function f(\n  x: string,\n  rest: string[]\n) {\n  return a(\n    { x, y: [1, 2] },\n    rest // the rest\n  );\n}\n"
+        );
+        let es5 = Style {
+            trailing_commas: crate::style::Commas::Es5,
+            ..Style::default()
+        };
+        assert_eq!(
+            restyle(path, text, &es5),
+            "import {\n  a,\n  b,\n} from 'a';\n\nexport function f(\n  x: string,\n  rest: string[]\n) {\n  return a(\n    { x, y: [1, 2,], },\n    rest // the rest\n  );\n}\n"
+        );
     }
 }

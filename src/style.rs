@@ -12,6 +12,20 @@ pub struct Style {
     pub semicolons: bool,
     /// One level of indentation: `"  "`, `"    "` or `"\t"`.
     pub indent: String,
+    /// Where multi-line lists end with a comma (the templates write them everywhere).
+    pub trailing_commas: Commas,
+}
+
+/// Prettier's `trailingComma` (Biome's `trailingCommas`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Commas {
+    /// Wherever the syntax allows.
+    #[default]
+    All,
+    /// In objects, arrays and import/export lists; not in calls, parameters or type lists.
+    Es5,
+    /// Nowhere.
+    None,
 }
 
 impl Default for Style {
@@ -21,6 +35,7 @@ impl Default for Style {
             quote: '\'',
             semicolons: true,
             indent: "  ".into(),
+            trailing_commas: Commas::All,
         }
     }
 }
@@ -87,6 +102,7 @@ impl Style {
             quote,
             semicolons,
             indent,
+            trailing_commas: Commas::All,
         }
     }
 

@@ -207,6 +207,7 @@ pub fn list(plan: &Plan, answers: &Answers, rendered: &Rendered, project: &Proje
     }
 
     steps.extend(migrations(plan, project, tool_or(Who::Agent)));
+    steps.extend(format(plan, project));
 
     for manual in &plan.manual {
         let path = crate::paths::slash(&manual.existing[0]);
@@ -243,6 +244,48 @@ pub fn list(plan: &Plan, answers: &Answers, rendered: &Rendered, project: &Proje
         steps.push(step);
     }
     steps
+}
+
+/// The app configures Prettier or Biome without having it installed: the written code
+/// follows its quotes, semicolons, indentation and trailing commas, but only the formatter
+/// itself wraps lines at its width. Open until the formatter is installed (a later run then
+/// formats the files itself).
+fn format(plan: &Plan, project: &Project) -> Option<Step> {
+    let Some(crate::detect::formatter::Formatter::Style { evidence, .. }) = &project.formatter
+    else {
+        return None;
+    };
+    let files: Vec<String> = plan
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Owned && crate::format::is_code(&c.path))
+        .map(|c| crate::paths::slash(&c.path))
+        .collect();
+    if files.is_empty() {
+        return None;
+    }
+    let biome = evidence.contains("biome");
+    let pm = project.package_manager.value;
+    let mut argv: Vec<&str> = pm.local().split_whitespace().collect();
+    if biome {
+        argv.extend(["biome", "format", "--write"]);
+    } else {
+        argv.extend(["prettier", "--write"]);
+    }
+    argv.extend(files.iter().map(String::as_str));
+    Some(
+        Step::new(
+            "format",
+            Kind::Command,
+            Who::Agent,
+            format!(
+                "Your {} ({evidence}) is not installed, so the written files take its quotes, semicolons, indentation and trailing commas, not its line width. After the install, format them:\n  {}",
+                if biome { "Biome config" } else { "Prettier config" },
+                argv.join(" ")
+            ),
+        )
+        .command(&argv),
+    )
 }
 
 /// The tool's migrations, in order, until applied on the linked project (`--setup` finds out;

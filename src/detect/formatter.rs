@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::style::Style;
+use crate::style::{Commas, Style};
 
 /// How the app formats its code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,8 +110,19 @@ pub fn detect(root: &Path, package_json: &serde_json::Value) -> Option<Formatter
         (None, Some(v)) => v.to_string(),
         (None, None) => String::new(),
     };
+    // Prettier 3 puts trailing commas everywhere by default; 2 only where ES5 allows them.
+    let v2 = ["dependencies", "devDependencies"].iter().any(|s| {
+        package_json
+            .get(s)
+            .and_then(|d| d.get("prettier"))
+            .and_then(|v| v.as_str())
+            .is_some_and(|v| {
+                v.trim_start_matches(['^', '~', '=', 'v', ' '])
+                    .starts_with("2.")
+            })
+    });
     Some(Formatter::Style {
-        style: prettier_style(&text),
+        style: prettier_style(&text, if v2 { Commas::Es5 } else { Commas::All }),
         evidence,
     })
 }
@@ -145,7 +156,7 @@ fn setting(text: &str, key: &str) -> Option<String> {
 }
 
 /// Prettier's options over its defaults (double quotes, semicolons, two spaces).
-fn prettier_style(text: &str) -> Style {
+fn prettier_style(text: &str, default_commas: Commas) -> Style {
     let tabs = setting(text, "useTabs").is_some_and(|v| v == "true");
     let width: usize = setting(text, "tabWidth")
         .and_then(|v| v.parse().ok())
@@ -163,6 +174,16 @@ fn prettier_style(text: &str) -> Style {
         } else {
             " ".repeat(width.clamp(1, 8))
         },
+        trailing_commas: commas(setting(text, "trailingComma"), default_commas),
+    }
+}
+
+fn commas(value: Option<String>, default: Commas) -> Commas {
+    match value.as_deref() {
+        Some("none") => Commas::None,
+        Some("es5") => Commas::Es5,
+        Some("all") => Commas::All,
+        _ => default,
     }
 }
 
@@ -185,6 +206,7 @@ fn biome_style(text: &str) -> Style {
         } else {
             "\t".into()
         },
+        trailing_commas: commas(setting(text, "trailingCommas"), Commas::All),
     }
 }
 
@@ -223,7 +245,11 @@ mod tests {
             Some("asNeeded")
         );
         assert_eq!(setting("{ \"semiColon\": 1 }", "semi"), None);
-        let s = prettier_style("{}");
+        let s = prettier_style("{ trailingComma: 'none' }", Commas::All);
+        assert_eq!(s.trailing_commas, Commas::None);
+        let s = prettier_style("{}", Commas::Es5);
+        assert_eq!(s.trailing_commas, Commas::Es5);
+        let s = prettier_style("{}", Commas::All);
         assert_eq!(
             (s.quote, s.semicolons, s.indent.as_str()),
             ('"', true, "  ")

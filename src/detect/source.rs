@@ -239,6 +239,17 @@ pub enum DefaultExport {
         name: Option<String>,
         params: usize,
     },
+    /// `export { handler as default };` (no `from`): the statement's and the specifier's
+    /// spans, the local name, whether it is the statement's only specifier, and how many
+    /// parameters the module's own function of that name takes.
+    Named {
+        statement: (u32, u32),
+        specifier: (u32, u32),
+        /// The specifiers' spans, in order (to remove one with its comma).
+        siblings: Vec<(u32, u32)>,
+        local: String,
+        params: usize,
+    },
     /// A class or anything else.
     Other,
 }
@@ -574,6 +585,12 @@ pub fn parse(path: &Path, text: &str) -> Module {
     visitor.visit_program(&ret.program);
     let bound = std::mem::take(&mut visitor.bound);
     let destructured = std::mem::take(&mut visitor.destructured);
+    if let Some(DefaultExport::Named { local, params, .. }) = &mut module.default_export {
+        match function_params(&ret.program, local) {
+            Some(n) => *params = n,
+            None => module.default_export = Some(DefaultExport::Other),
+        }
+    }
     for (span, name) in bound {
         if let Some(call) = module.calls.iter_mut().find(|c| c.span == span) {
             call.bound_to = Some(name);
@@ -585,6 +602,43 @@ pub fn parse(path: &Path, text: &str) -> Module {
         }
     }
     module
+}
+
+/// How many parameters the module's top-level function `name` takes: a function
+/// declaration, or a `const` bound to an arrow or function expression.
+fn function_params(program: &oxc_ast::ast::Program, name: &str) -> Option<usize> {
+    use oxc_ast::ast::{Declaration, Statement};
+    for statement in &program.body {
+        let declaration = match statement {
+            Statement::ExportDeclaration(e) => Some(&e.declaration),
+            other => other.as_declaration(),
+        };
+        match declaration {
+            Some(Declaration::FunctionDeclaration(f))
+                if f.id.as_ref().is_some_and(|id| id.name == name) =>
+            {
+                return Some(f.params.items.len());
+            }
+            Some(Declaration::VariableDeclaration(v)) => {
+                for d in &v.declarations {
+                    let (BindingPattern::BindingIdentifier(id), Some(init)) = (&d.id, &d.init)
+                    else {
+                        continue;
+                    };
+                    if id.name != name {
+                        continue;
+                    }
+                    return match init.get_inner_expression() {
+                        Expression::ArrowFunctionExpression(a) => Some(a.params.items.len()),
+                        Expression::FunctionExpression(f) => Some(f.params.items.len()),
+                        _ => None,
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Byte offsets to 1-based line numbers.
@@ -818,6 +872,28 @@ impl<'a> Visit<'a> for Collector<'_, '_> {
             }
         }
         walk::walk_variable_declarator(self, it);
+    }
+
+    fn visit_export_named_declaration(&mut self, it: &oxc_ast::ast::ExportNamedDeclaration<'a>) {
+        if !it.export_kind.is_type() {
+            let siblings: Vec<(u32, u32)> = it
+                .specifiers
+                .iter()
+                .map(|s| (s.span.start, s.span.end))
+                .collect();
+            for s in &it.specifiers {
+                if s.exported.name() == "default" && !s.export_kind.is_type() {
+                    self.module.default_export = Some(DefaultExport::Named {
+                        statement: (it.span.start, it.span.end),
+                        specifier: (s.span.start, s.span.end),
+                        siblings: siblings.clone(),
+                        local: s.local.name().to_string(),
+                        params: 0,
+                    });
+                }
+            }
+        }
+        walk::walk_export_named_declaration(self, it);
     }
 
     fn visit_export_default_declaration(&mut self, it: &ExportDefaultDeclaration<'a>) {

@@ -51,7 +51,12 @@ pub fn options(path: &Path, text: &str, call_start: u32) -> Options {
 
 /// The options of one `new` expression.
 fn of_call(text: &str, style: &Style, consts: &Consts, new: &NewExpression) -> Options {
-    match new.arguments.first().and_then(|a| a.as_expression()) {
+    match new
+        .arguments
+        .first()
+        .and_then(|a| a.as_expression())
+        .map(bare)
+    {
         None => {
             let end = new.span.end as usize;
             if text[..end].ends_with(')') {
@@ -86,6 +91,19 @@ fn of_call(text: &str, style: &Style, consts: &Consts, new: &NewExpression) -> O
             None => Options::Unseen(format!("it takes its options from `{}`", id.name)),
         },
         Some(_) => Options::Unseen("its options are not an object literal".into()),
+    }
+}
+
+/// The expression under parentheses and type assertions: `({ … } as Auth0ClientOptions)`,
+/// `{ … } satisfies Auth0ClientOptions`, `{ … } as const`, `<Options>{ … }`, `options!`.
+fn bare<'e, 'a>(e: &'e Expression<'a>) -> &'e Expression<'a> {
+    match e {
+        Expression::ParenthesizedExpression(p) => bare(&p.expression),
+        Expression::TSAsExpression(t) => bare(&t.expression),
+        Expression::TSSatisfiesExpression(t) => bare(&t.expression),
+        Expression::TSTypeAssertion(t) => bare(&t.expression),
+        Expression::TSNonNullExpression(t) => bare(&t.expression),
+        _ => e,
     }
 }
 
@@ -153,7 +171,7 @@ fn hook_in(text: &str, object: &ObjectExpression, consts: &Consts, depth: u8) ->
                 }
             }
             ObjectPropertyKind::SpreadProperty(s) => {
-                let inner = match s.argument.get_inner_expression() {
+                let inner = match bare(&s.argument) {
                     Expression::Identifier(id) if depth < 8 => consts.object(&id.name),
                     Expression::ObjectExpression(o) => Some(&**o),
                     _ => None,
@@ -190,19 +208,8 @@ impl<'p, 'a> Consts<'p, 'a> {
             for d in &v.declarations {
                 if let (BindingPattern::BindingIdentifier(id), Some(init)) = (&d.id, &d.init) {
                     if id.name == name {
-                        if let Expression::ObjectExpression(o) = init.get_inner_expression() {
-                            return Some(o);
-                        }
-                        // `{ … } satisfies Auth0ClientOptions`, `as const`.
-                        return match init.without_parentheses() {
-                            Expression::TSSatisfiesExpression(s) => match &s.expression {
-                                Expression::ObjectExpression(o) => Some(o),
-                                _ => None,
-                            },
-                            Expression::TSAsExpression(s) => match &s.expression {
-                                Expression::ObjectExpression(o) => Some(o),
-                                _ => None,
-                            },
+                        return match bare(init) {
+                            Expression::ObjectExpression(o) => Some(o),
                             _ => None,
                         };
                     }

@@ -104,6 +104,35 @@ pub fn compose(
                 ));
             }
         }
+        DefaultExport::Named {
+            statement,
+            specifier,
+            siblings,
+            ..
+        } => {
+            let alias = target.alias_of.map_or(String::new(), |own| {
+                format!("const {app} = {own}{semi}{nl}")
+            });
+            let (start, end) = (statement.0 as usize, statement.1 as usize);
+            let composed = format!("{alias}export default {export}{semi}");
+            if siblings.len() == 1 {
+                // `export { handler as default };` becomes the composed default export.
+                edits.push(Edit::replace(start..end, composed));
+            } else {
+                // `export { config, handler as default }`: the specifier leaves the list
+                // with its comma, and the composed default export follows the statement.
+                let at = siblings
+                    .iter()
+                    .position(|s| s == specifier)
+                    .ok_or("the default export was not found")?;
+                let range = match siblings.get(at + 1) {
+                    Some(next) => specifier.0 as usize..next.0 as usize,
+                    None => siblings[at - 1].1 as usize..specifier.1 as usize,
+                };
+                edits.push(Edit::replace(range, String::new()));
+                edits.push(Edit::insert(end, format!("{nl}{composed}")));
+            }
+        }
         DefaultExport::Other => return Err("its default export is not a function".into()),
     }
     Ok(edits)

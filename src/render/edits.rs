@@ -182,6 +182,10 @@ pub(super) fn compose_interceptor(
             None,
             None,
         ),
+        DefaultExport::Named { local, params, .. } if uses_identifier(&used, local) => {
+            (name.clone(), *params, Some(local.clone()), None)
+        }
+        DefaultExport::Named { local, params, .. } => (local.clone(), *params, None, None),
         DefaultExport::Other => return Ok(false),
     };
     let mut file_context = context.clone();

@@ -204,6 +204,57 @@ fn generated_files_take_the_style_the_apps_prettier_config_sets() {
     t.command("check", &[] as &[&str]).success();
 }
 
+/// A Prettier config without Prettier installed (a fresh clone before `npm install`): on
+/// every provider, the written files take its quotes, semicolons and trailing commas, and
+/// pass the real Prettier's `--check` at a width the templates fit (100); the steps say
+/// that only the formatter wraps lines at another width, with the command that does it.
+#[test]
+fn without_prettier_installed_the_written_files_pass_its_check() {
+    crate::every_provider::each(|p| {
+        let t = Test::greenfield(p).file(
+                ".prettierrc",
+                "{ \"semi\": false, \"singleQuote\": true, \"trailingComma\": \"none\", \"printWidth\": 100 }\n",
+            );
+        let args = ["--yes", "--table", "todos", "--json", "--provider", &p.id];
+        let run = t.run_with(&args.map(String::from)).success();
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let step = doc["next_steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == "format")
+            .unwrap_or_else(|| panic!("{}: no format step\n{}", p.id, run.stdout));
+        let files = written_code(&t);
+        assert!(!files.is_empty(), "{}", p.id);
+        let argv: Vec<&str> = step["command"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        // The package manager's local exec (npx, pnpm exec, bunx, yarn), then prettier.
+        let at = argv
+            .windows(2)
+            .position(|w| w == ["prettier", "--write"])
+            .unwrap_or_else(|| panic!("{}: {argv:?}", p.id));
+        assert_eq!(argv[at + 2..].len(), files.len(), "{}: {argv:?}", p.id);
+        let check = std::process::Command::new("node")
+            .arg(installed("prettier").join("bin/prettier.cjs"))
+            .arg("--check")
+            .args(&files)
+            .current_dir(t.path())
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{}: prettier --check failed:\n{}{}",
+            p.id,
+            String::from_utf8_lossy(&check.stdout),
+            String::from_utf8_lossy(&check.stderr)
+        );
+    });
+}
+
 #[test]
 fn the_steps_use_the_apps_sign_in_route_and_its_sign_out() {
     let t = Test::fixture("brownfield/better-auth-prisma")

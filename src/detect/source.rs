@@ -83,7 +83,7 @@ const SKIP: [&str; 8] = [
 /// Words that make a file worth parsing: what the recognisers in `wiring` look for (a file
 /// that only uses a provider's hooks is not wiring). Layouts and the interceptor are always
 /// parsed.
-const MARKERS: [&str; 28] = [
+const MARKERS: [&str; 30] = [
     "ClerkProvider",
     "AuthKitProvider",
     "Auth0Provider",
@@ -112,6 +112,9 @@ const MARKERS: [&str; 28] = [
     "SignOutButton",
     "revoke",
     "/auth/logout",
+    // Stytch's server SDK (`new Client(…)`), whatever it is bound to.
+    "from 'stytch'",
+    "from \"stytch\"",
 ];
 /// A file larger than this is generated or vendored, not wiring.
 const MAX_FILE: u64 = 1 << 20;

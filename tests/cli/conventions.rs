@@ -586,3 +586,22 @@ fn a_src_layout_app_with_its_lib_at_the_root_gets_the_utility_there() {
     // Run again: found where it was written, nothing to do.
     t.run().success().stdout_has("Nothing to do");
 }
+
+/// A Stytch app with its own server client (as Stytch's Next.js example has it): the
+/// generated utility validates sessions with that client, not with a second one of its own.
+#[test]
+fn the_apps_own_stytch_client_is_used() {
+    let t = Test::fixture("stytch").args(["--yes", "--table", "todos"]).file(
+        "lib/stytch.ts",
+        "import { Client } from \"stytch\";\n\nexport const stytchClient = new Client({\n  project_id: process.env.STYTCH_PROJECT_ID as string,\n  secret: process.env.STYTCH_SECRET as string,\n});\n",
+    );
+    t.run().success();
+    let utility = t.read("lib/insforge.ts");
+    assert!(
+        utility.contains("import { stytchClient as stytch } from '@/lib/stytch';"),
+        "{utility}"
+    );
+    assert!(!utility.contains("new Client("), "{utility}");
+    assert!(utility.contains("lib/stytch.ts:3"), "{utility}");
+    t.run().success().stdout_has("Nothing to do");
+}

@@ -33,6 +33,13 @@ pub fn recognise(w: &mut Wiring, s: &Scan) {
     if consumer && (w.stytch_consumer.is_none() || renders("StytchProvider")) {
         w.stytch_consumer = Some(s.at(1));
     }
+    // The app's own server client, `export const client = new Client({ … })`: the
+    // generated utility validates sessions with it instead of a second one of its own.
+    if let Some(local) = m.local_of("stytch", "Client") {
+        if let Some(call) = m.calls_of(local).find(|c| c.new) {
+            s.bind(w, "stytch", call, "new Client(…) from stytch");
+        }
+    }
     if !b2b {
         for create in [
             "createStytchClient",

@@ -47,6 +47,10 @@ pub struct Provider {
     /// which `--setup` creates through the provider's API.
     #[serde(default)]
     pub jwt_template: Option<JwtTemplate>,
+    /// The provider's own tables, made between the migrations by a step's command (Better
+    /// Auth's migrate), which `--setup` runs when the app's database URL is at hand.
+    #[serde(default)]
+    pub tables: Option<Tables>,
     /// Ways of making the InsForge token (Auth0: signed per request on the server, or by a
     /// Post Login Action at login); the first is the default. Files, env vars and packages
     /// with a `variant` belong to that one only.
@@ -228,6 +232,18 @@ pub struct FileSpec {
     /// Only in this variant.
     #[serde(default)]
     pub variant: Option<String>,
+}
+
+/// What makes the provider's own tables, for `--setup`: the step whose command (from its
+/// `run=` marker) creates them over the database URL in `env`, then `grant`, sent over the
+/// same URL (as the tables' owner), so that the migrations, run as `project_admin`, can
+/// reference them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tables {
+    pub step: String,
+    pub env: String,
+    pub grant: String,
 }
 
 /// A binding templates import: `name` is both the role and the local name they use.

@@ -74,15 +74,7 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
     let setup_of = |plan: &Plan| {
         request
             .setup
-            .then(|| {
-                Setup::plan(
-                    &project,
-                    &answers,
-                    plan,
-                    &rendered.dependencies(),
-                    request.install,
-                )
-            })
+            .then(|| Setup::plan(&project, &answers, plan, &rendered, request.install))
             .flatten()
     };
     let mut emit = |plan: &Plan, written: bool, setup: Option<&Setup>| -> Result<()> {
@@ -168,8 +160,8 @@ pub fn run(request: &Request, env: Environment, out: &mut dyn Write) -> Result<(
     // them without `--setup`.
     let mut setup = setup_of(&plan);
     if setup.is_none() && interactive && writes {
-        setup = Setup::plan(&project, &answers, &plan, &rendered.dependencies(), true)
-            .filter(|s| !s.steps.is_empty());
+        setup =
+            Setup::plan(&project, &answers, &plan, &rendered, true).filter(|s| !s.steps.is_empty());
         if let Some(offer) = &setup {
             let prompt = format!(
                 "Finish the setup with the linked InsForge project ({})?",

@@ -31,6 +31,20 @@ pub struct Setup {
     install: Option<Vec<String>>,
     /// The provider's JWT template through its API (Clerk's), with what it needs.
     template: Option<TemplateWork>,
+    /// The provider's own tables (Better Auth's), made before the migration that needs them.
+    tables: Option<TablesWork>,
+}
+
+/// The step that makes the provider's tables, and the grant after it.
+struct TablesWork {
+    step: String,
+    argv: Vec<String>,
+    /// The database URL's variable and its value (a secret: a password is in it).
+    env: String,
+    url: crate::detect::link::Secret,
+    grant: String,
+    /// Run once a run.
+    tried: bool,
 }
 
 struct TemplateWork {
@@ -72,9 +86,10 @@ impl Setup {
         project: &Project,
         answers: &Answers,
         plan: &Plan,
-        wanted: &[crate::change::Dependency],
+        rendered: &crate::render::Rendered,
         install: bool,
     ) -> Option<Self> {
+        let wanted = &rendered.dependencies();
         let link = project.link.clone()?;
         let host = link.host.clone();
         // .env.local as the plan leaves it.
@@ -179,6 +194,55 @@ impl Setup {
                 needs,
             });
         }
+        // The provider's tables, when a migration waits for them and the app's database URL
+        // is in the environment or .env.local: the step's command, then the grant.
+        let waits = work
+            .iter()
+            .any(|w| matches!(w, Work::Migration { needs: Some(_), .. }));
+        let tables = answers
+            .provider
+            .tables
+            .as_ref()
+            .filter(|_| waits)
+            .and_then(|t| {
+                let argv = rendered
+                    .provider_setup
+                    .steps
+                    .iter()
+                    .find(|s| s.id == t.step)?
+                    .command
+                    .clone()
+                    .filter(|c| !c.is_empty())?;
+                let url = std::env::var(&t.env)
+                    .ok()
+                    .filter(|v| !v.is_empty())
+                    .or_else(|| {
+                        dotenv::parse(&env)
+                            .into_iter()
+                            .rev()
+                            .find(|a| a.key == t.env)
+                            .map(|a| a.value)
+                            .filter(|v| !v.is_empty())
+                    })?;
+                steps.push(Step {
+                    id: t.step.clone(),
+                    calls: vec![argv.join(" "), format!("{} (over {})", t.grant, t.env)],
+                    host: None,
+                    what: format!(
+                        "{}'s own tables, over {}, before the migration that references them",
+                        answers.provider.name, t.env
+                    ),
+                    done: false,
+                });
+                Some(TablesWork {
+                    step: t.step.clone(),
+                    argv,
+                    env: t.env.clone(),
+                    url: crate::detect::link::Secret::new(url),
+                    grant: t.grant.clone(),
+                    tried: false,
+                })
+            });
         let missing: Vec<&str> = wanted
             .iter()
             .map(|d| d.name.as_str())
@@ -240,6 +304,7 @@ impl Setup {
             work,
             install,
             template,
+            tables,
         })
     }
 
@@ -268,6 +333,9 @@ impl Setup {
         if let Some(work) = &self.template {
             parts.push(format!("Clerk's JWT template {:?}", work.wanted.name));
         }
+        if let Some(work) = &self.tables {
+            parts.push(format!("{} (over {})", work.argv.join(" "), work.env));
+        }
         if let Some(argv) = &self.install {
             parts.push(argv.join(" "));
         }
@@ -288,7 +356,7 @@ impl Setup {
         if self.steps.is_empty() {
             return Ok(());
         }
-        if self.work.is_empty() && self.template.is_none() {
+        if self.work.is_empty() && self.template.is_none() && self.tables.is_none() {
             // Only the install: nothing to ask the backend.
             if let Some(argv) = &self.install {
                 install(root, argv, out, paint)?;
@@ -333,7 +401,7 @@ impl Setup {
                 )?;
             }
         }
-        self.migrate(&client, plan, out, paint)?;
+        self.migrate(&client, root, plan, out, paint)?;
         if let Some(work) = &self.template {
             if template(&client, work, out, paint, prompter)? {
                 plan.done_steps.push("clerk.jwt-template".into());
@@ -357,6 +425,7 @@ impl Setup {
     fn migrate(
         &mut self,
         client: &Client,
+        root: &Path,
         plan: &mut Plan,
         out: &mut dyn Write,
         paint: Paint,
@@ -384,6 +453,14 @@ impl Setup {
                 writeln!(out, "  {} {shown}", paint.dim("applied   (already)"))?;
                 self.steps[i].done = true;
                 plan.applied.push(path.clone());
+                // Applied, so what it referenced was made.
+                if let (Some(_), Some(work)) = (needs, &self.tables) {
+                    plan.done_steps.push(work.step.clone());
+                    let id = work.step.clone();
+                    if let Some(step) = self.steps.iter_mut().find(|s| s.id == id) {
+                        step.done = true;
+                    }
+                }
                 continue;
             }
             // Its foreign keys' table first (Better Auth's migrate creates it): until it exists
@@ -394,10 +471,35 @@ impl Setup {
                     "select to_regclass('{}') is not null as present",
                     table.replace('\'', "''")
                 );
-                let present = client
-                    .query(&format!("checking that {table} exists"), &query)
-                    .ok()
-                    .and_then(|rows| rows.first().map(|r| r["present"] != false));
+                let present = || {
+                    client
+                        .query(&format!("checking that {table} exists"), &query)
+                        .ok()
+                        .and_then(|rows| rows.first().map(|r| r["present"] != false))
+                };
+                let mut present = present();
+                // The provider's tables made here, the install first (its command loads
+                // the app's auth config, which imports the app's packages).
+                if present == Some(false) && self.tables.as_ref().is_some_and(|t| !t.tried) {
+                    if let Some(argv) = self.install.take() {
+                        install(root, &argv, out, paint)?;
+                        plan.installed = true;
+                        if let Some(step) = self.steps.iter_mut().find(|s| s.id == "install") {
+                            step.done = true;
+                        }
+                    }
+                    let work = self.tables.as_mut().expect("checked above");
+                    work.tried = true;
+                    make_tables(root, work, out, paint)?;
+                    present = present_again(client, table, &query);
+                    if present != Some(false) {
+                        plan.done_steps.push(work.step.clone());
+                        let id = work.step.clone();
+                        if let Some(step) = self.steps.iter_mut().find(|s| s.id == id) {
+                            step.done = true;
+                        }
+                    }
+                }
                 if present == Some(false) {
                     writeln!(
                         out,
@@ -511,6 +613,118 @@ fn template(
         }
     }
 }
+
+fn present_again(client: &Client, table: &str, query: &str) -> Option<bool> {
+    client
+        .query(&format!("checking that {table} exists"), query)
+        .ok()
+        .and_then(|rows| rows.first().map(|r| r["present"] != false))
+}
+
+/// The provider's tables: the step's command (Better Auth's migrate) with `.env.local`'s
+/// values in its environment as Next.js would load them (the process's own win), then the
+/// grant over the same database URL through the app's `pg` package. Output streamed to
+/// standard error; the URL (it holds a password) never shown.
+fn make_tables(root: &Path, work: &TablesWork, out: &mut dyn Write, paint: Paint) -> Result<()> {
+    let command = work.argv.join(" ");
+    writeln!(
+        out,
+        "  {} the provider's tables: {command}",
+        paint.cyan("running   ")
+    )?;
+    out.flush()?;
+    let url = work.url.expose();
+    let mask = |text: &str| text.replace(url, "********");
+    let failed = |step: &str, command: &str, message: String| crate::error::Error::CommandFailed {
+        step: step.into(),
+        command: command.into(),
+        message: mask(&message),
+    };
+    let env_local: Vec<(String, String)> = crate::app::read_regular(&root.join(ENV_LOCAL))
+        .map(|t| {
+            dotenv::parse(&t)
+                .into_iter()
+                .filter(|a| std::env::var_os(&a.key).is_none())
+                .map(|a| (a.key, a.value))
+                .collect()
+        })
+        .unwrap_or_default();
+    let status = std::process::Command::new(&work.argv[0])
+        .args(&work.argv[1..])
+        .current_dir(root)
+        .envs(env_local.iter().map(|(k, v)| (k, v)))
+        .env(&work.env, url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::io::stderr())
+        .status()
+        .map_err(|e| {
+            failed(
+                "making the provider's tables",
+                &command,
+                format!("it could not be started ({e})"),
+            )
+        })?;
+    if !status.success() {
+        return Err(failed(
+            "making the provider's tables",
+            &command,
+            format!("it exited with {status}"),
+        )
+        .into());
+    }
+    let grant = format!("node (pg over {}): {}", work.env, work.grant);
+    let output = std::process::Command::new("node")
+        .args(["-e", GRANT_JS])
+        .current_dir(root)
+        .env("INSFORGE_INTEGRATE_URL_VAR", &work.env)
+        .env(&work.env, url)
+        .env("INSFORGE_INTEGRATE_SQL", &work.grant)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| {
+            failed(
+                "granting",
+                &grant,
+                format!("node could not be started ({e})"),
+            )
+        })?;
+    if !output.status.success() {
+        return Err(failed(
+            "granting",
+            &grant,
+            String::from_utf8_lossy(&output.stderr).trim().to_string(),
+        )
+        .into());
+    }
+    writeln!(
+        out,
+        "  {} {command}; {}",
+        paint.green("made     "),
+        work.grant
+    )?;
+    Ok(())
+}
+
+/// Sends `INSFORGE_INTEGRATE_SQL` over the URL in the variable `INSFORGE_INTEGRATE_URL_VAR`
+/// names, with the app's own `pg` (Better Auth's pool uses it).
+const GRANT_JS: &str = r#"
+let pg;
+try {
+  pg = require('pg');
+} catch {
+  console.error("the app's pg package is not installed: install the dependencies first");
+  process.exit(3);
+}
+const client = new pg.Client({ connectionString: process.env[process.env.INSFORGE_INTEGRATE_URL_VAR] });
+client
+  .connect()
+  .then(() => client.query(process.env.INSFORGE_INTEGRATE_SQL))
+  .then(() => client.end())
+  .catch((error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
+"#;
 
 /// The package manager's install in the app's folder, its output streamed to standard error
 /// (standard output may be a `--json` document).

@@ -295,6 +295,21 @@ pub struct Psql {
 }
 
 impl Psql {
+    /// A connection URL for `db` as `user`, over the cluster's socket (what an app's
+    /// `DATABASE_URL` would be).
+    pub fn url(&self, db: &str, user: &str) -> String {
+        format!(
+            "postgresql://{user}@localhost/{db}?host={}&port={}",
+            self.host.display(),
+            self.port
+        )
+    }
+
+    /// The `psql` binary.
+    pub fn bin(&self) -> &Path {
+        &self.bin
+    }
+
     fn command(&self, db: &str, user: &str) -> Command {
         let mut cmd = Command::new(&self.bin);
         clear_pg_env(&mut cmd);

@@ -109,17 +109,33 @@ fn copy(from: &Path, to: &Path) {
 
 /// The tool in `dir`: exit code, stdout, stderr.
 fn tool(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    tool_with(dir, args, "http://127.0.0.1:9")
+    tool_with(dir, args, "http://127.0.0.1:9", None)
+}
+
+/// The same, with `first` ahead of PATH (stand-ins for programs the tool runs).
+fn tool_in(dir: &Path, args: &[&str], first: Option<&Path>) -> (i32, String, String) {
+    tool_with(dir, args, "http://127.0.0.1:9", first)
 }
 
 /// The same, with Clerk's API at `clerk` (a closed port unless a test has a stand-in).
-fn tool_with(dir: &Path, args: &[&str], clerk: &str) -> (i32, String, String) {
+fn tool_with(
+    dir: &Path,
+    args: &[&str],
+    clerk: &str,
+    first: Option<&Path>,
+) -> (i32, String, String) {
+    let mut path = std::ffi::OsString::new();
+    if let Some(first) = first {
+        path.push(first);
+        path.push(":");
+    }
+    path.push(std::env::var_os("PATH").unwrap_or_default());
     let out = Command::new(env!("CARGO_BIN_EXE_insforge-integrate"))
         .args(args)
         .arg(dir)
         .current_dir(dir)
         .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("PATH", path)
         .env("HOME", dir)
         .env("NO_COLOR", "1")
         .env("CI", "true")
@@ -170,7 +186,11 @@ fn verify_holds_after_setup_for_every_provider_and_leaves_nothing() {
             db: name.clone(),
         }));
         let dir = app(&provider.id, &standin);
-        let (code, out, err) = tool(
+        // Better Auth's tables come from its migrate between the two migrations: the app's
+        // DATABASE_URL is this database, and its CLI a stand-in (below).
+        let stub = (provider.id == "better-auth")
+            .then(|| better_auth_database(dir.path(), &cluster.client(), &name));
+        let (code, out, err) = tool_in(
             dir.path(),
             &[
                 "init",
@@ -180,25 +200,29 @@ fn verify_holds_after_setup_for_every_provider_and_leaves_nothing() {
                 "--setup",
                 "--no-install",
             ],
+            stub.as_ref().map(|(bin, _)| bin.as_path()),
         );
         assert_eq!(code, 0, "{}: {out}\n{err}", provider.id);
-        if provider.id == "better-auth" {
-            // The second migration waits for Better Auth's tables; what its migrate and the
-            // grant do between the two (the step left to the app), then setup again.
-            assert!(out.contains("waiting"), "{out}");
+        if let Some((_, url)) = &stub {
+            assert!(!out.contains("waiting"), "{out}");
+            assert!(out.contains("made "), "{out}");
             assert!(
-                out.contains("better_auth.\"user\" does not exist yet"),
+                !out.contains(url.as_str()) && !err.contains(url.as_str()),
+                "{out}\n{err}"
+            );
+            let calls = std::fs::read_to_string(dir.path().join(".npx-calls")).unwrap();
+            assert_eq!(
+                calls.trim(),
+                "auth@1.7 migrate --config ./src/lib/auth.ts --yes",
                 "{out}"
             );
-            let (code, out, _) = tool(dir.path(), &["verify"]);
-            assert_eq!(code, 1, "{out}");
-            assert!(out.contains("FAIL migrations"), "{out}");
-            db.admin(
-                "create table better_auth.\"user\" (id text primary key);
-                 grant references on better_auth.\"user\" to project_admin;
-                 insert into better_auth.\"user\" values ('someone-else');",
+            // Owned by DATABASE_URL's user, referenced by project_admin's migration.
+            assert_eq!(
+                db.admin("select has_table_privilege('project_admin', 'better_auth.\"user\"', 'references')"),
+                "t"
             );
-            let (code, out, err) = tool(
+            // Done, and not run again.
+            let (code, out, err) = tool_in(
                 dir.path(),
                 &[
                     "init",
@@ -207,10 +231,25 @@ fn verify_holds_after_setup_for_every_provider_and_leaves_nothing() {
                     "todos",
                     "--setup",
                     "--no-install",
+                    "--json",
                 ],
+                stub.as_ref().map(|(bin, _)| bin.as_path()),
             );
             assert_eq!(code, 0, "{out}\n{err}");
-            assert!(!out.contains("waiting"), "{out}");
+            let doc: Value = serde_json::from_str(&out).unwrap();
+            let step = doc["next_steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["id"] == "better-auth.tables")
+                .unwrap();
+            assert_eq!(
+                (&step["who"], &step["done"]),
+                (&Value::from("tool"), &Value::from(true)),
+                "{step}"
+            );
+            let again = std::fs::read_to_string(dir.path().join(".npx-calls")).unwrap();
+            assert_eq!(again, calls);
         }
         // Another user's row: a new user and anon must not see it.
         db.admin("insert into public.todos (user_id) values ('someone-else')");
@@ -246,6 +285,93 @@ fn verify_holds_after_setup_for_every_provider_and_leaves_nothing() {
             provider.id
         );
     }
+}
+
+/// Without the app's DATABASE_URL, Better Auth's second migration waits for its tables (the
+/// step is left to the app), and the next run applies it once they exist.
+#[test]
+fn without_a_database_url_better_auths_second_migration_waits() {
+    let cluster = Cluster::start();
+    create_roles(&cluster);
+    let db = Db::create(&cluster, "verify_waits", Backend::Current);
+    let standin = StandIn::with_database(Arc::new(Project {
+        psql: cluster.client(),
+        db: "verify_waits".into(),
+    }));
+    let dir = app("better-auth", &standin);
+    let env = dir.path().join(".env.local");
+    let text = std::fs::read_to_string(&env).unwrap();
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("DATABASE_URL="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&env, without).unwrap();
+    let setup = [
+        "init",
+        "--yes",
+        "--table",
+        "todos",
+        "--setup",
+        "--no-install",
+    ];
+    let (code, out, err) = tool(dir.path(), &setup);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("waiting"), "{out}");
+    assert!(
+        out.contains("better_auth.\"user\" does not exist yet"),
+        "{out}"
+    );
+    let (code, out, _) = tool(dir.path(), &["verify"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("FAIL migrations"), "{out}");
+    // What Better Auth's migrate and the grant do between the two, then setup again.
+    db.admin(
+        "create table better_auth.\"user\" (id text primary key);
+         grant references on better_auth.\"user\" to project_admin;",
+    );
+    let (code, out, err) = tool(dir.path(), &setup);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(!out.contains("waiting"), "{out}");
+    let (code, out, err) = tool(dir.path(), &["verify"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+}
+
+/// The app's DATABASE_URL (in its .env.local) is the test database, its `pg` the real one,
+/// and `npx` a stand-in for Better Auth's CLI: `migrate` creates `better_auth."user"` (with
+/// another user's row) as DATABASE_URL's user, as the real one does over that URL. (The
+/// real CLI, auth 1.7, needs Node 22.12 and the registry; neither is here.) Returns the
+/// folder to put first on PATH and the URL.
+fn better_auth_database(app: &Path, psql: &Psql, db: &str) -> (std::path::PathBuf, String) {
+    let url = psql.url(db, SUPERUSER);
+    let env = app.join(".env.local");
+    let text = std::fs::read_to_string(&env).unwrap_or_default();
+    let mut lines: Vec<String> = text
+        .lines()
+        .filter(|l| !l.starts_with("DATABASE_URL="))
+        .map(String::from)
+        .collect();
+    lines.push(format!("DATABASE_URL=\"{url}\""));
+    std::fs::write(&env, lines.join("\n") + "\n").unwrap();
+    let bin = app.join(".stub-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let script = format!(
+        "#!/bin/sh\nprintf '%s\\n' \"$*\" >> \"$PWD/.npx-calls\"\ncase \" $* \" in\n  *\" migrate \"*) exec '{}' -X -q -v ON_ERROR_STOP=1 -d \"$DATABASE_URL\" -c 'create table better_auth.\"user\" (id text primary key)' -c \"insert into better_auth.\\\"user\\\" values ('someone-else')\" ;;\nesac\nexit 1\n",
+        psql.bin().display()
+    );
+    let npx = bin.join("npx");
+    std::fs::write(&npx, script).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&npx, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // The app's pg, as installed: the typecheck suite's (npm ci --prefix tests/typecheck/node).
+    let pg = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/typecheck/node/node_modules/pg");
+    assert!(
+        pg.join("package.json").is_file(),
+        "pg is not installed: run npm ci --prefix tests/typecheck/node"
+    );
+    std::fs::create_dir_all(app.join("node_modules")).unwrap();
+    std::os::unix::fs::symlink(&pg, app.join("node_modules/pg")).unwrap();
+    (bin, url)
 }
 
 #[test]
@@ -355,9 +481,9 @@ fn verify_checks_clerks_template_when_the_key_is_there() {
         "--setup",
         "--no-install",
     ];
-    let (code, out, err) = tool_with(dir.path(), &args, &clerk.url);
+    let (code, out, err) = tool_with(dir.path(), &args, &clerk.url, None);
     assert_eq!(code, 0, "{out}\n{err}");
-    let (code, out, _) = tool_with(dir.path(), &["verify", "--json"], &clerk.url);
+    let (code, out, _) = tool_with(dir.path(), &["verify", "--json"], &clerk.url, None);
     assert_eq!(code, 0, "{out}");
     assert!(
         checks(&out).contains(&("clerk.template".to_string(), true)),
@@ -365,14 +491,14 @@ fn verify_checks_clerks_template_when_the_key_is_there() {
     );
     // Someone changes the template's lifetime in the dashboard: verify names it.
     clerk.state.lock().unwrap().templates[0]["lifetime"] = serde_json::json!(3600);
-    let (code, out, _) = tool_with(dir.path(), &["verify", "--json"], &clerk.url);
+    let (code, out, _) = tool_with(dir.path(), &["verify", "--json"], &clerk.url, None);
     assert_eq!(
         (code, failed(&out)),
         (1, vec!["clerk.template".to_string()]),
         "{out}"
     );
     clerk.state.lock().unwrap().templates.clear();
-    let (code, out, _) = tool_with(dir.path(), &["verify"], &clerk.url);
+    let (code, out, _) = tool_with(dir.path(), &["verify"], &clerk.url, None);
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains("Clerk has no JWT template \"insforge\""),

@@ -44,7 +44,7 @@ pub fn apply(formatter: &Formatter, root: &Path, artifacts: &mut [Artifact]) -> 
     }
     let mut notes = Vec::new();
     match formatter {
-        Formatter::Style { style, .. } => {
+        Formatter::Style { style, .. } | Formatter::Code { style, .. } => {
             for (path, content) in files {
                 *content = restyle(path, content, style);
             }

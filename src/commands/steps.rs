@@ -265,10 +265,13 @@ fn format(plan: &Plan, project: &Project) -> Option<Step> {
         return None;
     }
     let biome = evidence.contains("biome");
+    let oxfmt = evidence.contains("oxfmt");
     let pm = project.package_manager.value;
     let mut argv: Vec<&str> = pm.local().split_whitespace().collect();
     if biome {
         argv.extend(["biome", "format", "--write"]);
+    } else if oxfmt {
+        argv.push("oxfmt");
     } else {
         argv.extend(["prettier", "--write"]);
     }
@@ -279,8 +282,14 @@ fn format(plan: &Plan, project: &Project) -> Option<Step> {
             Kind::Command,
             Who::Agent,
             format!(
-                "Your {} ({evidence}) is not installed, so the written files take its quotes, semicolons, indentation and trailing commas, not its line width. After the install, format them:\n  {}",
-                if biome { "Biome config" } else { "Prettier config" },
+                "Your {} ({evidence}) is not run by insforge-integrate here, so the written files take its quotes, semicolons, indentation and trailing commas, not its line width or import order. After the install, format them:\n  {}",
+                if biome {
+                    "Biome config"
+                } else if oxfmt {
+                    "oxfmt config"
+                } else {
+                    "Prettier config"
+                },
                 argv.join(" ")
             ),
         )

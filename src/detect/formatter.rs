@@ -15,6 +15,8 @@ pub enum Formatter {
     Biome { bin: PathBuf, evidence: String },
     /// A configured style, the tool not installed.
     Style { style: Style, evidence: String },
+    /// No formatter configured: the style the app's own code shows.
+    Code { style: Style, evidence: String },
 }
 
 impl Formatter {
@@ -22,7 +24,8 @@ impl Formatter {
         match self {
             Self::Prettier { evidence, .. }
             | Self::Biome { evidence, .. }
-            | Self::Style { evidence, .. } => evidence,
+            | Self::Style { evidence, .. }
+            | Self::Code { evidence, .. } => evidence,
         }
     }
 }
@@ -77,7 +80,9 @@ pub fn detect(root: &Path, package_json: &serde_json::Value) -> Option<Formatter
     };
 
     // Biome.
-    if let Some((config, text)) = find(&["biome.json", "biome.jsonc"]) {
+    if let Some((config, text)) =
+        find(&["biome.json", "biome.jsonc"]).filter(|(_, t)| biome_formats(t))
+    {
         let evidence = seen_from(root, &config);
         if let Some(bin) = dirs
             .iter()
@@ -89,6 +94,13 @@ pub fn detect(root: &Path, package_json: &serde_json::Value) -> Option<Formatter
         return Some(Formatter::Style {
             style: biome_style(&text),
             evidence,
+        });
+    }
+    // oxfmt: Prettier's options, in its own config (the tool is not run; its style is).
+    if let Some((config, text)) = find(&[".oxfmtrc.json", ".oxfmtrc.jsonc"]) {
+        return Some(Formatter::Style {
+            style: prettier_style(&text, Commas::All),
+            evidence: seen_from(root, &config),
         });
     }
     // Prettier.
@@ -127,6 +139,20 @@ pub fn detect(root: &Path, package_json: &serde_json::Value) -> Option<Formatter
     })
 }
 
+/// The style a file of the app's own code shows (its quotes, its semicolons, its
+/// indentation), when it differs from the templates'. The same before and after the tool's
+/// own edit of that file, which writes in the file's style.
+pub fn of_code(text: &str, file: &str) -> Option<Formatter> {
+    let style = Style::of(text);
+    (style != Style::default()).then(|| Formatter::Code {
+        style: Style {
+            newline: "\n",
+            ..style
+        },
+        evidence: format!("the style of {file}"),
+    })
+}
+
 /// A setting's bare value in a config of any syntax (`"semi": false`, `semi: false`,
 /// `semi = false`): `false`, `4`, `double`.
 fn setting(text: &str, key: &str) -> Option<String> {
@@ -153,6 +179,23 @@ fn setting(text: &str, key: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether a Biome config formats JavaScript: not when it turns its formatter off (an app
+/// that lints with Biome and formats with Prettier).
+fn biome_formats(text: &str) -> bool {
+    let plain: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&plain) else {
+        return true;
+    };
+    let off = |f: &serde_json::Value| f.get("enabled") == Some(&serde_json::Value::Bool(false));
+    let on = |f: &serde_json::Value| f.get("enabled") == Some(&serde_json::Value::Bool(true));
+    let js = &v["javascript"]["formatter"];
+    (!off(&v["formatter"]) || on(js)) && !off(js)
 }
 
 /// Prettier's options over its defaults (double quotes, semicolons, two spaces).
@@ -225,6 +268,16 @@ fn seen_from(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_biome_config_that_turns_its_formatter_off_does_not_format() {
+        assert!(biome_formats("{}"));
+        assert!(!biome_formats("{ \"formatter\": { \"enabled\": false } }"));
+        assert!(biome_formats("{ \"formatter\": { \"enabled\": false }, \"javascript\": { \"formatter\": { \"enabled\": true } } }"));
+        assert!(!biome_formats(
+            "// lint only\n{ \"javascript\": { \"formatter\": { \"enabled\": false } } }"
+        ));
+    }
 
     #[test]
     fn settings_of_every_config_syntax() {

@@ -414,6 +414,9 @@ impl Project {
                 formatter::Formatter::Style { .. } => {
                     "its configured style (not installed; generated files written in it)"
                 }
+                formatter::Formatter::Code { .. } => {
+                    "none configured; generated files take the quotes and semicolons of its code"
+                }
             };
             out.push(("formatter".into(), format!("{what} ({})", f.evidence())));
         }
@@ -717,7 +720,13 @@ pub fn detect(root: &Path) -> Result<Project> {
             .is_some_and(|text| crate::gitignore::ignored(&text, ".env"))
         && gitignore_above.ignoring(root, ".env").is_none();
     let sign_in = sign_in_page(root, &app_dir);
-    let formatter = formatter::detect(&absolute, &package_json.value);
+    // No formatter configured: the style of the app's own root layout (create-next-app
+    // writes double quotes), so the written files look like their neighbours.
+    let formatter = formatter::detect(&absolute, &package_json.value).or_else(|| {
+        let layout = wiring.layouts.first()?;
+        let text = reader.text(&layout.file)?;
+        formatter::of_code(&text, &crate::paths::slash(&layout.file))
+    });
     let link = link::read(root)?;
     Ok(Project {
         link,
@@ -1161,7 +1170,15 @@ fn read_env_files(reader: &Reader) -> Result<(EnvKeys, Vec<String>)> {
         .with_context(|| format!("reading {}", root.display()))?
         .filter_map(|e| e.ok())
         .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| n.starts_with(".env"))
+        // `.env*`, and env templates named otherwise (`.example.env`, `env.example.txt`,
+        // `example.env`): documentation only, never loaded.
+        .filter(|n| {
+            n.starts_with(".env")
+                || (is_example_env(n)
+                    && n.trim_start_matches('.')
+                        .split(['.', '_', '-'])
+                        .any(|part| part == "env"))
+        })
         // Regular files, through links; never a FIFO or a folder.
         .filter(|n| std::fs::metadata(root.join(n)).is_ok_and(|m| m.is_file()))
         .collect();

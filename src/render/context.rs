@@ -316,6 +316,7 @@ pub(super) fn wired(project: &Project) -> Value {
     json!({
         "layout": layout,
         "roles": roles,
+        "auth_client_store": w.better_auth_client_store,
         "auth_config": auth_config,
         "adapter": { adapter: true },
         "sign_in_ui": sign_in_ui,

@@ -43,7 +43,7 @@ fn auth0_quickstart_signs_on_the_server_with_its_own_client_untouched() {
     );
     let utility = t.read("lib/insforge.ts");
     assert!(
-        utility.contains("import { auth0 } from '@/lib/auth0';"),
+        utility.contains("import { auth0 } from \"@/lib/auth0\";"),
         "{utility}"
     );
     assert!(
@@ -96,7 +96,7 @@ fn auth0_quickstart_keeps_its_client_and_gains_the_hook() {
     );
     assert!(t
         .read("lib/insforge.ts")
-        .contains("import { auth0 } from '@/lib/auth0';"));
+        .contains("import { auth0 } from \"@/lib/auth0\";"));
     // No second client, interceptor or example file.
     assert!(!t.exists("proxy.ts") && !t.exists(".env.example"));
     assert!(t
@@ -699,7 +699,7 @@ fn review_cases_default_exports_wrappers_crlf_versions_and_dependencies() {
     );
     assert!(t
         .read("lib/insforge.ts")
-        .contains("import auth0 from '@/lib/auth0';"));
+        .contains("import auth0 from \"@/lib/auth0\";"));
 
     // ClerkProvider inside the app's own wrapper component: the layout is not wrapped again.
     let t = app("clerk-wired")

@@ -605,3 +605,62 @@ fn the_apps_own_stytch_client_is_used() {
     assert!(utility.contains("lib/stytch.ts:3"), "{utility}");
     t.run().success().stdout_has("Nothing to do");
 }
+
+/// A WorkOS callback whose `onError` sends the user to sign in again (`getSignInUrl()`, as
+/// WorkOS's MCP shop does) is the callback, not a sign-in route: the tool writes its /login.
+#[test]
+fn a_workos_callback_that_signs_in_on_error_is_not_the_sign_in_route() {
+    let t = Test::fixture("workos").args(["--yes", "--table", "todos"]).file(
+        "app/callback/route.ts",
+        "import { handleAuth, getSignInUrl } from '@workos-inc/authkit-nextjs';\nimport { redirect } from 'next/navigation';\n\nexport const GET = handleAuth({\n  onError: async () => {\n    redirect(await getSignInUrl());\n  },\n});\n",
+    );
+    let run = t.run().success();
+    assert!(t.exists("app/login/route.ts"), "{}", run.all());
+    assert!(
+        !run.stdout.contains("redirect('/callback')"),
+        "{}",
+        run.stdout
+    );
+    // The route takes no request it does not use (noUnusedParameters, ESLint).
+    let login = t.read("app/login/route.ts");
+    assert!(!login.contains("_request"), "{login}");
+}
+
+/// No formatter configured: the written files take the quotes and semicolons of the app's
+/// own root layout (create-next-app writes double quotes). A Biome config that turns its
+/// formatter off leaves the app's Prettier config in charge, and an oxfmt config (Prettier's
+/// options) is read as one.
+#[test]
+fn the_style_comes_from_the_apps_code_and_the_formatter_that_formats() {
+    let layout = "import type { Metadata } from \"next\";\nimport \"./globals.css\";\n\nexport const metadata: Metadata = { title: \"App\" };\n\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return (\n    <html lang=\"en\">\n      <body>{children}</body>\n    </html>\n  );\n}\n";
+    let t = clerk().file("app/layout.tsx", layout);
+    t.run().success();
+    let client = t.read("lib/insforge.ts");
+    assert!(
+        client.starts_with("\"use client\";\n") && client.contains("from \"@clerk/nextjs\";"),
+        "{client}"
+    );
+    t.run().success().stdout_has("Nothing to do");
+
+    let t = clerk()
+        .file(
+            "biome.json",
+            "{ \"formatter\": { \"enabled\": false }, \"linter\": { \"enabled\": true } }\n",
+        )
+        .file(".prettierrc", "{ \"semi\": false }\n");
+    t.run().success();
+    let client = t.read("lib/insforge.ts");
+    assert!(client.contains("from \"@clerk/nextjs\"\n"), "{client}");
+
+    let t = clerk().file(
+        ".oxfmtrc.json",
+        "{ \"singleQuote\": true, \"trailingComma\": \"none\" }\n",
+    );
+    let run = t.run().success();
+    let client = t.read("lib/insforge.ts");
+    assert!(
+        !client.contains(",\n  }") && !client.contains(",\n}"),
+        "{client}"
+    );
+    run.stdout_has("oxfmt");
+}

@@ -191,6 +191,13 @@ fn client(w: &mut Wiring, s: &Scan) {
                         members,
                     });
                 }
+                if package == "better-auth/client"
+                    && w.roles
+                        .get("authClient")
+                        .is_some_and(|b| b.at.file == m.path)
+                {
+                    w.better_auth_client_store = true;
+                }
             }
         }
     }

@@ -134,6 +134,10 @@ pub struct Wiring {
     /// adapter's `provider` option when it has one (`postgresql`, `sqlite`…), and where.
     pub better_auth_database: Option<(String, Option<String>, Located)>,
     pub better_auth_users: Option<BetterAuthUsers>,
+    /// The app's Better Auth client is the framework-free one (`better-auth/client`): its
+    /// `useSession` is a store, not a React hook.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub better_auth_client_store: bool,
     /// Drizzle Postgres tables the app exports (the schema Better Auth's Drizzle adapter
     /// reads).
     pub drizzle_tables: Vec<DrizzleTable>,

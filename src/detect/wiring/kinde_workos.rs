@@ -32,7 +32,12 @@ fn routes(w: &mut Wiring, s: &Scan) {
         "handleAuth",
         "workos-callback",
     );
-    if is_route(&m.path) {
+    // A route that calls getSignInUrl is the app's sign-in, unless it is the callback
+    // (`handleAuth({ onError: … getSignInUrl() … })`): that one answers AuthKit's redirect.
+    let callback = m
+        .local_of("@workos-inc/authkit-nextjs", "handleAuth")
+        .is_some_and(|local| m.calls_of(local).next().is_some());
+    if is_route(&m.path) && !callback {
         s.file_role(
             w,
             "@workos-inc/authkit-nextjs",

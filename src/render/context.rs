@@ -317,6 +317,7 @@ pub(super) fn wired(project: &Project) -> Value {
         "layout": layout,
         "roles": roles,
         "auth_client_store": w.better_auth_client_store,
+        "stytch_session_cookie": w.stytch_session_cookie.as_deref().unwrap_or("stytch_session"),
         "auth_config": auth_config,
         "adapter": { adapter: true },
         "sign_in_ui": sign_in_ui,

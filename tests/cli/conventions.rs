@@ -664,3 +664,18 @@ fn the_style_comes_from_the_apps_code_and_the_formatter_that_formats() {
     );
     run.stdout_has("oxfmt");
 }
+
+/// A Stytch app whose client renames the session cookie (`cookieOptions: {
+/// opaqueTokenCookieName }`): the generated utility reads that cookie, else every signed-in
+/// user would get null.
+#[test]
+fn the_stytch_session_cookie_the_app_names_is_read() {
+    let t = Test::fixture("stytch").args(["--yes", "--table", "todos"]).file(
+        "app/providers.tsx",
+        "\"use client\";\nimport { StytchProvider, createStytchClient } from \"@stytch/nextjs\";\n\nconst stytch = createStytchClient(process.env.NEXT_PUBLIC_STYTCH_PUBLIC_TOKEN ?? \"\", {\n  cookieOptions: { opaqueTokenCookieName: \"t2p_b2c_session\", jwtCookieName: \"t2p_b2c_jwt\" },\n});\n\nexport function Providers({ children }: { children: React.ReactNode }) {\n  return <StytchProvider stytch={stytch}>{children}</StytchProvider>;\n}\n",
+    );
+    t.run().success();
+    let utility = t.read("lib/insforge.ts");
+    assert!(utility.contains(".get('t2p_b2c_session')"), "{utility}");
+    assert!(!utility.contains("stytch_session'"), "{utility}");
+}

@@ -146,6 +146,10 @@ pub struct Wiring {
     /// Stytch's consumer API in use (`@stytch/nextjs` outside `/b2b`, the `stytch` `Client`):
     /// with a B2B part too, the consumer part is integrated and the B2B part left alone.
     pub stytch_consumer: Option<Located>,
+    /// The cookie the app's Stytch client keeps the session token in, when it names one
+    /// (`cookieOptions: { opaqueTokenCookieName }`; Stytch's default is `stytch_session`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stytch_session_cookie: Option<String>,
     /// Provider components around every root layout's pages (`ClerkProvider`), with where
     /// the first is rendered.
     pub layout_providers: Vec<(String, Located)>,

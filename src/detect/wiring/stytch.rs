@@ -40,6 +40,12 @@ pub fn recognise(w: &mut Wiring, s: &Scan) {
             s.bind(w, "stytch", call, "new Client(…) from stytch");
         }
     }
+    // The session cookie's name, where the consumer client renames it.
+    if consumer && !b2b && w.stytch_session_cookie.is_none() {
+        if let Some(text) = (s.texts)(&m.path) {
+            w.stytch_session_cookie = string_after(&text, "opaqueTokenCookieName");
+        }
+    }
     if !b2b {
         for create in [
             "createStytchClient",
@@ -88,5 +94,39 @@ pub fn recognise(w: &mut Wiring, s: &Scan) {
                     });
             }
         }
+    }
+}
+
+/// The string literal right after `key:` in `text` (`key: "name"`), when it is one.
+fn string_after(text: &str, key: &str) -> Option<String> {
+    let at = text.find(key)? + key.len();
+    let rest = text[at..].trim_start().strip_prefix(':')?.trim_start();
+    let quote = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+    let inner = &rest[1..];
+    let end = inner.find(quote)?;
+    let name = &inner[..end];
+    // A cookie name: no interpolation, no quotes, no separators.
+    name.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        .then(|| name.to_string())
+        .filter(|n| !n.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_session_cookie_the_app_names() {
+        let text = "createStytchClient(token, {\n  cookieOptions: { opaqueTokenCookieName: \"t2p_b2c_session\", jwtCookieName: 'x' },\n});";
+        assert_eq!(
+            super::string_after(text, "opaqueTokenCookieName").as_deref(),
+            Some("t2p_b2c_session")
+        );
+        assert_eq!(
+            super::string_after("opaqueTokenCookieName: name", "opaqueTokenCookieName"),
+            None
+        );
     }
 }

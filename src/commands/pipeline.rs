@@ -94,9 +94,14 @@ pub fn prepare(
             .get(&r.package)
             .filter(|v| v.value < minimum)
         {
+            // The upgrade in the app's own package manager.
+            let message = r.message.replace(
+                "`npm install ",
+                &format!("`{} ", project.package_manager.value.add()),
+            );
             return Err(Error::Unsupported(format!(
-                "{} {} ({}): {}; nothing was written",
-                r.package, v.value, v.evidence, r.message
+                "{} {} ({}): {message}; nothing was written",
+                r.package, v.value, v.evidence
             ))
             .into());
         }

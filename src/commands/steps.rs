@@ -238,7 +238,26 @@ pub fn list(plan: &Plan, answers: &Answers, rendered: &Rendered, project: &Proje
         if plan.done_steps.contains(&step.id) {
             step.done = true;
         }
-        if !step.env.is_empty() && step.env.iter().all(|k| !empty(k)) && env.is_some() {
+        // Set: a value in .env.local, or in another env file Next.js loads, that is not a
+        // placeholder (`your_clerk_secret_key`).
+        let set = |key: &str| {
+            let local = env.as_deref().and_then(|text| {
+                dotenv::parse(text)
+                    .into_iter()
+                    .rev()
+                    .find(|a| a.key == key)
+                    .map(|a| a.value)
+            });
+            let loaded = project
+                .env
+                .get(key)
+                .filter(|(file, _)| !crate::detect::is_example_env(file))
+                .map(|(_, value)| value.clone());
+            local
+                .or(loaded)
+                .is_some_and(|v| !crate::detect::is_placeholder(&v))
+        };
+        if !step.env.is_empty() && step.env.iter().all(|k| set(k)) {
             step.done = true;
         }
         steps.push(step);

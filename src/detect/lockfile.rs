@@ -36,6 +36,16 @@ impl PackageManager {
 
     /// The command that runs a package's binary without installing it. (Yarn 1 has no
     /// `dlx`, and npx comes with Node, so yarn apps get npx.)
+    /// The command that adds a package: `npm install`, `pnpm add`, `yarn add`, `bun add`.
+    pub fn add(self) -> &'static str {
+        match self {
+            Self::Npm => "npm install",
+            Self::Pnpm => "pnpm add",
+            Self::Yarn => "yarn add",
+            Self::Bun => "bun add",
+        }
+    }
+
     pub fn exec(self) -> &'static str {
         match self {
             Self::Npm | Self::Yarn => "npx",

@@ -63,6 +63,7 @@ impl Rendered {
 pub fn render(project: &Project, answers: &Answers) -> Result<Rendered> {
     let provider = answers.provider;
     let mut manual_steps = Vec::new();
+    steps::existing_owners(project, &answers.tables)?;
     let answers = tables_to_render(project, answers, &mut manual_steps);
     let answers = &answers;
     let context = context(project, answers);

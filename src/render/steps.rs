@@ -40,6 +40,59 @@ pub(super) fn compare_integration(project: &Project, manual: &mut Vec<String>) {
     manual.push(text);
 }
 
+/// `--existing` tables the app's own SQL creates: the owner column must be one of its
+/// columns, and text, or the migration would fail only when applied. A TypeScript key
+/// (`userId`) for a column `user_id` is named as such.
+pub(super) fn existing_owners(
+    project: &Project,
+    tables: &[crate::table::Table],
+) -> Result<(), crate::error::Error> {
+    for t in tables.iter().filter(|t| t.existing) {
+        let key = format!("{}.{}", t.schema, t.name).to_lowercase();
+        let Some(own) = project.app_tables.get(&key) else {
+            continue;
+        };
+        let owner = t.owner.to_lowercase();
+        let texty =
+            |ty: &str| ty == "text" || ty.starts_with("varchar") || ty.starts_with("character");
+        match own.columns.iter().find(|(c, _)| *c == owner) {
+            Some((_, ty)) if texty(ty) => {}
+            Some((column, ty)) => {
+                return Err(crate::error::Error::InvalidArgument(format!(
+                    "{t}.{column} is {ty} in {}: provider user ids are text, so the migration would stop when applied. Make the column text, or pass --owner-column with a text column that holds the user id",
+                    own.file
+                )))
+            }
+            None => {
+                let snake: String = t.owner.chars().fold(String::new(), |mut out, c| {
+                    if c.is_ascii_uppercase() {
+                        if !out.is_empty() {
+                            out.push('_');
+                        }
+                        out.push(c.to_ascii_lowercase());
+                    } else {
+                        out.push(c);
+                    }
+                    out
+                });
+                let columns: Vec<&str> = own.columns.iter().map(|(c, _)| c.as_str()).collect();
+                let hint = if snake != owner && columns.contains(&snake.as_str()) {
+                    format!("pass --owner-column {snake} (the column, not the TypeScript key {})", t.owner)
+                } else {
+                    "pass --owner-column with the text column that holds the user id, or choose another table".into()
+                };
+                return Err(crate::error::Error::InvalidArgument(format!(
+                    "{t} has no column {} in {} (its columns: {}): {hint}",
+                    t.owner,
+                    own.file,
+                    columns.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Tables the app's own SQL creates already: the migration adds row-level security to
 /// them, never a second table (with another id type). The owner column is the one the app's
 /// table has: the one asked for, else a text `user_id`-like column.

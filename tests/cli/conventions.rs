@@ -679,3 +679,34 @@ fn the_stytch_session_cookie_the_app_names_is_read() {
     assert!(utility.contains(".get('t2p_b2c_session')"), "{utility}");
     assert!(!utility.contains("stytch_session'"), "{utility}");
 }
+
+/// `--existing` tables the app's own SQL creates are checked before anything is written: an
+/// owner column the table lacks (the TypeScript key `userId` for the column `user_id`, or no
+/// owner column at all) is refused, naming its columns, instead of a migration that fails
+/// only when applied.
+#[test]
+fn an_existing_tables_owner_column_is_checked_against_the_apps_sql() {
+    let sql = "CREATE TABLE \"counter\" (\n\t\"id\" serial PRIMARY KEY NOT NULL,\n\t\"count\" integer DEFAULT 0\n);\n--> statement-breakpoint\nCREATE TABLE \"notes\" (\n\t\"id\" serial PRIMARY KEY NOT NULL,\n\t\"user_id\" text NOT NULL,\n\t\"body\" text\n);\n";
+    let t = Test::fixture("clerk").file("drizzle/0000_init.sql", sql);
+    let before = t.tree();
+    let args = |extra: &[&str]| -> Vec<String> {
+        ["--yes", "--existing"]
+            .iter()
+            .chain(extra)
+            .map(|s| s.to_string())
+            .collect()
+    };
+    t.run_with(&args(&["--table", "counter"]))
+        .code(2)
+        .stderr_has(
+            "counter has no column user_id in drizzle/0000_init.sql (its columns: id, count)",
+        );
+    t.run_with(&args(&["--table", "notes", "--owner-column", "userId"]))
+        .code(2)
+        .stderr_has("pass --owner-column user_id (the column, not the TypeScript key userId)");
+    t.run_with(&args(&["--table", "notes", "--owner-column", "id"]))
+        .code(2)
+        .stderr_has("notes.id is serial");
+    assert_eq!(t.tree(), before, "nothing is written");
+    t.run_with(&args(&["--table", "notes"])).success();
+}

@@ -237,6 +237,21 @@ fn clerk_4_is_refused_before_anything_is_written() {
     assert_eq!(t.tree(), before);
 }
 
+/// Kinde 1 is refused the same way, and the upgrade it names is in the app's own package
+/// manager (a pnpm app is not told to run npm).
+#[test]
+fn kinde_1_is_refused_with_the_upgrade_in_the_apps_package_manager() {
+    let t = Test::fixture("kinde")
+        .file("package.json", "{\n  \"name\": \"kinde-app\",\n  \"private\": true,\n  \"dependencies\": {\n    \"@kinde-oss/kinde-auth-nextjs\": \"^1.8.18\",\n    \"next\": \"14.2.3\",\n    \"react\": \"18.3.1\",\n    \"react-dom\": \"18.3.1\"\n  }\n}\n")
+        .file("pnpm-lock.yaml", "lockfileVersion: '9.0'\n")
+        .args(["--yes", "--table", "todos"]);
+    let before = t.tree();
+    let run = t.run().code(2).stderr_has("v1 is a different API");
+    run.stderr_has("`pnpm add @kinde-oss/kinde-auth-nextjs@^2`")
+        .lacks("npm install");
+    assert_eq!(t.tree(), before);
+}
+
 /// A provider SDK older than every release the code is verified against is said, in the
 /// steps: the run still writes (the API may well match), but not silently.
 #[test]

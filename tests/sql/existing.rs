@@ -128,3 +128,37 @@ fn existing_owner_column_must_be_text() {
     );
     assert_eq!(fingerprint(&db), before);
 }
+
+/// A table whose owner column leads an index already (a profile keyed by the user id, its
+/// primary key) gets no second index on it; one whose owner column has none gets one.
+#[test]
+fn an_owner_column_that_leads_an_index_gets_no_second_one() {
+    let cluster = Cluster::start();
+    create_roles(&cluster);
+    let app = App::init(
+        "clerk",
+        &[
+            "--table",
+            "profiles",
+            "--table",
+            "notes",
+            "--existing",
+            "--owner-column",
+            "id",
+        ],
+    );
+    let db = Db::create(&cluster, "indexed", Backend::Current);
+    db.as_project_admin(
+        "create table public.profiles (id text primary key, bio text not null default '');
+         create table public.notes (note_id bigserial primary key, id text, body text);",
+    )
+    .rows();
+    apply_twice(&db, app.rls());
+    let indexes = |table: &str| {
+        db.admin(&format!(
+            "select string_agg(indexname, ',' order by indexname) from pg_indexes where schemaname = 'public' and tablename = '{table}'"
+        ))
+    };
+    assert_eq!(indexes("profiles"), "profiles_pkey");
+    assert_eq!(indexes("notes"), "notes_id_idx,notes_pkey");
+}

@@ -63,6 +63,20 @@ impl Reader {
         &self.root
     }
 
+    /// How many files read so far, other than `except`, use `word` as a whole identifier.
+    pub fn files_using(&self, word: &str, except: &Path) -> usize {
+        self.seen
+            .borrow()
+            .iter()
+            .filter(|(path, text)| {
+                path.as_path() != except
+                    && text
+                        .as_deref()
+                        .is_some_and(|t| crate::detect::source::contains_word(t, word))
+            })
+            .count()
+    }
+
     pub fn into_texts(self) -> BTreeMap<PathBuf, Option<String>> {
         self.seen.into_inner()
     }

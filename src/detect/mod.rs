@@ -676,6 +676,7 @@ pub fn detect(root: &Path) -> Result<Project> {
     let texts = |p: &Path| reader.text(p);
     let mut wiring = wiring::recognise(&scan.modules, &texts, &aliases, &packages, scan.files_read);
     own_routes(&mut wiring, &scan.modules, src_dir);
+    most_used_auth0(&mut wiring, &reader);
     let url_var = URL_VARS
         .iter()
         .find_map(|name| {
@@ -1156,6 +1157,39 @@ pub fn lowest_in_range(range: &str) -> Option<Version> {
     first
         .starts_with(|c: char| c.is_ascii_digit())
         .then(|| Version::new(major, minor, patch))
+}
+
+/// Of several exported `new Auth0Client(…)`s (an onboarding client beside the app's),
+/// the generated code uses the one most of the app's files name; the first on a tie.
+fn most_used_auth0(wiring: &mut wiring::Wiring, reader: &crate::app::Reader) {
+    if wiring.auth0_others.is_empty() {
+        return;
+    }
+    let uses = |b: &wiring::AppBinding| {
+        b.export
+            .as_deref()
+            .map_or(0, |name| reader.files_using(name, &b.at.file))
+    };
+    let Some(current) = wiring.roles.get("auth0") else {
+        return;
+    };
+    let mut best = uses(current);
+    let mut pick = None;
+    for (i, (binding, _)) in wiring.auth0_others.iter().enumerate() {
+        let n = uses(binding);
+        if n > best {
+            best = n;
+            pick = Some(i);
+        }
+    }
+    if let Some(i) = pick {
+        let (binding, instance) = wiring.auth0_others.remove(i);
+        let old_binding = wiring.roles.insert("auth0".into(), binding);
+        let old_instance = wiring.auth0.replace(instance);
+        if let (Some(b), Some(inst)) = (old_binding, old_instance) {
+            wiring.auth0_others.push((b, inst));
+        }
+    }
 }
 
 /// Keys in the app's `.env*` files (any name starting with `.env`) with the file and value

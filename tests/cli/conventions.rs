@@ -710,3 +710,34 @@ fn an_existing_tables_owner_column_is_checked_against_the_apps_sql() {
     assert_eq!(t.tree(), before, "nothing is written");
     t.run_with(&args(&["--table", "notes"])).success();
 }
+
+/// Two exported Auth0 clients (an onboarding client beside the app's, as Auth0's B2B SaaS
+/// starter has them): the generated code uses the one the app's pages use, not the first.
+#[test]
+fn of_two_auth0_clients_the_one_the_app_uses_is_taken() {
+    let t = Test::fixture("brownfield/auth0-quickstart")
+        .args(["--yes", "--table", "todos"])
+        .file(
+            "lib/auth0.ts",
+            "import { Auth0Client } from \"@auth0/nextjs-auth0/server\";\n\nexport const onboardingClient = new Auth0Client({\n  signInReturnToPath: \"/onboarding\",\n});\n\nexport const appClient = new Auth0Client({\n  signInReturnToPath: \"/dashboard\",\n});\n",
+        )
+        .file(
+            "app/dashboard/page.tsx",
+            "import { appClient } from \"@/lib/auth0\";\n\nexport default async function Dashboard() {\n  const session = await appClient.getSession();\n  return <p>{session?.user.name}</p>;\n}\n",
+        )
+        .file(
+            "app/dashboard/settings/page.tsx",
+            "import { appClient } from \"@/lib/auth0\";\n\nexport default async function Settings() {\n  const session = await appClient.getSession();\n  return <p>{session?.user.email}</p>;\n}\n",
+        )
+        .file(
+            "app/onboarding/page.tsx",
+            "import { onboardingClient } from \"@/lib/auth0\";\n\nexport default async function Onboarding() {\n  const session = await onboardingClient.getSession();\n  return <p>{session?.user.name}</p>;\n}\n",
+        );
+    let run = t.run().success();
+    let utility = t.read("lib/insforge.ts");
+    assert!(
+        utility.contains("import { appClient as auth0 } from \"@/lib/auth0\";"),
+        "{utility}\n{}",
+        run.stdout
+    );
+}

@@ -739,7 +739,9 @@ fn with_the_providers_keys_only_dashboards_without_an_api_are_left() {
         {
             let value = match var.name.as_str() {
                 "CLERK_SECRET_KEY" => crate::clerk_standin::SECRET_KEY.to_string(),
-                "DATABASE_URL" => "postgresql://postgres:pw@db.acme-internal.dev:5432/insforge".into(),
+                "DATABASE_URL" => {
+                    "postgresql://postgres:pw@db.acme-internal.dev:5432/insforge".into()
+                }
                 name => format!("{}-value-5f3a9c1e7b2d", name.to_lowercase()),
             };
             env.push_str(&format!("{}={value}\n", var.name));

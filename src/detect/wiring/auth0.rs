@@ -2,40 +2,51 @@
 //! its text, its `beforeSessionSaved` hook's line, whether the hook keeps the InsForge token.
 //! (Its `<instance>.middleware(…)` interceptor is read with the others: `interceptor.rs`.)
 
-use super::found::{Auth0Instance, Wiring};
+use super::found::{AppBinding, Auth0Instance, Wiring};
 use super::scan::Scan;
 use crate::detect::source::ObjectArg;
 
-/// `new Auth0Client(…)` in this module.
+/// `new Auth0Client(…)` in this module: the first exported one is the `auth0` role; any
+/// other exported one is kept as an alternative (detection weighs them by use).
 pub fn recognise(w: &mut Wiring, s: &Scan) {
     let m = s.m;
     let texts = s.texts;
-    if let Some(local) = m.local_of("@auth0/nextjs-auth0", "Auth0Client") {
-        if let Some(call) = m.calls_of(local).find(|c| c.new) {
-            s.bind(w, "auth0", call, "new Auth0Client(…)");
-            if w.auth0.is_none()
-                && call
-                    .bound_to
-                    .as_deref()
-                    .is_some_and(|b| m.export_of(b).is_some())
-            {
-                let hook = call
-                    .object
-                    .as_ref()
-                    .and_then(|o| key_line(o, "beforeSessionSaved", texts(&m.path).as_deref()));
-                let keeps_token = m.imports.iter().any(|i| {
-                    i.source.ends_with("insforge-auth0") && i.local == "copyInsforgeToken"
-                });
-                if let Some(text) = texts(&m.path) {
-                    w.auth0 = Some(Auth0Instance {
-                        at: s.at(call.line),
-                        text,
-                        call: call.clone(),
-                        hook,
-                        keeps_token,
-                    });
-                }
-            }
+    let Some(local) = m.local_of("@auth0/nextjs-auth0", "Auth0Client") else {
+        return;
+    };
+    for call in m.calls_of(local).filter(|c| c.new) {
+        let Some(export) = call.bound_to.as_deref().and_then(|b| m.export_of(b)) else {
+            continue;
+        };
+        let Some(text) = texts(&m.path) else {
+            continue;
+        };
+        let hook = call
+            .object
+            .as_ref()
+            .and_then(|o| key_line(o, "beforeSessionSaved", Some(&text)));
+        let keeps_token = m
+            .imports
+            .iter()
+            .any(|i| i.source.ends_with("insforge-auth0") && i.local == "copyInsforgeToken");
+        let instance = Auth0Instance {
+            at: s.at(call.line),
+            text,
+            call: call.clone(),
+            hook,
+            keeps_token,
+        };
+        let binding = AppBinding {
+            at: s.at(call.line),
+            export,
+            what: "new Auth0Client(…)".into(),
+            members: Vec::new(),
+        };
+        if w.roles.contains_key("auth0") {
+            w.auth0_others.push((binding, instance));
+        } else {
+            w.roles.insert("auth0".into(), binding);
+            w.auth0 = Some(instance);
         }
     }
 }

@@ -130,6 +130,10 @@ pub struct Wiring {
     /// Roles the app fills, by role name.
     pub roles: BTreeMap<String, AppBinding>,
     pub auth0: Option<Auth0Instance>,
+    /// More exported `new Auth0Client(…)`s than the one taken (an app with an onboarding
+    /// client and an app client): detection takes the one most files use.
+    #[serde(skip)]
+    pub auth0_others: Vec<(AppBinding, Auth0Instance)>,
     /// The Better Auth `database` option: what it is (`new Pool`, `prismaAdapter`…), the
     /// adapter's `provider` option when it has one (`postgresql`, `sqlite`…), and where.
     pub better_auth_database: Option<(String, Option<String>, Located)>,

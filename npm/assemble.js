@@ -28,6 +28,7 @@ fs.rmSync(stage, { recursive: true, force: true });
 const main = path.join(stage, 'insforge-integrate');
 fs.cpSync(path.join(__dirname, 'insforge-integrate'), main, { recursive: true });
 fs.copyFileSync(path.join(repo, 'src', 'SKILL.md'), path.join(main, 'SKILL.md'));
+fs.copyFileSync(path.join(repo, 'LICENSE'), path.join(main, 'LICENSE'));
 const manifest = JSON.parse(fs.readFileSync(path.join(main, 'package.json'), 'utf8'));
 manifest.version = version;
 manifest.optionalDependencies = Object.fromEntries(
@@ -42,15 +43,19 @@ const exe = `insforge-integrate${platform.exe ?? ''}`;
 fs.mkdirSync(path.join(plat, 'bin'), { recursive: true });
 fs.copyFileSync(binary, path.join(plat, 'bin', exe));
 fs.chmodSync(path.join(plat, 'bin', exe), 0o755);
+fs.copyFileSync(path.join(repo, 'LICENSE'), path.join(plat, 'LICENSE'));
 const platManifest = {
   name: packageName(platformKey),
   version,
   description: `The insforge-integrate binary for ${[platform.os, platform.cpu, platform.libc].filter(Boolean).join(' ')} (${platform.target}). Install insforge-integrate, not this.`,
   license: manifest.license,
+  homepage: manifest.homepage,
+  repository: manifest.repository,
+  bugs: manifest.bugs,
   os: [platform.os],
   cpu: [platform.cpu],
   ...(platform.libc ? { libc: [platform.libc] } : {}),
-  files: ['bin/'],
+  files: ['bin/', 'LICENSE'],
   preferUnplugged: true,
 };
 fs.writeFileSync(path.join(plat, 'package.json'), `${JSON.stringify(platManifest, null, 2)}\n`);

@@ -245,6 +245,36 @@ fn the_tarballs_hold_the_launcher_the_skill_and_the_binary() {
             .any(|l| l.starts_with("-rwx") && l.ends_with("package/bin/insforge-integrate")),
         "{files:?}"
     );
+
+    // What npm's provenance check and the package pages need, in both packages: the
+    // repository the crate names (the workflow's own), its home and issues, the license
+    // and its text.
+    let cargo: toml::Value =
+        toml::from_str(&fs::read_to_string(repo().join("Cargo.toml")).unwrap()).unwrap();
+    let repository = cargo["package"]["repository"].as_str().unwrap();
+    let license = fs::read_to_string(repo().join("LICENSE")).unwrap();
+    assert!(license.starts_with("Apache License"), "LICENSE");
+    for (tarball, manifest) in [(&p.main, &main), (&p.platform, &platform)] {
+        assert_eq!(
+            manifest["repository"]["url"],
+            format!("git+{repository}.git"),
+            "{}: repository",
+            tarball.display()
+        );
+        assert_eq!(manifest["repository"]["type"], "git");
+        assert_eq!(manifest["homepage"], format!("{repository}#readme"));
+        assert_eq!(manifest["bugs"]["url"], format!("{repository}/issues"));
+        assert_eq!(
+            manifest["license"],
+            cargo["package"]["license"].as_str().unwrap()
+        );
+        assert_eq!(
+            from_tarball(tarball, "package/LICENSE"),
+            license,
+            "{}",
+            tarball.display()
+        );
+    }
 }
 
 #[test]

@@ -5,13 +5,26 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// The environment variables the tool reads, shown under every `--help`.
+pub const ENVIRONMENT: &str = "Environment:
+  INSFORGE_JWT_SECRET              the JWT secret for .env.local (never a flag)
+  DATABASE_URL                     Better Auth: its migrate's database (--setup)
+  CLERK_SECRET_KEY                 Clerk: Backend API key for the JWT template
+  CLERK_API_URL                    another Clerk Backend API host
+  INSFORGE_INTEGRATE_HTTP_TIMEOUT  seconds a backend call may take (default 30)
+  CI                               set: never prompt
+  NO_COLOR                         set: no colour (as --color never)
+  SOURCE_DATE_EPOCH                the clock of new migration versions
+  INSFORGE_INTEGRATE_BINARY        the binary the npm launcher runs";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "insforge-integrate",
     version,
     about = "Wire a third-party auth provider into an InsForge app: client utility, routes, env files and an RLS migration.",
     disable_version_flag = true,
-    arg_required_else_help = true
+    arg_required_else_help = true,
+    after_help = ENVIRONMENT
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -34,13 +47,16 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Detect the app's auth provider and framework, then add the InsForge integration.
+    #[command(after_help = ENVIRONMENT)]
     Init(InitArgs),
     /// Compare the app with what insforge-integrate would write now, from the saved answers
     /// (for CI). Exit 0: it matches; 1: drift (shown as a diff, secrets masked); 2: error.
+    #[command(after_help = ENVIRONMENT)]
     Check(CheckArgs),
     /// Bring the files insforge-integrate wrote up to date after upgrading it: untouched
     /// files are updated, your edits are merged with the new version, and a changed migration
     /// becomes a new, later one.
+    #[command(after_help = ENVIRONMENT)]
     Update(UpdateArgs),
     /// Print every fact detected in the app with its evidence (with --json, the project model
     /// as data, the app's existing auth wiring included). Writes nothing.
@@ -49,9 +65,19 @@ pub enum Command {
     /// the migrations applied, requesting_user_id() and each table's policies there, a token
     /// signed as the app signs it accepted by the data API, and no rows of other users (or
     /// for anon) visible. Exit 0: all hold; 1: a check failed; 2: error.
+    #[command(after_help = ENVIRONMENT)]
     Verify(VerifyArgs),
     /// Print the agent skill (SKILL.md): how a coding agent drives insforge-integrate.
     Skill,
+    /// Print the shell completion script for SHELL: `source <(insforge-integrate completions
+    /// bash)`, or save it where the shell loads completions from.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), as the release ships it: `insforge-integrate man >
+    /// insforge-integrate.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -144,7 +170,8 @@ pub struct InitArgs {
     #[arg(long, value_name = "PROVIDER", ignore_case = true, value_parser = provider_ids())]
     pub provider: Option<String>,
 
-    /// A table to create with an owner column and row-level security (repeatable).
+    /// A table to create with an owner column and row-level security (repeatable): NAME, or
+    /// SCHEMA.NAME for a schema other than public.
     #[arg(long = "table", value_name = "NAME")]
     pub tables: Vec<String>,
 
@@ -244,4 +271,38 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[cfg(test)]
+mod environment_tests {
+    /// Every variable the tool reads is named in `--help`.
+    #[test]
+    fn help_names_every_environment_variable_the_tool_reads() {
+        for var in [
+            crate::resolve::JWT_SECRET_VAR,
+            crate::remote::clerk::KEY_VAR,
+            crate::remote::clerk::API_URL_VAR,
+            "INSFORGE_INTEGRATE_HTTP_TIMEOUT",
+            "DATABASE_URL",
+            "CI",
+            "NO_COLOR",
+            "SOURCE_DATE_EPOCH",
+            "INSFORGE_INTEGRATE_BINARY",
+        ] {
+            assert!(
+                super::ENVIRONMENT
+                    .lines()
+                    .any(|l| l.split_whitespace().next() == Some(var)),
+                "{var} is not in --help"
+            );
+        }
+        use clap::CommandFactory;
+        let help = super::Cli::command()
+            .find_subcommand_mut("init")
+            .unwrap()
+            .render_long_help()
+            .to_string();
+        assert!(help.contains("INSFORGE_JWT_SECRET"), "{help}");
+        assert!(help.contains("SCHEMA.NAME"), "{help}");
+    }
 }

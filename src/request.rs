@@ -179,7 +179,9 @@ impl Request {
                 let given = Given::default();
                 (a.path, command, Writes::Never, a.json, given, false, None)
             }
-            cli::Command::Skill => return None,
+            cli::Command::Skill | cli::Command::Completions { .. } | cli::Command::Man => {
+                return None
+            }
         };
         // `check` and `detect` never ask: they only read.
         let asks = matches!(command, Command::Init | Command::Update);

@@ -118,13 +118,48 @@ pub fn run_cli(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
         let _ = writeln!(
             std::io::stderr(),
-            "error: a command is needed: init, check, update, detect or skill (see --help)"
+            "error: a command is needed: init, check, update, detect, verify, skill or completions (see --help)"
         );
         return ExitCode::from(error::EXIT_USAGE);
     };
-    if let Command::Skill = command {
+    // What prints text about the tool, not about an app.
+    let text = match &command {
+        Command::Skill => Some(crate::skill::SKILL.as_bytes().to_vec()),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            clap_complete::generate(
+                *shell,
+                &mut crate::cli::Cli::command(),
+                "insforge-integrate",
+                &mut out,
+            );
+            // clap_complete 4.6 names the bash handlers of a hyphenated binary's subcommands
+            // `insforge__subcmd__integrate__…` but dispatches to `insforge__integrate__…`: one
+            // spelling, so that subcommands' flags complete.
+            if *shell == clap_complete::Shell::Bash {
+                out = String::from_utf8_lossy(&out)
+                    .replace("insforge__subcmd__integrate", "insforge__integrate")
+                    .into_bytes();
+            }
+            Some(out)
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(crate::cli::Cli::command()).render(&mut out) {
+                Ok(()) => Some(out),
+                Err(e) => {
+                    let _ = writeln!(std::io::stderr(), "error: {e}");
+                    return ExitCode::from(error::EXIT_USAGE);
+                }
+            }
+        }
+        _ => None,
+    };
+    if let Some(text) = text {
         let mut stdout = ClosedPipeIsFine::new(std::io::stdout().lock());
-        return match stdout.write_all(crate::skill::SKILL.as_bytes()) {
+        return match stdout.write_all(&text) {
             Ok(()) => ExitCode::from(error::EXIT_OK),
             Err(e) => {
                 let _ = writeln!(std::io::stderr(), "error: {e}");

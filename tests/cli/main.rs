@@ -11,6 +11,7 @@ mod clerk;
 mod clerk_standin;
 
 mod brownfield;
+mod completions;
 mod concurrency;
 mod conflicts;
 mod conventions;

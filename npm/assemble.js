@@ -8,6 +8,7 @@
 
 const fs = require('fs');
 const path = require('path');
+const { execFileSync } = require('child_process');
 const { PLATFORMS, packageName } = require('./insforge-integrate/lib/platform.js');
 
 const [version, outdir, platformKey, binary] = process.argv.slice(2);
@@ -29,8 +30,12 @@ const main = path.join(stage, 'insforge-integrate');
 fs.cpSync(path.join(__dirname, 'insforge-integrate'), main, { recursive: true });
 fs.copyFileSync(path.join(repo, 'src', 'SKILL.md'), path.join(main, 'SKILL.md'));
 fs.copyFileSync(path.join(repo, 'LICENSE'), path.join(main, 'LICENSE'));
+// The manual page, from the binary itself (each release job packs on its own platform).
+fs.mkdirSync(path.join(main, 'man'), { recursive: true });
+fs.writeFileSync(path.join(main, 'man', 'insforge-integrate.1'), execFileSync(binary, ['man']));
 const manifest = JSON.parse(fs.readFileSync(path.join(main, 'package.json'), 'utf8'));
 manifest.version = version;
+manifest.man = ['./man/insforge-integrate.1'];
 manifest.optionalDependencies = Object.fromEntries(
   Object.keys(PLATFORMS).map((k) => [packageName(k), version]),
 );

@@ -275,6 +275,10 @@ fn the_tarballs_hold_the_launcher_the_skill_and_the_binary() {
             tarball.display()
         );
     }
+    // The manual page, where `man` finds it once installed globally.
+    assert_eq!(main["man"][0], "./man/insforge-integrate.1");
+    let page = from_tarball(&p.main, "package/man/insforge-integrate.1");
+    assert!(page.contains(".TH insforge-integrate 1"), "{page}");
 }
 
 #[test]
@@ -603,4 +607,54 @@ fn the_release_workflow_passes_actionlint() {
     a.sort();
     b.sort();
     assert_eq!(a, b, "the workflow's platforms are the launcher's");
+}
+
+/// What publishing needs that can be proven here: `npm publish --dry-run` of both packages
+/// (offline; the registry's provenance check, a repository that is the workflow's, is the
+/// tarball test's), and the crate's file list holding the license, the README and the
+/// templates the binary embeds.
+#[test]
+fn the_packages_and_the_crate_would_publish() {
+    let p = packed();
+    let cache = tempfile::tempdir().unwrap();
+    for (tarball, name) in [
+        (&p.main, "insforge-integrate".to_string()),
+        (&p.platform, "insforge-integrate-linux-x64-gnu".to_string()),
+    ] {
+        let out = npm(cache.path())
+            .args(["publish", "--dry-run", "--offline", "--provenance"])
+            .arg(tarball)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            tarball.display(),
+            text(&out)
+        );
+        assert!(
+            text(&out).contains(&format!("+ {name}@{VERSION}")),
+            "{}",
+            text(&out)
+        );
+    }
+    let out = Command::new(env!("CARGO"))
+        .args(["package", "--list", "--allow-dirty", "--offline"])
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let files = String::from_utf8_lossy(&out.stdout).to_string();
+    for file in [
+        "LICENSE",
+        "README.md",
+        "Cargo.lock",
+        "templates/clerk/provider.toml",
+        "src/SKILL.md",
+    ] {
+        assert!(
+            files.lines().any(|l| l == file),
+            "{file} is not in the crate:\n{files}"
+        );
+    }
 }

@@ -197,7 +197,7 @@ fn the_tarballs_hold_the_launcher_the_skill_and_the_binary() {
     );
     assert!(p
         .platform
-        .ends_with(format!("insforge-integrate-linux-x64-gnu-{VERSION}.tgz")));
+        .ends_with(format!("insforge-integrate-linux-x64-musl-{VERSION}.tgz")));
     let main: serde_json::Value =
         serde_json::from_str(&from_tarball(&p.main, "package/package.json")).unwrap();
     assert_eq!(main["version"], VERSION);
@@ -206,9 +206,8 @@ fn the_tarballs_hold_the_launcher_the_skill_and_the_binary() {
         "bin/insforge-integrate.js"
     );
     let optional = main["optionalDependencies"].as_object().unwrap();
+    assert_eq!(optional.len(), 5, "{optional:?}");
     for platform in [
-        "linux-x64-gnu",
-        "linux-arm64-gnu",
         "linux-x64-musl",
         "linux-arm64-musl",
         "darwin-x64",
@@ -237,7 +236,8 @@ fn the_tarballs_hold_the_launcher_the_skill_and_the_binary() {
         serde_json::from_str(&from_tarball(&p.platform, "package/package.json")).unwrap();
     assert_eq!(platform["os"][0], "linux");
     assert_eq!(platform["cpu"][0], "x64");
-    assert_eq!(platform["libc"][0], "glibc");
+    // The static musl build serves every Linux: npm installs it on glibc too.
+    assert!(platform.get("libc").is_none(), "{platform}");
     let files = listing(&p.platform);
     assert!(
         files
@@ -546,7 +546,7 @@ fn without_the_platform_package_the_error_says_what_to_do() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("insforge-integrate-linux-x64-gnu")
+        err.contains("insforge-integrate-linux-x64-musl")
             && err.contains("linux x64 glibc")
             && err.contains("--omit=optional"),
         "{err}"
@@ -554,13 +554,13 @@ fn without_the_platform_package_the_error_says_what_to_do() {
     // And on a platform nothing is built for.
     let out = Command::new("node")
         .arg("-e")
-        .arg("const p = require(process.argv[1]); console.log(p.key('freebsd', 'x64', undefined), p.key('linux', 'arm64', 'musl'), p.key('win32', 'x64'))")
+        .arg("const p = require(process.argv[1]); console.log(p.key('freebsd', 'x64'), p.key('linux', 'arm64'), p.key('linux', 'x64'), p.key('win32', 'x64'))")
         .arg(dir.path().join("node_modules/insforge-integrate/lib/platform.js"))
         .output()
         .unwrap();
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "null linux-arm64-musl win32-x64\n",
+        "null linux-arm64-musl linux-x64-musl win32-x64\n",
         "{}",
         text(&out)
     );
@@ -587,6 +587,13 @@ fn the_release_workflow_passes_actionlint() {
         "INSFORGE_BINARY",
         "npm publish",
         "cargo publish",
+        // Tests first, then build; checksums; a published version is skipped.
+        "needs: test",
+        ".ci/run",
+        "sha256sum",
+        "SHA256SUMS",
+        "npm view \"$name@$VERSION\" version",
+        "statically linked",
     ] {
         assert!(text.contains(needle), "the workflow lacks {needle}");
     }
@@ -601,7 +608,7 @@ fn the_release_workflow_passes_actionlint() {
         .filter_map(|l| l.trim().strip_prefix('\'')?.split_once("': {"))
         .map(|(k, _)| k)
         .collect();
-    assert_eq!(built.len(), 7, "{built:?}");
+    assert_eq!(built.len(), 5, "{built:?}");
     let mut a = built.clone();
     let mut b = known.clone();
     a.sort();
@@ -619,7 +626,7 @@ fn the_packages_and_the_crate_would_publish() {
     let cache = tempfile::tempdir().unwrap();
     for (tarball, name) in [
         (&p.main, "insforge-integrate".to_string()),
-        (&p.platform, "insforge-integrate-linux-x64-gnu".to_string()),
+        (&p.platform, "insforge-integrate-linux-x64-musl".to_string()),
     ] {
         let out = npm(cache.path())
             .args(["publish", "--dry-run", "--offline", "--provenance"])

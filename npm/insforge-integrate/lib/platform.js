@@ -1,16 +1,15 @@
-// Which prebuilt binary this machine runs: one npm package per OS, CPU and (on Linux) C
-// library, each an optional dependency of `insforge-integrate` at the same version. npm
-// installs only the one whose `os`, `cpu` and `libc` match.
+// Which prebuilt binary this machine runs: one npm package per OS and CPU, each an optional
+// dependency of `insforge-integrate` at the same version. npm installs only the one whose
+// `os` and `cpu` match. On Linux it is the static musl build, whatever the C library: it
+// needs no glibc, so Ubuntu 20.04, Debian 11 and Amazon Linux 2 run it as Alpine does.
 'use strict';
 
 const path = require('path');
 
 /** Every platform a binary is built for: package suffix -> what npm and Rust call it. */
 const PLATFORMS = {
-  'linux-x64-gnu': { os: 'linux', cpu: 'x64', libc: 'glibc', target: 'x86_64-unknown-linux-gnu' },
-  'linux-arm64-gnu': { os: 'linux', cpu: 'arm64', libc: 'glibc', target: 'aarch64-unknown-linux-gnu' },
-  'linux-x64-musl': { os: 'linux', cpu: 'x64', libc: 'musl', target: 'x86_64-unknown-linux-musl' },
-  'linux-arm64-musl': { os: 'linux', cpu: 'arm64', libc: 'musl', target: 'aarch64-unknown-linux-musl' },
+  'linux-x64-musl': { os: 'linux', cpu: 'x64', target: 'x86_64-unknown-linux-musl' },
+  'linux-arm64-musl': { os: 'linux', cpu: 'arm64', target: 'aarch64-unknown-linux-musl' },
   'darwin-x64': { os: 'darwin', cpu: 'x64', target: 'x86_64-apple-darwin' },
   'darwin-arm64': { os: 'darwin', cpu: 'arm64', target: 'aarch64-apple-darwin' },
   'win32-x64': { os: 'win32', cpu: 'x64', target: 'x86_64-pc-windows-msvc', exe: '.exe' },
@@ -23,10 +22,10 @@ function libc() {
   return report?.header?.glibcVersionRuntime ? 'glibc' : 'musl';
 }
 
-/** The platform key for an OS, CPU and C library, or null when no binary is built for it. */
-function key(os = process.platform, cpu = process.arch, lib = libc()) {
+/** The platform key for an OS and CPU, or null when no binary is built for it. */
+function key(os = process.platform, cpu = process.arch) {
   for (const [name, p] of Object.entries(PLATFORMS)) {
-    if (p.os === os && p.cpu === cpu && (p.libc === undefined || p.libc === lib)) return name;
+    if (p.os === os && p.cpu === cpu) return name;
   }
   return null;
 }

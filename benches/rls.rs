@@ -10,6 +10,9 @@
 //!       sub-select, and no index.
 //! Target: (a) within 1.5x of (b), and at least 20x faster than (c). Exits 1 if missed.
 
+#[path = "../tests/common/preflight.rs"]
+mod preflight;
+
 #[path = "../tests/sql/guard.rs"]
 mod guard;
 #[allow(dead_code)]

@@ -107,6 +107,8 @@ impl Test {
 
     /// An empty folder.
     pub fn empty() -> Self {
+        use crate::preflight::{require, Needs};
+        require(&[Needs::Strace, Needs::Groff, Needs::Node, Needs::NpmProjects]);
         Self {
             dir: tempfile::tempdir().unwrap(),
             args: Vec::new(),

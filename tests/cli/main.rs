@@ -4,6 +4,8 @@
 #[path = "../common/every_provider.rs"]
 mod every_provider;
 mod harness;
+#[path = "../common/preflight.rs"]
+mod preflight;
 
 mod agent;
 mod clerk;

@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const NO_REGISTRY: &str = "http://127.0.0.1:9";
 
+#[path = "../common/preflight.rs"]
+mod preflight;
+
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -32,6 +35,7 @@ struct Packed {
 /// `npm/pack` once, and one offline install of its tarballs.
 fn packed() -> &'static Packed {
     static PACKED: OnceLock<Packed> = OnceLock::new();
+    preflight::require(&[preflight::Needs::Node, preflight::Needs::Actionlint]);
     PACKED.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
@@ -571,7 +575,8 @@ fn without_the_platform_package_the_error_says_what_to_do() {
 #[test]
 fn the_release_workflow_passes_actionlint() {
     let workflow = repo().join(".github/workflows/release.yml");
-    let out = Command::new("actionlint")
+    preflight::require(&[preflight::Needs::Actionlint]);
+    let out = Command::new(preflight::actionlint())
         .arg("-no-color")
         .arg(&workflow)
         .output()

@@ -12,7 +12,15 @@ const fs = require('fs');
 const path = require('path');
 
 const modules = path.join(__dirname, '..', 'typecheck', 'node', 'node_modules');
-const { loadModule, parseSync } = require(path.join(modules, 'libpg-query'));
+let libpg;
+try {
+  libpg = require(path.join(modules, 'libpg-query'));
+} catch (error) {
+  // Not a refusal: the parser is not installed (exit 3, told apart from a refusal's 1).
+  console.error(`guard.cjs cannot load libpg-query from ${modules}: ${error.message}`);
+  process.exit(3);
+}
+const { loadModule, parseSync } = libpg;
 
 const SETTINGS = new Set(['role', 'search_path', 'statement_timeout', 'session_authorization']);
 const ROLES = new Set([

@@ -6,6 +6,10 @@ use std::process::Command;
 
 /// `Ok` when InsForge's runner would accept the file, else why not.
 pub fn check(file: &Path) -> Result<(), String> {
+    crate::preflight::require(&[
+        crate::preflight::Needs::Node,
+        crate::preflight::Needs::NpmProjects,
+    ]);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sql/guard.cjs");
     let out = Command::new("node")
         .arg(&script)
@@ -21,7 +25,7 @@ pub fn check(file: &Path) -> Result<(), String> {
         Some(0) => Ok(()),
         Some(1) => Err(said),
         _ => panic!(
-            "guard.cjs failed (run `npm ci` in tests/typecheck/node):\n{}",
+            "guard.cjs failed, so InsForge's migration rules could not be checked (run tests/setup, or `npm ci --prefix tests/typecheck/node`):\n{}",
             String::from_utf8_lossy(&out.stderr)
         ),
     }

@@ -15,6 +15,8 @@ mod guard;
 mod insforge;
 mod names;
 mod pg;
+#[path = "../common/preflight.rs"]
+mod preflight;
 mod proof;
 mod providers;
 mod rules;

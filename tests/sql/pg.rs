@@ -97,6 +97,8 @@ impl Cluster {
 
     /// Like [`Cluster::start`], with extra `-c name=value` server settings.
     pub fn start_with(settings: &[(&str, &str)]) -> Self {
+        use crate::preflight::{require, Needs};
+        require(&[Needs::Postgres, Needs::Node, Needs::NpmProjects]);
         let install = Install::find();
         // Under root the unprivileged user must reach the folder: /tmp is world-searchable,
         // a private $TMPDIR may not be. Socket paths are limited to ~100 bytes, too.

@@ -16,6 +16,8 @@ mod dotenv_next;
 #[path = "../common/every_provider.rs"]
 mod every_provider;
 mod npm;
+#[path = "../common/preflight.rs"]
+mod preflight;
 mod schema;
 mod tokens;
 

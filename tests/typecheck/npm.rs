@@ -69,6 +69,10 @@ impl NpmProject {
 
 #[track_caller]
 fn get(cell: &'static OnceLock<Result<NpmProject, String>>, name: &str) -> &'static NpmProject {
+    crate::preflight::require(&[
+        crate::preflight::Needs::Node,
+        crate::preflight::Needs::NpmProjects,
+    ]);
     match cell.get_or_init(|| load(name)) {
         Ok(project) => project,
         Err(message) => panic!("{message}"),

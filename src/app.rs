@@ -77,6 +77,14 @@ impl Reader {
             .count()
     }
 
+    /// The first value `find` gives over the texts read so far, in path order.
+    pub fn find_map<T>(&self, find: impl Fn(&str) -> Option<T>) -> Option<T> {
+        self.seen
+            .borrow()
+            .values()
+            .find_map(|text| text.as_deref().and_then(&find))
+    }
+
     pub fn into_texts(self) -> BTreeMap<PathBuf, Option<String>> {
         self.seen.into_inner()
     }

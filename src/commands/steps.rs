@@ -301,7 +301,7 @@ fn format(plan: &Plan, project: &Project) -> Option<Step> {
             Kind::Command,
             Who::Agent,
             format!(
-                "Your {} ({evidence}) is not run by insforge-integrate here, so the written files take its quotes, semicolons, indentation and trailing commas, not its line width or import order. After the install, format them:\n  {}",
+                "Your {} ({evidence}) is not run by insforge-integrate here, so the written files take its quotes, semicolons, indentation and trailing commas, not its line width or import order. After the install, format them:\n  {}\n(then `insforge-integrate update --yes` records the formatted files, so `check` passes; with the formatter installed, `update --yes` alone formats and records them)",
                 if biome {
                     "Biome config"
                 } else if oxfmt {

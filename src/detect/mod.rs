@@ -677,6 +677,10 @@ pub fn detect(root: &Path) -> Result<Project> {
     let mut wiring = wiring::recognise(&scan.modules, &texts, &aliases, &packages, scan.files_read);
     own_routes(&mut wiring, &scan.modules, src_dir);
     most_used_auth0(&mut wiring, &reader);
+    // A Stytch session cookie named by a constant: its value, wherever the app defines it.
+    if let Some(name) = wiring.stytch_session_cookie_const.clone() {
+        wiring.stytch_session_cookie = reader.find_map(|text| wiring::stytch_constant(text, &name));
+    }
     let url_var = URL_VARS
         .iter()
         .find_map(|name| {

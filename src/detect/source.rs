@@ -50,7 +50,7 @@ impl std::fmt::Display for Located {
 }
 
 /// Folders (at the root) the scan walks; other top-level folders are not the app's code.
-const SCAN_DIRS: [&str; 16] = [
+const SCAN_DIRS: [&str; 17] = [
     "app",
     "src",
     "lib",
@@ -67,6 +67,7 @@ const SCAN_DIRS: [&str; 16] = [
     "components",
     "db",
     "drizzle",
+    "constants",
 ];
 const CODE: [&str; 8] = ["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
 /// Never entered, whatever `.gitignore` says.

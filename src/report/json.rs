@@ -134,6 +134,10 @@ pub struct Document {
     /// by a dry run (`done: false`), done or found done by a run that writes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remote: Vec<crate::remote::Step>,
+    /// `detect`: why `init` would refuse this app, before writing anything (a JavaScript-only
+    /// app, a provider SDK older than the templates serve).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init_refuses: Option<String>,
 }
 
 /// Detected facts, as values.
@@ -438,6 +442,7 @@ pub fn document(
             .map(|d| d.name.clone())
             .collect(),
         remote: Vec::new(),
+        init_refuses: None,
         notes: project
             .base_notes
             .iter()
@@ -486,7 +491,17 @@ pub fn detect(project: &Project) -> Document {
         None,
     );
     doc.notes = project.base_notes.clone();
+    let provider = provider_of(project);
+    doc.init_refuses = crate::commands::pipeline::refusal(project, provider);
     doc
+}
+
+/// The provider detection settles on its own (one candidate), for `detect`.
+fn provider_of(project: &Project) -> Option<&'static crate::provider::Provider> {
+    match project.providers.as_slice() {
+        [one] => crate::provider::all().iter().find(|p| p.id == one.value.id),
+        _ => None,
+    }
 }
 
 /// The error of a failed run as data.

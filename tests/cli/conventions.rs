@@ -741,3 +741,27 @@ fn of_two_auth0_clients_the_one_the_app_uses_is_taken() {
         run.stdout
     );
 }
+
+/// The same with the name in a constant of the app's (`Constants.STYTCH_B2C_SESSION_COOKIE`
+/// from `@/constants`, as a consumer-and-B2B starter has it), and other consumer files read
+/// after the layout.
+#[test]
+fn the_stytch_session_cookie_named_by_a_constant_is_read() {
+    let t = Test::fixture("stytch")
+        .args(["--yes", "--table", "todos"])
+        .file(
+            "constants/index.ts",
+            "export const STYTCH_B2B_SESSION_COOKIE = \"t2p_b2b_session\";\nexport const STYTCH_B2C_SESSION_COOKIE = \"t2p_b2c_session\";\n",
+        )
+        .file(
+            "app/providers.tsx",
+            "\"use client\";\nimport * as Constants from \"@/constants\";\nimport { StytchProvider, createStytchClient } from \"@stytch/nextjs\";\n\nconst stytch = createStytchClient(process.env.NEXT_PUBLIC_STYTCH_CONSUMER_TOKEN ?? \"\", {\n  cookieOptions: { opaqueTokenCookieName: Constants.STYTCH_B2C_SESSION_COOKIE },\n});\n\nexport function Providers({ children }: { children: React.ReactNode }) {\n  return <StytchProvider stytch={stytch}>{children}</StytchProvider>;\n}\n",
+        )
+        .file(
+            "app/profile/page.tsx",
+            "\"use client\";\nimport { useStytchUser } from \"@stytch/nextjs\";\n\nexport default function Profile() {\n  const { user } = useStytchUser();\n  return <p>{user?.user_id}</p>;\n}\n",
+        );
+    t.run().success();
+    let utility = t.read("lib/insforge.ts");
+    assert!(utility.contains(".get('t2p_b2c_session')"), "{utility}");
+}

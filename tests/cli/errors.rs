@@ -270,3 +270,56 @@ fn a_provider_sdk_older_than_every_verified_release_is_said() {
         .success()
         .lacks("is older than any release");
 }
+
+/// `detect --json` says when `init` would refuse the app, and why (a JavaScript-only app,
+/// an SDK older than the templates serve), so an agent knows before it runs `init`; the
+/// advice is what makes Next.js set TypeScript up (an empty `tsconfig.json` is its first-time
+/// setup, read from Next's getTypeScriptIntent), in the app's package manager.
+#[test]
+fn detect_says_when_init_would_refuse_and_why() {
+    let t = Test::fixture("clerk")
+        .remove("tsconfig.json")
+        .file(
+            "package.json",
+            r#"{"dependencies":{"next":"16.0.0","@clerk/nextjs":"7"}}"#,
+        )
+        .file(
+        "app/layout.js",
+        "export default function RootLayout({ children }) {\n  return <html><body>{children}</body></html>;\n}\n",
+    ).remove("app/layout.tsx");
+    let run = t.command("detect", &["--json"]).success();
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let why = doc["init_refuses"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert!(why.contains("JavaScript app"), "{why}");
+    assert!(why.contains("echo '{}' > tsconfig.json"), "{why}");
+    assert!(
+        why.contains("-D typescript @types/react @types/node"),
+        "{why}"
+    );
+    t.run_with(&["--yes".into()])
+        .code(2)
+        .stderr_has("echo '{}' > tsconfig.json");
+
+    // An SDK older than the templates serve: Kinde 1.
+    let t = Test::fixture("kinde").file(
+        "package.json",
+        "{\n  \"name\": \"kinde-app\",\n  \"private\": true,\n  \"dependencies\": {\n    \"@kinde-oss/kinde-auth-nextjs\": \"^1.8.18\",\n    \"next\": \"14.2.3\",\n    \"react\": \"18.3.1\",\n    \"react-dom\": \"18.3.1\"\n  }\n}\n",
+    );
+    let run = t.command("detect", &["--json"]).success();
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(
+        doc["init_refuses"]
+            .as_str()
+            .is_some_and(|w| w.contains("v1 is a different API")),
+        "{}",
+        run.stdout
+    );
+    // A supported app: no such field.
+    let run = Test::fixture("clerk")
+        .command("detect", &["--json"])
+        .success();
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(doc.get("init_refuses").is_none(), "{}", run.stdout);
+}

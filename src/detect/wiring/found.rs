@@ -154,6 +154,10 @@ pub struct Wiring {
     /// (`cookieOptions: { opaqueTokenCookieName }`; Stytch's default is `stytch_session`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stytch_session_cookie: Option<String>,
+    /// The constant the app names it by (`Constants.STYTCH_SESSION_COOKIE`), resolved by
+    /// detection over every file it read.
+    #[serde(skip)]
+    pub stytch_session_cookie_const: Option<String>,
     /// Provider components around every root layout's pages (`ClerkProvider`), with where
     /// the first is rendered.
     pub layout_providers: Vec<(String, Located)>,

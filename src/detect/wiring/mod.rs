@@ -31,6 +31,7 @@ mod layout;
 mod scan;
 mod sign_out;
 mod stytch;
+pub use stytch::constant_in as stytch_constant;
 
 /// What each module is read for, in this order: a later recogniser sees what an earlier one
 /// found (sign-out, after WorkOS's `signOut()`).

@@ -41,9 +41,13 @@ pub fn recognise(w: &mut Wiring, s: &Scan) {
         }
     }
     // The session cookie's name, where the consumer client renames it.
-    if consumer && !b2b && w.stytch_session_cookie.is_none() {
+    let named = w.stytch_session_cookie.is_some() || w.stytch_session_cookie_const.is_some();
+    if consumer && !b2b && !named {
         if let Some(text) = (s.texts)(&m.path) {
             w.stytch_session_cookie = string_after(&text, "opaqueTokenCookieName");
+            if w.stytch_session_cookie.is_none() {
+                w.stytch_session_cookie_const = name_after(&text, "opaqueTokenCookieName");
+            }
         }
     }
     if !b2b {
@@ -95,6 +99,39 @@ pub fn recognise(w: &mut Wiring, s: &Scan) {
             }
         }
     }
+}
+
+/// The constant right after `key:` in `text` (`key: Constants.NAME` → `NAME`).
+fn name_after(text: &str, key: &str) -> Option<String> {
+    let at = text.find(key)? + key.len();
+    let rest = text[at..].trim_start().strip_prefix(':')?.trim_start();
+    let path: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.'))
+        .collect();
+    let name = path.rsplit('.').next()?.to_string();
+    (!name.is_empty() && !name.chars().next()?.is_ascii_digit()).then_some(name)
+}
+
+/// `NAME = "value"` (a module's `const NAME = "value"`) in `text`: the value.
+pub fn constant_in(text: &str, name: &str) -> Option<String> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find(name) {
+        let start = from + i;
+        from = start + name.len();
+        let before = text[..start].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$') {
+            continue;
+        }
+        let rest = text[from..].trim_start();
+        let Some(rest) = rest.strip_prefix('=').filter(|r| !r.starts_with('=')) else {
+            continue;
+        };
+        if let Some(value) = string_after(&format!("k: {}", rest.trim_start()), "k") {
+            return Some(value);
+        }
+    }
+    None
 }
 
 /// The string literal right after `key:` in `text` (`key: "name"`), when it is one.

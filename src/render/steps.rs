@@ -49,7 +49,55 @@ pub(super) fn existing_owners(
 ) -> Result<(), crate::error::Error> {
     for t in tables.iter().filter(|t| t.existing) {
         let key = format!("{}.{}", t.schema, t.name).to_lowercase();
+        // The app's Drizzle schema: its columns by their TypeScript keys and names.
+        let drizzle = project
+            .wiring
+            .drizzle_tables
+            .iter()
+            .find(|d| d.schema == t.schema && d.table == t.name && !d.columns.is_empty());
+        if let (Some(d), None) = (drizzle, project.app_tables.get(&key)) {
+            let by_name = d.columns.iter().find(|(_, column, _)| *column == t.owner);
+            match by_name {
+                Some((_, column, builder)) if builder == "text" || builder == "varchar" => {}
+                Some((_, column, builder)) => {
+                    return Err(crate::error::Error::InvalidArgument(format!(
+                        "{t}.{column} is a {builder}() column in {}: provider user ids are text, so the migration would stop when applied. Make it text(), or pass --owner-column with a text column that holds the user id",
+                        d.at
+                    )))
+                }
+                None => {
+                    let hint = match d.columns.iter().find(|(key, _, _)| *key == t.owner) {
+                        Some((key, column, _)) => format!(
+                            "pass --owner-column {column} (the column, not the TypeScript key {key})"
+                        ),
+                        None => "pass --owner-column with the text column that holds the user id, or choose another table".into(),
+                    };
+                    let columns: Vec<&str> =
+                        d.columns.iter().map(|(_, c, _)| c.as_str()).collect();
+                    return Err(crate::error::Error::InvalidArgument(format!(
+                        "{t} has no column {} in its Drizzle schema ({}; its columns: {}): {hint}",
+                        t.owner,
+                        d.at,
+                        columns.join(", ")
+                    )));
+                }
+            }
+            continue;
+        }
         let Some(own) = project.app_tables.get(&key) else {
+            // A Drizzle schema that defines tables, none of them this one.
+            let known: Vec<String> = project
+                .wiring
+                .drizzle_tables
+                .iter()
+                .map(|d| format!("{}.{}", d.schema, d.table))
+                .collect();
+            if !known.is_empty() && !known.contains(&key) {
+                return Err(crate::error::Error::InvalidArgument(format!(
+                    "{t} is not a table of the app's Drizzle schema (its tables: {}): name one of them with --existing --table, or leave out --existing to create {t}",
+                    known.join(", ")
+                )));
+            }
             continue;
         };
         let owner = t.owner.to_lowercase();

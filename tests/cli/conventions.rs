@@ -765,3 +765,39 @@ fn the_stytch_session_cookie_named_by_a_constant_is_read() {
     let utility = t.read("lib/insforge.ts");
     assert!(utility.contains(".get('t2p_b2c_session')"), "{utility}");
 }
+
+/// The same checks against the app's Drizzle schema in TypeScript (no SQL of its own):
+/// a table it lacks, an owner column it lacks (`userId` is the key of `user_id`), a column
+/// that is not text.
+#[test]
+fn an_existing_table_is_checked_against_the_apps_drizzle_schema() {
+    let schema = "import { pgTable, serial, text, uuid } from \"drizzle-orm/pg-core\";\n\nexport const movies = pgTable(\"movies\", {\n  id: serial().primaryKey(),\n  title: text(\"title\").notNull(),\n});\n\nexport const reviews = pgTable(\"reviews\", {\n  id: serial().primaryKey(),\n  userId: text(\"user_id\").notNull(),\n  authorId: uuid(\"author_id\"),\n  body: text(),\n});\n";
+    let t = Test::fixture("clerk").file("db/schema.ts", schema);
+    let before = t.tree();
+    let args = |extra: &[&str]| -> Vec<String> {
+        ["--yes", "--existing"]
+            .iter()
+            .chain(extra)
+            .map(|s| s.to_string())
+            .collect()
+    };
+    t.run_with(&args(&["--table", "movies"]))
+        .code(2)
+        .stderr_has("movies has no column user_id in its Drizzle schema (db/schema.ts:3; its columns: id, title)");
+    t.run_with(&args(&["--table", "reviews", "--owner-column", "userId"]))
+        .code(2)
+        .stderr_has("pass --owner-column user_id (the column, not the TypeScript key userId)");
+    t.run_with(&args(&[
+        "--table",
+        "reviews",
+        "--owner-column",
+        "author_id",
+    ]))
+    .code(2)
+    .stderr_has("reviews.author_id is a uuid() column");
+    t.run_with(&args(&["--table", "films"]))
+        .code(2)
+        .stderr_has("films is not a table of the app's Drizzle schema (its tables: public.movies, public.reviews)");
+    assert_eq!(t.tree(), before, "nothing is written");
+    t.run_with(&args(&["--table", "reviews"])).success();
+}

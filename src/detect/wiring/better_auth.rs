@@ -235,11 +235,29 @@ fn drizzle_tables(w: &mut Wiring, s: &Scan) {
             Some(Leaf::Call { name, .. }) => Some(name.clone().unwrap_or_else(|| "id".into())),
             _ => None,
         });
+        let columns = c
+            .object
+            .as_ref()
+            .map(|o| {
+                o.leaves
+                    .iter()
+                    .filter_map(|(key, leaf)| match leaf {
+                        Leaf::Call { callee, name } => Some((
+                            key.clone(),
+                            name.clone().unwrap_or_else(|| key.clone()),
+                            callee.clone(),
+                        )),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         w.drizzle_tables.push(DrizzleTable {
             export,
             schema,
             table: table.clone(),
             id_column,
+            columns,
             at: s.at(c.line),
         });
     }

@@ -102,6 +102,10 @@ pub struct DrizzleTable {
     pub table: String,
     /// The column of the `id` key (`text("id")`), when it has one.
     pub id_column: Option<String>,
+    /// Every column it declares: the TypeScript key, the column's name, and the builder that
+    /// types it (`text`, `uuid`, `integer`…).
+    #[serde(skip)]
+    pub columns: Vec<(String, String, String)>,
     pub at: Located,
 }
 

@@ -91,6 +91,8 @@ pub fn context(project: &Project, answers: &Answers) -> Value {
             .map(|v| (v.clone(), json!(true)))
             .collect::<serde_json::Map<String, Value>>(),
         "tables": tables,
+        // The owner column the steps name (the first table's; `user_id` by default).
+        "owner_column": answers.tables.first().map_or("user_id", |t| t.owner.as_str()),
         "sql_tables": sql_tables,
         "owner_references": owner_references(project, provider).0.unwrap_or_default(),
         "package_manager": { "name": pm.name(), "run": pm.run(), "exec": pm.exec(), "local": pm.local() },

@@ -83,6 +83,8 @@ pub struct Project {
     pub existing_policies: BTreeMap<String, String>,
     /// Tables the app's own SQL creates, wherever its `.sql` files are.
     pub app_tables: BTreeMap<String, migrations::AppTable>,
+    /// The models of the app's Prisma schema, as tables.
+    pub prisma_tables: Vec<SchemaTable>,
     /// The app's formatter (its Prettier or Biome, or the style its config sets).
     pub formatter: Option<formatter::Formatter>,
     /// The app's own sign-in page: its route (`/auth/sign-in`) and file.
@@ -155,6 +157,82 @@ fn kysely_users(
         column: "id".into(),
         file: at.to_string(),
     })
+}
+
+/// A table an ORM schema of the app declares, with its columns: the field's name in code,
+/// the column's, and whether it holds text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaTable {
+    pub schema: String,
+    pub table: String,
+    pub columns: Vec<(String, String, bool)>,
+    /// Where: `prisma/schema.prisma`, `db/schema.ts:3`.
+    pub at: String,
+}
+
+/// Every `model` of a Prisma schema as a table: `@@map` and `@@schema` for its name, `@map`
+/// for a field's column, `String` for text. Relation fields (a model's type) are no columns.
+pub fn prisma_tables(text: &str, file: &str) -> Vec<SchemaTable> {
+    let models: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("model "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let quoted = |line: &str, attribute: &str| -> Option<String> {
+        let at = line.find(attribute)? + attribute.len();
+        let rest = line[at..].trim_start().strip_prefix('(')?.trim_start();
+        let rest = rest.strip_prefix('"')?;
+        Some(rest[..rest.find('"')?].to_string())
+    };
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("model ") {
+        let after = &rest[at + 6..];
+        let Some(name) = after.split_whitespace().next() else {
+            break;
+        };
+        let (Some(open), Some(close)) = (after.find('{'), after.find('}')) else {
+            break;
+        };
+        if close < open {
+            rest = &after[close + 1..];
+            continue;
+        }
+        let body = &after[open + 1..close];
+        let mut table = name.to_string();
+        let mut schema = "public".to_string();
+        let mut columns = Vec::new();
+        for line in body.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with("//") {
+                continue;
+            }
+            if let Some(t) = quoted(line, "@@map") {
+                table = t;
+            } else if let Some(s) = quoted(line, "@@schema") {
+                schema = s;
+            } else if !line.starts_with("@@") {
+                let mut words = line.split_whitespace();
+                let (Some(field), Some(ty)) = (words.next(), words.next()) else {
+                    continue;
+                };
+                let base = ty.trim_end_matches(['?', '!']).trim_end_matches("[]");
+                if models.contains(&base) || ty.ends_with("[]") {
+                    continue;
+                }
+                let column = quoted(line, "@map").unwrap_or_else(|| field.to_string());
+                let text = base == "String" && !line.contains("@db.Uuid");
+                columns.push((field.to_string(), column, text));
+            }
+        }
+        out.push(SchemaTable {
+            schema,
+            table,
+            columns,
+            at: file.to_string(),
+        });
+        rest = &after[close + 1..];
+    }
+    out
 }
 
 /// `model User { id String @id @map("…") … @@map("…") @@schema("…") }` in a Prisma schema:
@@ -745,6 +823,10 @@ pub fn detect(root: &Path) -> Result<Project> {
         env_files,
         existing_policies: app_sql.policies,
         app_tables: app_sql.tables,
+        prisma_tables: ["prisma/schema.prisma", "schema.prisma"]
+            .iter()
+            .find_map(|f| Some(prisma_tables(&reader.text(Path::new(f))?, f)))
+            .unwrap_or_default(),
         migration_systems,
         texts: reader.into_texts(),
         saved: saved

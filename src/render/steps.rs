@@ -49,33 +49,32 @@ pub(super) fn existing_owners(
 ) -> Result<(), crate::error::Error> {
     for t in tables.iter().filter(|t| t.existing) {
         let key = format!("{}.{}", t.schema, t.name).to_lowercase();
-        // The app's Drizzle schema: its columns by their TypeScript keys and names.
-        let drizzle = project
-            .wiring
-            .drizzle_tables
+        // The app's ORM schema (Drizzle's tables, Prisma's models): its columns by their
+        // names in code and in the database.
+        let declared = declared_tables(project);
+        let found = declared
             .iter()
-            .find(|d| d.schema == t.schema && d.table == t.name && !d.columns.is_empty());
-        if let (Some(d), None) = (drizzle, project.app_tables.get(&key)) {
-            let by_name = d.columns.iter().find(|(_, column, _)| *column == t.owner);
-            match by_name {
-                Some((_, column, builder)) if builder == "text" || builder == "varchar" => {}
-                Some((_, column, builder)) => {
+            .find(|(d, _)| d.schema == t.schema && d.table == t.name && !d.columns.is_empty());
+        if let (Some((d, what)), None) = (found, project.app_tables.get(&key)) {
+            match d.columns.iter().find(|(_, column, _)| *column == t.owner) {
+                Some((_, _, true)) => {}
+                Some((_, column, false)) => {
                     return Err(crate::error::Error::InvalidArgument(format!(
-                        "{t}.{column} is a {builder}() column in {}: provider user ids are text, so the migration would stop when applied. Make it text(), or pass --owner-column with a text column that holds the user id",
+                        "{t}.{column} is not text in its {what} ({}): provider user ids are text, so the migration would stop when applied. Make it text, or pass --owner-column with a text column that holds the user id",
                         d.at
                     )))
                 }
                 None => {
                     let hint = match d.columns.iter().find(|(key, _, _)| *key == t.owner) {
                         Some((key, column, _)) => format!(
-                            "pass --owner-column {column} (the column, not the TypeScript key {key})"
+                            "pass --owner-column {column} (the column, not the name {key} in code)"
                         ),
                         None => "pass --owner-column with the text column that holds the user id, or choose another table".into(),
                     };
                     let columns: Vec<&str> =
                         d.columns.iter().map(|(_, c, _)| c.as_str()).collect();
                     return Err(crate::error::Error::InvalidArgument(format!(
-                        "{t} has no column {} in its Drizzle schema ({}; its columns: {}): {hint}",
+                        "{t} has no column {} in its {what} ({}; its columns: {}): {hint}",
                         t.owner,
                         d.at,
                         columns.join(", ")
@@ -86,15 +85,16 @@ pub(super) fn existing_owners(
         }
         let Some(own) = project.app_tables.get(&key) else {
             // A Drizzle schema that defines tables, none of them this one.
-            let known: Vec<String> = project
-                .wiring
-                .drizzle_tables
+            let Some((_, what)) = declared.first() else {
+                continue;
+            };
+            let known: Vec<String> = declared
                 .iter()
-                .map(|d| format!("{}.{}", d.schema, d.table))
+                .map(|(d, _)| format!("{}.{}", d.schema, d.table))
                 .collect();
-            if !known.is_empty() && !known.contains(&key) {
+            if !known.contains(&key) {
                 return Err(crate::error::Error::InvalidArgument(format!(
-                    "{t} is not a table of the app's Drizzle schema (its tables: {}): name one of them with --existing --table, or leave out --existing to create {t}",
+                    "{t} is not a table of the app's {what} (its tables: {}): name one of them with --existing --table, or leave out --existing to create {t}",
                     known.join(", ")
                 )));
             }
@@ -139,6 +139,36 @@ pub(super) fn existing_owners(
         }
     }
     Ok(())
+}
+
+/// The tables the app's ORM schemas declare, each with the schema's name.
+fn declared_tables(project: &Project) -> Vec<(crate::detect::SchemaTable, &'static str)> {
+    let drizzle = project.wiring.drizzle_tables.iter().map(|d| {
+        (
+            crate::detect::SchemaTable {
+                schema: d.schema.clone(),
+                table: d.table.clone(),
+                columns: d
+                    .columns
+                    .iter()
+                    .map(|(key, column, builder)| {
+                        (
+                            key.clone(),
+                            column.clone(),
+                            matches!(builder.as_str(), "text" | "varchar"),
+                        )
+                    })
+                    .collect(),
+                at: d.at.to_string(),
+            },
+            "Drizzle schema",
+        )
+    });
+    let prisma = project
+        .prisma_tables
+        .iter()
+        .map(|p| (p.clone(), "Prisma schema"));
+    drizzle.chain(prisma).collect()
 }
 
 /// Tables the app's own SQL creates already: the migration adds row-level security to

@@ -786,7 +786,7 @@ fn an_existing_table_is_checked_against_the_apps_drizzle_schema() {
         .stderr_has("movies has no column user_id in its Drizzle schema (db/schema.ts:3; its columns: id, title)");
     t.run_with(&args(&["--table", "reviews", "--owner-column", "userId"]))
         .code(2)
-        .stderr_has("pass --owner-column user_id (the column, not the TypeScript key userId)");
+        .stderr_has("pass --owner-column user_id (the column, not the name userId in code)");
     t.run_with(&args(&[
         "--table",
         "reviews",
@@ -794,10 +794,37 @@ fn an_existing_table_is_checked_against_the_apps_drizzle_schema() {
         "author_id",
     ]))
     .code(2)
-    .stderr_has("reviews.author_id is a uuid() column");
+    .stderr_has("reviews.author_id is not text in its Drizzle schema");
     t.run_with(&args(&["--table", "films"]))
         .code(2)
         .stderr_has("films is not a table of the app's Drizzle schema (its tables: public.movies, public.reviews)");
     assert_eq!(t.tree(), before, "nothing is written");
     t.run_with(&args(&["--table", "reviews"])).success();
+}
+
+/// And against its Prisma schema: `@@map` names the table, `@map` the column.
+#[test]
+fn an_existing_table_is_checked_against_the_apps_prisma_schema() {
+    let schema = "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n\nmodel Movie {\n  id    Int    @id @default(autoincrement())\n  title String\n  notes Note[]\n\n  @@map(\"movies\")\n}\n\nmodel Note {\n  id      String @id @default(uuid()) @db.Uuid\n  userId  String @map(\"user_id\")\n  movie   Movie  @relation(fields: [movieId], references: [id])\n  movieId Int    @map(\"movie_id\")\n\n  @@map(\"notes\")\n}\n";
+    let t = Test::fixture("clerk").file("prisma/schema.prisma", schema);
+    let args = |extra: &[&str]| -> Vec<String> {
+        ["--yes", "--existing"]
+            .iter()
+            .chain(extra)
+            .map(|s| s.to_string())
+            .collect()
+    };
+    t.run_with(&args(&["--table", "movies"]))
+        .code(2)
+        .stderr_has("movies has no column user_id in its Prisma schema (prisma/schema.prisma; its columns: id, title)");
+    t.run_with(&args(&["--table", "notes", "--owner-column", "userId"]))
+        .code(2)
+        .stderr_has("pass --owner-column user_id (the column, not the name userId in code)");
+    t.run_with(&args(&["--table", "notes", "--owner-column", "id"]))
+        .code(2)
+        .stderr_has("notes.id is not text in its Prisma schema");
+    t.run_with(&args(&["--table", "Movie"])).code(2).stderr_has(
+        "is not a table of the app's Prisma schema (its tables: public.movies, public.notes)",
+    );
+    t.run_with(&args(&["--table", "notes"])).success();
 }

@@ -63,17 +63,12 @@ impl Reader {
         &self.root
     }
 
-    /// How many files read so far, other than `except`, use `word` as a whole identifier.
-    pub fn files_using(&self, word: &str, except: &Path) -> usize {
+    /// How many files read so far, other than `except`, hold text that `holds` accepts.
+    pub fn count(&self, except: &Path, holds: impl Fn(&str) -> bool) -> usize {
         self.seen
             .borrow()
             .iter()
-            .filter(|(path, text)| {
-                path.as_path() != except
-                    && text
-                        .as_deref()
-                        .is_some_and(|t| crate::detect::source::contains_word(t, word))
-            })
+            .filter(|(path, text)| path.as_path() != except && text.as_deref().is_some_and(&holds))
             .count()
     }
 

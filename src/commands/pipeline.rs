@@ -62,7 +62,7 @@ pub fn prepare(
         .into());
     }
     human::detection(out, root, &project, paint)?;
-    if let Some(why) = refusal(&project, None) {
+    if let Some(why) = project.refusal(None) {
         return Err(Error::Unsupported(why).into());
     }
 
@@ -84,7 +84,7 @@ pub fn prepare(
         .collect();
     human::notes(out, &notes, paint)?;
 
-    if let Some(why) = refusal(&project, Some(answers.provider)) {
+    if let Some(why) = project.refusal(Some(answers.provider)) {
         return Err(Error::Unsupported(why).into());
     }
     // Stytch's B2B API (organization members) is not integrated: an app that is B2B only is
@@ -191,38 +191,4 @@ fn unverified(project: &detect::Project, provider: &crate::provider::Provider) -
             })
         })
         .collect()
-}
-
-/// Why `init` would refuse this app before writing anything (for `detect` too, which says
-/// so): a JavaScript-only app, or a provider SDK older than the templates serve.
-pub fn refusal(
-    project: &detect::Project,
-    provider: Option<&crate::provider::Provider>,
-) -> Option<String> {
-    let pm = project.package_manager.value;
-    if !project.typescript.value {
-        return Some(format!(
-            "this is a JavaScript app (no tsconfig.json): insforge-integrate writes TypeScript for now. Add TypeScript: `{add} -D typescript @types/react @types/node`, then `echo '{{}}' > tsconfig.json` (an empty config, which `next dev` or `next build` fills in on its next run), then run insforge-integrate again",
-            add = pm.add()
-        ));
-    }
-    let provider = provider?;
-    for r in &provider.requires {
-        let minimum = semver::Version::parse(&r.at_least).expect("checked when providers load");
-        if let Some(v) = project
-            .versions
-            .get(&r.package)
-            .filter(|v| v.value < minimum)
-        {
-            // The upgrade in the app's own package manager.
-            let message = r
-                .message
-                .replace("`npm install ", &format!("`{} ", pm.add()));
-            return Some(format!(
-                "{} {} ({}): {message}; nothing was written",
-                r.package, v.value, v.evidence
-            ));
-        }
-    }
-    None
 }

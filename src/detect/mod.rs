@@ -283,6 +283,38 @@ pub fn prisma_user_table(text: &str, file: &str, model: &str) -> Option<UserTabl
 pub const URL_VARS: [&str; 2] = ["NEXT_PUBLIC_INSFORGE_URL", "NEXT_PUBLIC_INSFORGE_BASE_URL"];
 
 impl Project {
+    /// Why `init` would refuse this app before writing anything (for `detect` too, which says
+    /// so): a JavaScript-only app, or a provider SDK older than the templates serve.
+    pub fn refusal(&self, provider: Option<&crate::provider::Provider>) -> Option<String> {
+        let project = self;
+        let pm = project.package_manager.value;
+        if !project.typescript.value {
+            return Some(format!(
+                "this is a JavaScript app (no tsconfig.json): insforge-integrate writes TypeScript for now. Add TypeScript: `{add} -D typescript @types/react @types/node`, then `echo '{{}}' > tsconfig.json` (an empty config, which `next dev` or `next build` fills in on its next run), then run insforge-integrate again",
+                add = pm.add()
+            ));
+        }
+        let provider = provider?;
+        for r in &provider.requires {
+            let minimum = semver::Version::parse(&r.at_least).expect("checked when providers load");
+            if let Some(v) = project
+                .versions
+                .get(&r.package)
+                .filter(|v| v.value < minimum)
+            {
+                // The upgrade in the app's own package manager.
+                let message = r
+                    .message
+                    .replace("`npm install ", &format!("`{} ", pm.add()));
+                return Some(format!(
+                    "{} {} ({}): {message}; nothing was written",
+                    r.package, v.value, v.evidence
+                ));
+            }
+        }
+        None
+    }
+
     /// The value the app runs with for `key`, when a loaded env file (not an example) sets one.
     /// (`next dev` loads `.env.development.local`, `.env.local`, `.env.development`, `.env`.)
     pub fn env_value(&self, key: &str) -> Option<(&str, &str)> {
@@ -1252,9 +1284,9 @@ fn most_used_auth0(wiring: &mut wiring::Wiring, reader: &crate::app::Reader) {
         return;
     }
     let uses = |b: &wiring::AppBinding| {
-        b.export
-            .as_deref()
-            .map_or(0, |name| reader.files_using(name, &b.at.file))
+        b.export.as_deref().map_or(0, |name| {
+            reader.count(&b.at.file, |text| source::contains_word(text, name))
+        })
     };
     let Some(current) = wiring.roles.get("auth0") else {
         return;

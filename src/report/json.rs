@@ -492,7 +492,7 @@ pub fn detect(project: &Project) -> Document {
     );
     doc.notes = project.base_notes.clone();
     let provider = provider_of(project);
-    doc.init_refuses = crate::commands::pipeline::refusal(project, provider);
+    doc.init_refuses = project.refusal(provider);
     doc
 }
 

@@ -828,3 +828,17 @@ fn an_existing_table_is_checked_against_the_apps_prisma_schema() {
     );
     t.run_with(&args(&["--table", "notes"])).success();
 }
+
+/// The yarn-only note about WorkOS's peer dependency is printed for yarn apps only.
+#[test]
+fn the_workos_peer_note_is_for_yarn_apps_only() {
+    let yarn = Test::fixture("workos").args(["--yes", "--table", "todos"]);
+    yarn.run()
+        .success()
+        .stdout_has("With yarn, also add the peer");
+    let pnpm = Test::fixture("workos")
+        .args(["--yes", "--table", "todos"])
+        .remove("yarn.lock")
+        .file("pnpm-lock.yaml", "lockfileVersion: '9.0'\n");
+    pnpm.run().success().lacks("With yarn");
+}
